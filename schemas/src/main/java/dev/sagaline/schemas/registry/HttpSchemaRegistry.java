@@ -104,7 +104,8 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new SchemaRegistryException("cannot " + what + " at " + request.uri() + ": " + e.getMessage(), e);
+            // e.toString(), not getMessage(): a refused connection has a null message.
+            throw new SchemaRegistryException("cannot " + what + " at " + request.uri() + ": " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SchemaRegistryException("interrupted while trying to " + what, e);

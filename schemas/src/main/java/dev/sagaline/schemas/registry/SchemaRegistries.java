@@ -1,7 +1,9 @@
 package dev.sagaline.schemas.registry;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -14,27 +16,42 @@ public final class SchemaRegistries {
     /** The scope used when no registry URL is configured. */
     public static final String DEFAULT_URL = "memory://sagaline";
 
+    private static final String MEMORY_PREFIX = "memory://";
+
     private SchemaRegistries() {
     }
 
     /**
      * @param url the registry URL; null or blank selects {@link #DEFAULT_URL}
-     * @param headers headers for an HTTP registry (for example {@code Authorization}); ignored in memory
-     * @throws IllegalArgumentException naming the URL when its scheme is not one of the above
+     * @param headers headers for an HTTP registry (for example {@code Authorization}); null for none;
+     *     ignored in memory
+     * @throws IllegalArgumentException naming the URL when it is not a valid URI or its scheme is not
+     *     one of the above
      */
     public static SchemaRegistry fromUrl(String url, Map<String, String> headers) {
         String effective = url == null || url.isBlank() ? DEFAULT_URL : url.trim();
-        URI uri = URI.create(effective);
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme();
+        URI uri;
+        try {
+            uri = new URI(effective);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(invalid(effective) + " (" + e.getMessage() + ")", e);
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         switch (scheme) {
             case "memory":
-                return InMemorySchemaRegistry.scoped(effective.substring("memory://".length()));
+                if (!effective.regionMatches(true, 0, MEMORY_PREFIX, 0, MEMORY_PREFIX.length())) {
+                    throw new IllegalArgumentException(invalid(effective));
+                }
+                return InMemorySchemaRegistry.scoped(effective.substring(MEMORY_PREFIX.length()));
             case "http":
             case "https":
-                return new HttpSchemaRegistry(uri, headers, Duration.ofSeconds(10));
+                return new HttpSchemaRegistry(uri, headers == null ? Map.of() : headers, Duration.ofSeconds(10));
             default:
-                throw new IllegalArgumentException("schema registry URL '" + effective
-                        + "' must start with memory://, http:// or https://");
+                throw new IllegalArgumentException(invalid(effective));
         }
+    }
+
+    private static String invalid(String url) {
+        return "schema registry URL '" + url + "' must start with memory://, http:// or https://";
     }
 }

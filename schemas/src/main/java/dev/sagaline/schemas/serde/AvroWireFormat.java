@@ -15,7 +15,6 @@ import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
-import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
@@ -131,6 +130,6 @@ public final class AvroWireFormat<T extends SpecificRecord> {
 
     private DatumReader<T> readerFor(int writerId) {
         Schema writerSchema = registry.schemaById(writerId);
-        return new SpecificDatumReader<>(writerSchema, readerSchema);
+        return new JavaListDatumReader<>(writerSchema, readerSchema);
     }
 }

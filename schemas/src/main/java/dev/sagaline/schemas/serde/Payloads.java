@@ -16,7 +16,6 @@ import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
-import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
@@ -54,8 +53,19 @@ public final class Payloads {
         return new Payload(PayloadEncoding.JSON, "application/json", ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8)));
     }
 
-    /** The text of a JSON payload. */
+    /**
+     * The text of a JSON payload.
+     *
+     * @throws SerializationException when the payload is null or not encoded as JSON
+     */
     public static String jsonText(Payload payload) {
+        if (payload == null) {
+            throw new SerializationException("expected a JSON payload but there is none");
+        }
+        if (payload.getEncoding() != PayloadEncoding.JSON) {
+            throw new SerializationException("payload " + payload.getSchemaName() + " is encoded as "
+                    + payload.getEncoding() + ", not JSON");
+        }
         return StandardCharsets.UTF_8.decode(payload.getData().duplicate()).toString();
     }
 
@@ -124,7 +134,12 @@ public final class Payloads {
         Schema schema = SpecificData.get().getSchema(type);
         try {
             BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, null);
-            return new SpecificDatumReader<T>(schema).read(null, decoder);
+            T record = new JavaListDatumReader<T>(schema, schema).read(null, decoder);
+            if (!decoder.isEnd()) {
+                throw new SerializationException("payload written as " + writerName + " has trailing bytes after a "
+                        + type.getName() + " record: it was written with another schema");
+            }
+            return record;
         } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException e) {
             throw new SerializationException("cannot decode payload written as " + writerName + " into "
                     + type.getName() + ": " + e, e);

@@ -1,0 +1,143 @@
+package dev.sagaline.schemas.testsupport;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A Confluent-compatible Schema Registry reduced to the two calls the wire format needs
+ * ({@code POST /subjects/{subject}/versions}, {@code GET /schemas/ids/{id}}), served by the JDK's
+ * HTTP server on 127.0.0.1 and a free port. It records every request so tests can count calls.
+ */
+public final class FakeSchemaRegistryServer implements AutoCloseable {
+
+    /** One request as the server saw it. */
+    public record Request(String method, String path, Map<String, String> headers) {
+        @Override
+        public String toString() {
+            return method + " " + path;
+        }
+    }
+
+    private static final Pattern REGISTER = Pattern.compile("/subjects/([^/]+)/versions");
+    private static final Pattern BY_ID = Pattern.compile("/schemas/ids/(\\d+)");
+    /** Ids start here, far from the in-memory registry's 1, so a test can tell where an id came from. */
+    private static final int FIRST_ID = 100;
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final HttpServer server;
+    private final Map<String, Integer> idsBySchema = new ConcurrentHashMap<>();
+    private final Map<Integer, String> schemasById = new ConcurrentHashMap<>();
+    private final Map<String, List<Integer>> idsBySubject = new ConcurrentHashMap<>();
+    private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean stopped = new AtomicBoolean();
+    private volatile int forcedStatus;
+
+    private FakeSchemaRegistryServer() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    public static FakeSchemaRegistryServer start() {
+        try {
+            return new FakeSchemaRegistryServer();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the fake schema registry", e);
+        }
+    }
+
+    /** The base URL, e.g. {@code http://127.0.0.1:54321}. */
+    public URI uri() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    /** Stores a schema as if another client had registered it, without a request; returns its id. */
+    public int preload(String schemaText) {
+        return idFor(schemaText);
+    }
+
+    /** From now on every request is answered with this HTTP status and an error body. */
+    public void failEveryRequestWith(int status) {
+        forcedStatus = status;
+    }
+
+    public List<Request> requests() {
+        return List.copyOf(requests);
+    }
+
+    /** The ids registered under {@code subject}, oldest first. */
+    public List<Integer> idsUnder(String subject) {
+        return List.copyOf(idsBySubject.getOrDefault(subject, List.of()));
+    }
+
+    /** Stops the server; later requests find nothing listening. Safe to call twice. */
+    @Override
+    public void close() {
+        if (stopped.compareAndSet(false, true)) {
+            server.stop(0);
+        }
+    }
+
+    private synchronized int idFor(String schemaText) {
+        return idsBySchema.computeIfAbsent(schemaText, text -> {
+            int id = FIRST_ID + schemasById.size();
+            schemasById.put(id, text);
+            return id;
+        });
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String method = exchange.getRequestMethod();
+            String path = exchange.getRequestURI().getPath();
+            Map<String, String> headers = new ConcurrentHashMap<>();
+            exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
+            requests.add(new Request(method, path, Map.copyOf(headers)));
+            byte[] body;
+            try (InputStream in = exchange.getRequestBody()) {
+                body = in.readAllBytes();
+            }
+            if (forcedStatus != 0) {
+                reply(exchange, forcedStatus, Map.of("error_code", forcedStatus * 100, "message", "forced failure"));
+                return;
+            }
+            Matcher register = REGISTER.matcher(path);
+            Matcher byId = BY_ID.matcher(path);
+            if ("POST".equals(method) && register.matches()) {
+                String schema = json.readTree(body).path("schema").asText();
+                int id = idFor(schema);
+                idsBySubject.computeIfAbsent(register.group(1), s -> new CopyOnWriteArrayList<>()).add(id);
+                reply(exchange, 200, Map.of("id", id));
+            } else if ("GET".equals(method) && byId.matches() && schemasById.containsKey(Integer.valueOf(byId.group(1)))) {
+                reply(exchange, 200, Map.of("schema", schemasById.get(Integer.valueOf(byId.group(1)))));
+            } else {
+                reply(exchange, 404, Map.of("error_code", 40403, "message", "Schema not found"));
+            }
+        }
+    }
+
+    private void reply(HttpExchange exchange, int status, Map<String, Object> body) throws IOException {
+        byte[] bytes = json.writeValueAsString(body).getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/vnd.schemaregistry.v1+json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+}

@@ -293,7 +293,7 @@ public final class SagaDefinition {
         private StepDefinition toDefinition() {
             if (kind == null) {
                 throw new InvalidSagaDefinitionException(Rules.where(saga.source) + "saga '" + saga.name + "' step '" + name
-                        + "' does not say how it is undone; declare it compensatable(), tcc(), pivot() or retriable()");
+                        + "' does not say how it is undone; declare its kind: compensatable, tcc, pivot or retriable");
             }
             return new StepDefinition(name, topic, kind, timeout, retry, undoRetry, input == null ? StepInput.sagaInput() : input);
         }
@@ -359,10 +359,10 @@ public final class SagaDefinition {
                     }
                     pivot = i;
                 } else if (step.kind() == StepKind.RETRIABLE && pivot < 0) {
-                    fail(where + " is retriable but comes before any pivot step; retriable steps must follow the pivot (declare a pivot() step before it)");
+                    fail(where + " is retriable but comes before any pivot step; retriable steps must follow a pivot step, so declare one before it");
                 } else if (step.kind() != StepKind.RETRIABLE && pivot >= 0) {
                     fail(where + " is " + step.kind().name().toLowerCase() + " but follows the pivot step '" + d.steps.get(pivot).name()
-                            + "'; after the pivot only retriable() steps may come, since nothing after it is undone");
+                            + "'; after the pivot only retriable steps may come, since nothing after it is undone");
                 }
             }
         }

@@ -2,6 +2,7 @@ package dev.sagaline.definition;
 
 import dev.sagaline.errors.InvalidSagaDefinitionException;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -36,8 +37,8 @@ public final class SagaDefinitions {
                         + " is defined twice; give each definition of a type its own version");
             }
         }
-        byType.replaceAll((k, v) -> java.util.Collections.unmodifiableNavigableMap(v));
-        return new SagaDefinitions(Map.copyOf(byType));
+        byType.replaceAll((k, v) -> Collections.unmodifiableNavigableMap(v));
+        return new SagaDefinitions(Collections.unmodifiableMap(byType));
     }
 
     /** The catalog of {@code definitions}. */

@@ -42,12 +42,28 @@ public final class TopicSetup {
     }
 
     /**
-     * Creates missing topics, checks existing ones and waits for leaders.
+     * Creates the orchestrator's missing topics, checks existing ones and waits for leaders.
      *
      * @throws SagalineConfigException when the request and reply topics are not co-partitioned
      */
     public static void ensure(SagalineConfig config, SagaDefinitions definitions) {
-        List<String> wanted = topics(config, definitions);
+        Map<String, TopicDescription> described = ensureTopics(config, topics(config, definitions));
+        int requests = described.get(config.topics().requests()).partitions().size();
+        int replies = described.get(config.topics().replies()).partitions().size();
+        if (requests != replies) {
+            throw new SagalineConfigException("topic " + config.topics().requests() + " (" + SagalineConfig.REQUESTS_TOPIC_CONFIG + ") has "
+                    + requests + " partitions but " + config.topics().replies() + " (" + SagalineConfig.REPLIES_TOPIC_CONFIG + ") has " + replies
+                    + "; they must be co-partitioned: give them the same number of partitions");
+        }
+    }
+
+    /**
+     * Creates those of {@code wanted} that are missing, with the partitions and replication
+     * {@code config} gives, and waits until every partition of every one has a leader.
+     *
+     * @return the topics' descriptions
+     */
+    public static Map<String, TopicDescription> ensureTopics(SagalineConfig config, Collection<String> wanted) {
         try (Admin admin = Admin.create(adminProperties(config))) {
             Set<String> existing = admin.listTopics().names().get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             int partitions = config.getInt(SagalineConfig.TOPIC_PARTITIONS_CONFIG);
@@ -63,14 +79,7 @@ public final class TopicSetup {
                     }
                 }
             }
-            Map<String, TopicDescription> described = awaitLeaders(admin, wanted);
-            int requests = described.get(config.topics().requests()).partitions().size();
-            int replies = described.get(config.topics().replies()).partitions().size();
-            if (requests != replies) {
-                throw new SagalineConfigException("topic " + config.topics().requests() + " (" + SagalineConfig.REQUESTS_TOPIC_CONFIG + ") has "
-                        + requests + " partitions but " + config.topics().replies() + " (" + SagalineConfig.REPLIES_TOPIC_CONFIG + ") has " + replies
-                        + "; they must be co-partitioned: give them the same number of partitions");
-            }
+            return awaitLeaders(admin, wanted);
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new SagalineException("cannot set up topics " + wanted + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {

@@ -2,6 +2,7 @@ package dev.sagaline.testing;
 
 import dev.sagaline.definition.SagaDefinition;
 import dev.sagaline.definition.SagaDefinitions;
+import dev.sagaline.participant.ParticipantHandlers;
 import dev.sagaline.internals.processor.SagaInputExceptionHandler;
 import dev.sagaline.protocol.v1.AbortSaga;
 import dev.sagaline.protocol.v1.Payload;
@@ -66,8 +67,9 @@ import org.apache.kafka.streams.test.TestRecord;
  *
  * <p>Time stands still unless the test moves it with {@link #advanceTime(Duration)}, which fires
  * step timeouts, retries, deadlines and purges exactly as the wall clock would. Participants can
- * be scripted reply by reply, or plugged in as code with {@link Builder#participant(String, Function)}
- * (for example a {@code compensation-handlers} runtime) so a whole saga runs in-process.
+ * be scripted reply by reply, or plugged in as code: the service's own handlers with
+ * {@link Builder#participant(String, ParticipantHandlers)} (needs {@code sagaline-compensation-handlers}
+ * on the test classpath) or any function with {@link Builder#participant(String, Function)}.
  */
 public final class SagaTestKit implements AutoCloseable {
 
@@ -99,7 +101,9 @@ public final class SagaTestKit implements AutoCloseable {
         InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
         ProtocolSerdes serdes = new ProtocolSerdes(registry);
         this.payloads = Payloads.withRegistry(registry);
-        this.participants = Map.copyOf(builder.participants);
+        Map<String, Function<StepCommand, StepReply>> answering = new HashMap<>(builder.participants);
+        builder.handlers.forEach((topic, handlers) -> answering.put(topic, HandlerParticipant.answering(handlers, payloads)));
+        this.participants = Map.copyOf(answering);
         try {
             this.stateDir = Files.createTempDirectory("sagaline-test-kit");
         } catch (IOException e) {
@@ -401,6 +405,7 @@ public final class SagaTestKit implements AutoCloseable {
         private final List<SagaDefinition> definitions = new ArrayList<>();
         private final Map<String, Object> config = new HashMap<>();
         private final Map<String, Function<StepCommand, StepReply>> participants = new HashMap<>();
+        private final Map<String, ParticipantHandlers> handlers = new HashMap<>();
         private Instant startTime = Instant.parse("2030-01-01T00:00:00Z");
 
         private Builder() {
@@ -442,6 +447,16 @@ public final class SagaTestKit implements AutoCloseable {
          */
         public Builder participant(String commandTopic, Function<StepCommand, StepReply> participant) {
             this.participants.put(commandTopic, participant);
+            return this;
+        }
+
+        /**
+         * Answers every command sent to {@code commandTopic} with the service's own handlers, run
+         * by the {@code compensation-handlers} participant runtime in process (with its duplicate,
+         * empty-rollback and anti-hanging rules), so the whole saga runs against the team's code.
+         */
+        public Builder participant(String commandTopic, ParticipantHandlers handlers) {
+            this.handlers.put(commandTopic, handlers);
             return this;
         }
 

@@ -1,0 +1,67 @@
+package dev.sagaline.app;
+
+import dev.sagaline.app.demo.DemoPlan;
+import dev.sagaline.app.demo.DemoReport;
+import dev.sagaline.app.demo.OrderDemo;
+import dev.sagaline.localkafka.LocalKafkaBroker;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code sagaline demo}: the main job on the embedded default. Starts a real local Kafka broker,
+ * the orchestrator and three example services, runs a few thousand order sagas of which some are
+ * declined at payment and some lose their payment command (and time out), shows progress, and
+ * checks that every saga ended as planned.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run the order saga demo (stock TCC, payment pivot, shipping retriable) on an embedded local Kafka broker.")
+final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--sagas", defaultValue = "2000", description = "Orders to run (default ${DEFAULT-VALUE}).")
+    private int sagas;
+
+    @Option(names = "--decline-share", defaultValue = "0.10", description = "Share of orders whose payment is declined (default ${DEFAULT-VALUE}).")
+    private double declineShare;
+
+    @Option(names = "--timeout-share", defaultValue = "0.05", description = "Share of orders whose payment command is lost, so the step times out (default ${DEFAULT-VALUE}).")
+    private double timeoutShare;
+
+    @Option(names = "--partitions", defaultValue = "2", description = "Partitions of the demo's topics (default ${DEFAULT-VALUE}).")
+    private int partitions;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Keep the broker's data and the state stores here, so a second run resumes on them.")
+    private Path dataDir;
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Run against this cluster instead of the embedded broker.")
+    private String bootstrapServers;
+
+    @Option(names = "--patience", defaultValue = "300", description = "Seconds to wait for the sagas to finish (default ${DEFAULT-VALUE}).")
+    private int patienceSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        DemoPlan plan = new DemoPlan(sagas, declineShare, timeoutShare);
+        LocalKafkaBroker broker = bootstrapServers == null ? EmbeddedBroker.start(dataDir) : null;
+        Path stateDir = dataDir != null ? dataDir.resolve("state") : Files.createTempDirectory("sagaline-demo-state");
+        try {
+            String servers = broker != null ? broker.bootstrapServers() : bootstrapServers;
+            System.out.printf("Running %d order sagas: %.0f%% declined at payment, %.0f%% lose their payment command and time out%n",
+                    sagas, declineShare * 100, timeoutShare * 100);
+            DemoReport report = new OrderDemo(plan, servers, partitions, stateDir, Duration.ofSeconds(patienceSeconds),
+                    System.out, System.console() != null).run();
+            report.print(System.out);
+            return report.passed() ? 0 : 1;
+        } finally {
+            if (broker != null) {
+                broker.close();
+            }
+            if (dataDir == null) {
+                FileTrees.delete(stateDir);
+            }
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package dev.sagaline.app;
+
+import dev.sagaline.localkafka.LocalKafkaBroker;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded default: a real single-node Kafka broker started from the app's own jars on
+ * 127.0.0.1, for {@code demo} and for {@code run} without a cluster. With a data directory its
+ * log survives the run, so the next run resumes; without one it is deleted on exit.
+ */
+final class EmbeddedBroker {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedBroker.class);
+
+    private EmbeddedBroker() {
+    }
+
+    static LocalKafkaBroker start(Path dataDir) {
+        LocalKafkaBroker.Builder builder = LocalKafkaBroker.builder();
+        if (dataDir != null) {
+            builder.logDir(dataDir.resolve("kafka")).keepLogDir(true);
+        }
+        long started = System.nanoTime();
+        LocalKafkaBroker broker = builder.build().start();
+        log.info("embedded Kafka broker on {} ready in {} ms{}", broker.bootstrapServers(), (System.nanoTime() - started) / 1_000_000,
+                dataDir == null ? "" : " (data in " + dataDir + ")");
+        return broker;
+    }
+}

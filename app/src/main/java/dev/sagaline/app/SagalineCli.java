@@ -1,0 +1,50 @@
+package dev.sagaline.app;
+
+import dev.sagaline.errors.SagalineException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code sagaline} command: {@code run} joins a cluster as an orchestrator, {@code demo} runs
+ * the order saga demo on an embedded local broker, {@code bench} measures throughput, latency,
+ * state size and recovery against the exactly-once ceiling of the same machine.
+ */
+@Command(name = "sagaline", mixinStandardHelpOptions = true, versionProvider = SagalineCli.Version.class,
+        description = "Sagaline: a saga orchestrator that runs as an exactly-once Kafka Streams application.",
+        subcommands = {RunCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+public final class SagalineCli implements Runnable {
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns its exit code: 0 success, 1 a failed check, 2 bad input. */
+    public static int execute(String... args) {
+        return new CommandLine(new SagalineCli())
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    if (e instanceof SagalineException || e instanceof IllegalArgumentException) {
+                        cmd.getErr().println("sagaline: " + e.getMessage());
+                        return 2;
+                    }
+                    throw e;
+                })
+                .execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** The version from the jar's manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = SagalineCli.class.getPackage().getImplementationVersion();
+            return new String[] {"sagaline " + (version == null ? "development build" : version)};
+        }
+    }
+}

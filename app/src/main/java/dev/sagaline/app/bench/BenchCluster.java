@@ -1,0 +1,85 @@
+package dev.sagaline.app.bench;
+
+import dev.sagaline.protocol.v1.SagaEvent;
+import dev.sagaline.protocol.v1.SagaEventKind;
+import dev.sagaline.runtime.SagalineConfig;
+import dev.sagaline.runtime.TopicSetup;
+import dev.sagaline.schemas.serde.ProtocolSerdes;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * What every benchmark phase shares: the cluster, the partitions and commit interval all phases
+ * use (so their figures compare), a state directory, and a reader of the topic where a phase's
+ * sagas end.
+ *
+ * @param bootstrapServers the cluster
+ * @param partitions partitions of every topic
+ * @param commitIntervalMs Kafka Streams' commit interval in every app
+ * @param stateDir root of the apps' state directories
+ */
+record BenchCluster(String bootstrapServers, int partitions, long commitIntervalMs, Path stateDir) {
+
+    /** Settings every Kafka Streams app of the benchmark gets. */
+    Map<String, Object> streamsSettings(String applicationId) {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        settings.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        settings.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
+        settings.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve(applicationId).toString());
+        return settings;
+    }
+
+    /** Creates topics with the benchmark's partitions and waits for their leaders. */
+    void createTopics(List<String> topics) {
+        TopicSetup.ensureTopics(SagalineConfig.of(Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                SagalineConfig.TOPIC_PARTITIONS_CONFIG, partitions)), topics);
+    }
+
+    /** A read_committed reader positioned at the end of {@code topic}. */
+    <V> KafkaConsumer<String, V> tail(String topic, org.apache.kafka.common.serialization.Deserializer<V> values) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        KafkaConsumer<String, V> consumer = new KafkaConsumer<>(props, new StringDeserializer(), values);
+        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position);
+        return consumer;
+    }
+
+    /** A reader of the raw bytes at the end of {@code topic}. */
+    KafkaConsumer<String, byte[]> tailBytes(String topic) {
+        return tail(topic, new ByteArrayDeserializer());
+    }
+
+    /** Polls {@code events} and hands each saga that reached a terminal event to {@code finished}. */
+    static void pollTerminal(KafkaConsumer<String, SagaEvent> events, Duration wait, Consumer<String> finished) {
+        for (ConsumerRecord<String, SagaEvent> record : events.poll(wait)) {
+            SagaEventKind kind = record.value().getKind();
+            if (kind == SagaEventKind.COMPLETED || kind == SagaEventKind.COMPENSATED) {
+                finished.accept(record.key());
+            }
+        }
+    }
+
+    /** The protocol's serdes for this benchmark's in-process registry. */
+    static ProtocolSerdes serdes(dev.sagaline.schemas.registry.SchemaRegistry registry) {
+        return new ProtocolSerdes(registry);
+    }
+}

@@ -1,0 +1,57 @@
+package dev.sagaline.app.demo;
+
+/**
+ * Which demo orders fail and how, decided from the order's number so that the demo knows what to
+ * expect of every saga: a share of payments are declined (the saga is compensated), a share of
+ * payment commands are lost on the way (the step times out and the saga is compensated), and the
+ * rest complete.
+ *
+ * @param sagas how many orders
+ * @param declineShare fraction of orders whose payment is declined
+ * @param lossShare fraction of orders whose payment commands never arrive
+ */
+public record DemoPlan(int sagas, double declineShare, double lossShare) {
+
+    /** What the demo expects of one order. */
+    public enum Expectation { COMPLETED, DECLINED, LOST }
+
+    public DemoPlan {
+        if (sagas < 1) {
+            throw new IllegalArgumentException("the demo needs at least one saga, not " + sagas);
+        }
+        if (declineShare < 0 || lossShare < 0 || declineShare + lossShare > 1) {
+            throw new IllegalArgumentException("decline share " + declineShare + " and loss share " + lossShare
+                    + " must be non-negative and add up to at most 1");
+        }
+    }
+
+    /** The id of order number {@code i}. */
+    public static String orderId(int i) {
+        return String.format("order-%07d", i);
+    }
+
+    /** What happens to the order with this id. */
+    public Expectation expectation(String orderId) {
+        double spread = spread(orderId);
+        if (spread < declineShare) {
+            return Expectation.DECLINED;
+        }
+        return spread < declineShare + lossShare ? Expectation.LOST : Expectation.COMPLETED;
+    }
+
+    /** How many orders are expected to end each way. */
+    public long count(Expectation expectation) {
+        long n = 0;
+        for (int i = 0; i < sagas; i++) {
+            if (expectation(orderId(i)) == expectation) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static double spread(String orderId) {
+        int h = orderId.hashCode() * 0x9E3779B1;
+        return (h >>> 8) / (double) (1 << 24);
+    }
+}

@@ -1,0 +1,42 @@
+package dev.sagaline.app.demo;
+
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
+
+/**
+ * A network link that loses messages: forwards the payment commands to the payment service's
+ * inbox, except those of orders the {@link DemoPlan} marks as lost. It makes the demo's step
+ * timeouts real: the orchestrator never hears back, times the step out, retries and compensates.
+ */
+public final class LossyLink implements AutoCloseable {
+
+    private final KafkaStreams streams;
+
+    public LossyLink(DemoPlan plan, String from, String to, Map<String, Object> clientProperties) {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(from, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("lossy-link-source"))
+                .filterNot((orderId, command) -> plan.expectation(orderId) == DemoPlan.Expectation.LOST, org.apache.kafka.streams.kstream.Named.as("lossy-link-drop"))
+                .to(to, Produced.with(Serdes.String(), Serdes.ByteArray()).withName("lossy-link-sink"));
+        Properties props = new Properties();
+        props.putAll(clientProperties);
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "sagaline-demo-lossy-link");
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        this.streams = new KafkaStreams(builder.build(), props);
+    }
+
+    public LossyLink start() {
+        streams.start();
+        return this;
+    }
+
+    @Override
+    public void close() {
+        streams.close();
+    }
+}

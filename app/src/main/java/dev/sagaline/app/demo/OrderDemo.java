@@ -1,0 +1,257 @@
+package dev.sagaline.app.demo;
+
+import dev.sagaline.definition.SagaDefinitionLoader;
+import dev.sagaline.definition.SagaDefinitions;
+import dev.sagaline.demo.Order;
+import dev.sagaline.participant.Participant;
+import dev.sagaline.protocol.v1.SagaRequest;
+import dev.sagaline.protocol.v1.SagaStatus;
+import dev.sagaline.protocol.v1.StartSaga;
+import dev.sagaline.runtime.SagalineApp;
+import dev.sagaline.runtime.SagalineConfig;
+import dev.sagaline.runtime.TopicSetup;
+import dev.sagaline.schemas.registry.InMemorySchemaRegistry;
+import dev.sagaline.schemas.registry.SchemaRegistry;
+import dev.sagaline.schemas.serde.Payloads;
+import dev.sagaline.schemas.serde.ProtocolSerdes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * The demo: an orchestrator running the order saga, three services (stock as TCC, payment as the
+ * pivot, shipping as a retriable step) and a lossy link in front of the payment service, all on
+ * one Kafka cluster; it starts a number of orders, shows their progress, and checks that each
+ * ended as planned and that the services agree (a compensated order's stock is released, a
+ * completed one's is confirmed and shipped).
+ */
+public final class OrderDemo {
+
+    /** The order saga definition shipped with the app. */
+    public static final String DEFINITION_RESOURCE = "/sagaline/definitions/order.yaml";
+    static final String INVENTORY_TOPIC = "inventory.commands";
+    static final String PAYMENT_TOPIC = "payment.commands";
+    static final String PAYMENT_INBOX_TOPIC = "payment.inbox";
+    static final String SHIPPING_TOPIC = "shipping.commands";
+
+    private final DemoPlan plan;
+    private final String bootstrapServers;
+    private final int partitions;
+    private final Path stateDir;
+    private final Duration patience;
+    private final PrintStream out;
+    private final boolean inPlaceProgress;
+
+    /**
+     * @param plan how many orders, and which fail
+     * @param bootstrapServers the cluster
+     * @param partitions partitions of the topics the demo creates
+     * @param stateDir where the apps keep their RocksDB state
+     * @param patience how long to wait for the sagas to end
+     * @param out where progress and the summary go
+     * @param inPlaceProgress redraw the progress bar in place (a terminal) or print it line by line
+     */
+    public OrderDemo(DemoPlan plan, String bootstrapServers, int partitions, Path stateDir, Duration patience,
+                     PrintStream out, boolean inPlaceProgress) {
+        this.plan = plan;
+        this.bootstrapServers = bootstrapServers;
+        this.partitions = partitions;
+        this.stateDir = stateDir;
+        this.patience = patience;
+        this.out = out;
+        this.inPlaceProgress = inPlaceProgress;
+    }
+
+    /** The order saga definition shipped with the app. */
+    public static SagaDefinitions definitions() {
+        try (InputStream in = OrderDemo.class.getResourceAsStream(DEFINITION_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("the app jar lacks " + DEFINITION_RESOURCE);
+            }
+            return SagaDefinitions.of(SagaDefinitionLoader.fromYaml(new String(in.readAllBytes(), StandardCharsets.UTF_8), "order.yaml"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs the demo and returns what it saw. */
+    public DemoReport run() {
+        String runId = UUID.randomUUID().toString().substring(0, 8);
+        SchemaRegistry registry = InMemorySchemaRegistry.scoped("sagaline-demo-" + runId);
+        ProtocolSerdes serdes = new ProtocolSerdes(registry);
+        Payloads payloads = Payloads.withRegistry(registry);
+        Map<String, Object> client = Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        SagaDefinitions definitions = definitions();
+        SagalineConfig config = SagalineConfig.of(orchestratorSettings(runId));
+        TopicSetup.ensureTopics(config, List.of(PAYMENT_INBOX_TOPIC));
+
+        InventoryService inventory = new InventoryService();
+        PaymentService payment = new PaymentService(plan);
+        ShippingService shipping = new ShippingService();
+        List<AutoCloseable> running = new ArrayList<>();
+        try {
+            SagalineApp orchestrator = SagalineApp.start(config, definitions);
+            running.add(orchestrator);
+            Participant inventoryParticipant = participant("inventory", INVENTORY_TOPIC, registry)
+                    .onTcc("reserve-stock", Order.class, inventory).build();
+            Participant paymentParticipant = participant("payment", PAYMENT_INBOX_TOPIC, registry)
+                    .onDo("charge-payment", Order.class, payment).build();
+            Participant shippingParticipant = participant("shipping", SHIPPING_TOPIC, registry)
+                    .onDo("ship", Order.class, shipping).build();
+            for (Participant p : List.of(inventoryParticipant, paymentParticipant, shippingParticipant)) {
+                p.start();
+                running.add(p);
+            }
+            LossyLink link = new LossyLink(plan, PAYMENT_TOPIC, PAYMENT_INBOX_TOPIC, withStateDir(client)).start();
+            running.add(link);
+            orchestrator.awaitRunning(Duration.ofMinutes(2));
+            awaitRunning(List.of(inventoryParticipant, paymentParticipant, shippingParticipant));
+
+            try (SagaMonitor monitor = new SagaMonitor(config.topics().events(), new HashMap<>(client), serdes.events());
+                 KafkaProducer<String, SagaRequest> producer = producer(serdes)) {
+                return drive(runId, monitor, producer, payloads, inventory, payment, shipping, config);
+            }
+        } finally {
+            for (int i = running.size() - 1; i >= 0; i--) {
+                try {
+                    running.get(i).close();
+                } catch (Exception e) {
+                    out.println("closing " + running.get(i) + " failed: " + e);
+                }
+            }
+        }
+    }
+
+    private DemoReport drive(String runId, SagaMonitor monitor, KafkaProducer<String, SagaRequest> producer, Payloads payloads,
+                             InventoryService inventory, PaymentService payment, ShippingService shipping, SagalineConfig config) {
+        ProgressBar bar = new ProgressBar(out, plan.sagas(), inPlaceProgress);
+        long start = System.nanoTime();
+        List<String> ids = new ArrayList<>(plan.sagas());
+        for (int i = 0; i < plan.sagas(); i++) {
+            String orderId = runId + "-" + DemoPlan.orderId(i);
+            ids.add(orderId);
+            Order order = new Order(orderId, "sku-" + (i % 97), 1 + i % 5, 1_000L + i);
+            SagaRequest request = SagaRequest.newBuilder().setSagaId(orderId).setRequestId("demo-" + runId)
+                    .setBody(StartSaga.newBuilder().setSagaType("order").setInput(payloads.encode(order)).build()).build();
+            monitor.started(orderId);
+            producer.send(new ProducerRecord<>(config.topics().requests(), orderId, request));
+            if (i % 500 == 499) {
+                monitor.poll(Duration.ZERO);
+            }
+        }
+        producer.flush();
+        long deadline = System.nanoTime() + patience.toNanos();
+        long lastDraw = 0;
+        int done = 0;
+        while (done < plan.sagas() && System.nanoTime() < deadline) {
+            done = monitor.poll(Duration.ofMillis(100));
+            if (System.nanoTime() - lastDraw > 250_000_000L) {
+                bar.show(done, monitor.startedCount(), Duration.ofNanos(System.nanoTime() - start));
+                lastDraw = System.nanoTime();
+            }
+        }
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+        bar.show(done, monitor.startedCount(), elapsed);
+        bar.finish();
+        return report(ids, monitor, inventory, payment, shipping, elapsed);
+    }
+
+    private DemoReport report(List<String> ids, SagaMonitor monitor, InventoryService inventory, PaymentService payment,
+                              ShippingService shipping, Duration elapsed) {
+        Map<String, SagaStatus> outcomes = monitor.outcomes();
+        List<String> problems = new ArrayList<>();
+        long completed = 0;
+        long compensated = 0;
+        long stuck = 0;
+        for (String id : ids) {
+            SagaStatus status = outcomes.get(id);
+            DemoPlan.Expectation expected = plan.expectation(id);
+            if (status == null) {
+                problems.add(id + " did not finish (expected " + expected + ")");
+                continue;
+            }
+            switch (status) {
+                case COMPLETED -> completed++;
+                case COMPENSATED -> compensated++;
+                default -> stuck++;
+            }
+            SagaStatus wanted = expected == DemoPlan.Expectation.COMPLETED ? SagaStatus.COMPLETED : SagaStatus.COMPENSATED;
+            if (status != wanted) {
+                problems.add(id + " ended " + status + " but was planned to end " + wanted + " (" + expected + ")");
+            } else if (status == SagaStatus.COMPENSATED && inventory.reservation(id) != InventoryService.Reservation.RELEASED) {
+                problems.add(id + " was compensated but its stock reservation is " + inventory.reservation(id));
+            } else if (status == SagaStatus.COMPLETED && (inventory.reservation(id) != InventoryService.Reservation.CONFIRMED
+                    || !payment.charged(id) || !shipping.shipped(id))) {
+                problems.add(id + " completed but stock is " + inventory.reservation(id) + ", charged " + payment.charged(id)
+                        + ", shipped " + shipping.shipped(id));
+            }
+        }
+        long unfinished = ids.size() - outcomes.size();
+        return new DemoReport(ids.size(), completed, compensated, stuck, unfinished, elapsed, monitor.latencyMicros(), problems);
+    }
+
+    private Map<String, Object> orchestratorSettings(String runId) {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put(StreamsConfig.APPLICATION_ID_CONFIG, "sagaline-demo");
+        settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        settings.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        settings.put(SagalineConfig.TOPIC_PARTITIONS_CONFIG, partitions);
+        settings.put(SagalineConfig.SCHEMA_REGISTRY_URL_CONFIG, "memory://sagaline-demo-" + runId);
+        return settings;
+    }
+
+    private Participant.Builder participant(String service, String topic, SchemaRegistry registry) {
+        return Participant.builder()
+                .applicationId("sagaline-demo-" + service)
+                .bootstrapServers(bootstrapServers)
+                .commandTopic(topic)
+                .schemaRegistry(registry)
+                .property(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    }
+
+    private Map<String, Object> withStateDir(Map<String, Object> client) {
+        Map<String, Object> props = new HashMap<>(client);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        return props;
+    }
+
+    private KafkaProducer<String, SagaRequest> producer(ProtocolSerdes serdes) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        return new KafkaProducer<>(props, new StringSerializer(), serdes.requests().serializer());
+    }
+
+    private static void awaitRunning(List<Participant> participants) {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        for (Participant p : participants) {
+            while (p.state() != KafkaStreams.State.RUNNING) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(p + " is not running after 2 minutes: " + p.state());
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for " + p, e);
+                }
+            }
+        }
+    }
+}

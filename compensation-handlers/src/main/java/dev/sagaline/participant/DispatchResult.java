@@ -1,0 +1,37 @@
+package dev.sagaline.participant;
+
+import dev.sagaline.protocol.v1.StepReply;
+import java.util.Objects;
+
+/**
+ * What {@link CommandDispatcher#dispatch} did with one command: answered it, or set it aside for
+ * the dead-letter topic.
+ */
+public sealed interface DispatchResult permits DispatchResult.Replied, DispatchResult.DeadLettered {
+
+    /**
+     * The command is answered with {@code reply}.
+     *
+     * @param reply the reply to send to the command's reply topic
+     * @param duplicate true when the command id was answered before and {@code reply} is the
+     *     remembered answer; nothing was called or written
+     */
+    record Replied(StepReply reply, boolean duplicate) implements DispatchResult {
+        public Replied {
+            Objects.requireNonNull(reply, "reply");
+        }
+    }
+
+    /**
+     * The command cannot be answered and goes to the dead-letter topic.
+     *
+     * @param reason the category, written to the {@value DeadLetterHeaders#REASON} header
+     * @param detail a human-readable explanation, written to the {@value DeadLetterHeaders#DETAIL} header
+     */
+    record DeadLettered(DeadLetterReason reason, String detail) implements DispatchResult {
+        public DeadLettered {
+            Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(detail, "detail");
+        }
+    }
+}

@@ -1,0 +1,288 @@
+package dev.sagaline.participant;
+
+import dev.sagaline.participant.internals.DeadLetterDeserializationHandler;
+import dev.sagaline.schemas.registry.SchemaRegistries;
+import dev.sagaline.schemas.registry.SchemaRegistry;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+
+/**
+ * A participant service's connection to sagas: a small exactly-once Kafka Streams application that
+ * reads the service's step commands, calls the registered handlers and sends each reply to the
+ * command's reply topic, in one Kafka transaction with the consumed offset and the participant's
+ * memory of what it answered. No database is needed for the protocol's guarantees.
+ *
+ * <pre>{@code
+ * Participant inventory = Participant.builder()
+ *         .applicationId("inventory")
+ *         .bootstrapServers("localhost:9092")
+ *         .commandTopic("inventory.commands")
+ *         .schemaRegistryUrl("http://registry:8081")
+ *         .onDo("reserve-stock", ReserveStock.class, (order, ctx) -> StepResult.succeeded(stock.reserve(ctx.commandId(), order)))
+ *         .onCompensate("reserve-stock", StockReservation.class, (reservation, ctx) -> { stock.release(reservation); return StepResult.succeeded(); })
+ *         .build();
+ * inventory.start();
+ * Runtime.getRuntime().addShutdownHook(new Thread(inventory::close));
+ * }</pre>
+ *
+ * <p>Defaults a participant sets unless a {@link Builder#property property} overrides them:
+ * {@code processing.guarantee=exactly_once_v2}; {@code deserialization.exception.handler} sending
+ * unreadable commands to the dead-letter topic, also given to Kafka Streams as
+ * {@code errors.dead.letter.queue.topic.name}; {@code ensure.explicit.internal.resource.naming=true}.
+ * Everything else passes through to Kafka Streams and its clients.
+ */
+public final class Participant implements AutoCloseable {
+
+    /** How long {@link #close()} waits for the stream threads to finish their work and commit. */
+    public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final ParticipantConfig config;
+    private final ParticipantHandlers handlers;
+    private final SchemaRegistry registry;
+    private final Properties streamsProperties;
+    private final StreamsUncaughtExceptionHandler uncaughtExceptionHandler;
+    private KafkaStreams streams;
+
+    private Participant(ParticipantConfig config, ParticipantHandlers handlers, SchemaRegistry registry,
+            Properties streamsProperties, StreamsUncaughtExceptionHandler uncaughtExceptionHandler) {
+        this.config = config;
+        this.handlers = handlers;
+        this.registry = registry;
+        this.streamsProperties = streamsProperties;
+        this.uncaughtExceptionHandler = uncaughtExceptionHandler;
+    }
+
+    /** Starts describing a participant. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The participant's own settings. */
+    public ParticipantConfig config() {
+        return config;
+    }
+
+    /** The registered handlers, for a {@link CommandDispatcher} outside Kafka. */
+    public ParticipantHandlers handlers() {
+        return handlers;
+    }
+
+    /** The schema registry commands, replies and payloads are read and written with. */
+    public SchemaRegistry schemaRegistry() {
+        return registry;
+    }
+
+    /** A new copy of the topology {@link #start()} runs. */
+    public Topology buildTopology() {
+        return ParticipantTopology.build(config, handlers, registry);
+    }
+
+    /** A copy of the properties {@link #start()} gives Kafka Streams, defaults included. */
+    public Properties streamsProperties() {
+        Properties copy = new Properties();
+        copy.putAll(streamsProperties);
+        return copy;
+    }
+
+    /**
+     * Starts processing commands on background threads.
+     *
+     * @throws org.apache.kafka.common.config.ConfigException naming the key of an invalid Kafka Streams setting
+     * @throws IllegalStateException when already started
+     */
+    public synchronized void start() {
+        if (streams != null) {
+            throw new IllegalStateException("participant '" + config.applicationId() + "' is already started");
+        }
+        KafkaStreams created = new KafkaStreams(buildTopology(), streamsProperties());
+        if (uncaughtExceptionHandler != null) {
+            created.setUncaughtExceptionHandler(uncaughtExceptionHandler);
+        }
+        streams = created;
+        created.start();
+    }
+
+    /** The Kafka Streams state; {@code CREATED} before {@link #start()}. */
+    public synchronized KafkaStreams.State state() {
+        return streams == null ? KafkaStreams.State.CREATED : streams.state();
+    }
+
+    /**
+     * Stops processing: stream threads finish the command in hand and commit, then the clients close.
+     *
+     * @return false when the threads did not stop within {@code timeout}
+     */
+    public synchronized boolean close(Duration timeout) {
+        if (streams == null) {
+            return true;
+        }
+        return streams.close(timeout);
+    }
+
+    /** {@link #close(Duration)} with {@link #DEFAULT_CLOSE_TIMEOUT}. */
+    @Override
+    public void close() {
+        close(DEFAULT_CLOSE_TIMEOUT);
+    }
+
+    @Override
+    public String toString() {
+        return "Participant[" + config.applicationId() + " on " + config.commandTopic() + ", steps " + handlers.steps() + "]";
+    }
+
+    /**
+     * Describes a participant: where it connects, what it reads, and its handlers. Setters for
+     * the common settings are shortcuts for {@link #property}; the values are checked by
+     * {@link #build()}.
+     */
+    public static final class Builder {
+
+        private final Map<String, Object> properties = new LinkedHashMap<>();
+        private final ParticipantHandlers.Builder handlers = ParticipantHandlers.builder();
+        private boolean handlersRegisteredHere;
+        private ParticipantHandlers prebuiltHandlers;
+        private SchemaRegistry registry;
+        private StreamsUncaughtExceptionHandler uncaughtExceptionHandler;
+
+        private Builder() {
+        }
+
+        /** {@value ParticipantConfig#APPLICATION_ID_CONFIG}: the service's name, such as {@code inventory}. */
+        public Builder applicationId(String applicationId) {
+            return property(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        }
+
+        /** {@code bootstrap.servers}. */
+        public Builder bootstrapServers(String bootstrapServers) {
+            return property(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        }
+
+        /** {@value ParticipantConfig#COMMAND_TOPIC_CONFIG}. */
+        public Builder commandTopic(String commandTopic) {
+            return property(ParticipantConfig.COMMAND_TOPIC_CONFIG, commandTopic);
+        }
+
+        /** {@value ParticipantConfig#DEAD_LETTER_TOPIC_CONFIG}; defaults to {@code <application.id>.dlq}. */
+        public Builder deadLetterTopic(String deadLetterTopic) {
+            return property(ParticipantConfig.DEAD_LETTER_TOPIC_CONFIG, deadLetterTopic);
+        }
+
+        /** {@value ParticipantConfig#PROCESSED_RETENTION_MS_CONFIG}; defaults to 7 days. */
+        public Builder processedRetention(Duration retention) {
+            return property(ParticipantConfig.PROCESSED_RETENTION_MS_CONFIG, retention.toMillis());
+        }
+
+        /** {@value ParticipantConfig#PURGE_INTERVAL_MS_CONFIG}; defaults to 5 minutes. */
+        public Builder purgeInterval(Duration interval) {
+            return property(ParticipantConfig.PURGE_INTERVAL_MS_CONFIG, interval.toMillis());
+        }
+
+        /** {@value ParticipantConfig#SCHEMA_REGISTRY_URL_CONFIG}; defaults to {@value SchemaRegistries#DEFAULT_URL}. */
+        public Builder schemaRegistryUrl(String url) {
+            return property(ParticipantConfig.SCHEMA_REGISTRY_URL_CONFIG, url);
+        }
+
+        /** A registry instance to use instead of {@value ParticipantConfig#SCHEMA_REGISTRY_URL_CONFIG}, e.g. one with credentials. */
+        public Builder schemaRegistry(SchemaRegistry registry) {
+            this.registry = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        /** Any participant, Kafka Streams or client setting; a later value for the same key wins. */
+        public Builder property(String key, Object value) {
+            properties.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, () -> "value of " + key));
+            return this;
+        }
+
+        /** Every entry of {@code settings}, as with {@link #property}. */
+        public Builder properties(Map<String, ?> settings) {
+            settings.forEach(this::property);
+            return this;
+        }
+
+        /** Registers a DO handler; see {@link ParticipantHandlers.Builder#onDo}. */
+        public <I extends SpecificRecord> Builder onDo(String step, Class<I> inputType, StepHandler<I> handler) {
+            handlers.onDo(step, inputType, handler);
+            handlersRegisteredHere = true;
+            return this;
+        }
+
+        /** Registers a compensation; see {@link ParticipantHandlers.Builder#onCompensate}. */
+        public <I extends SpecificRecord> Builder onCompensate(String step, Class<I> inputType, CompensationHandler<I> handler) {
+            handlers.onCompensate(step, inputType, handler);
+            handlersRegisteredHere = true;
+            return this;
+        }
+
+        /** Registers a TCC step; see {@link ParticipantHandlers.Builder#onTcc}. */
+        public <I extends SpecificRecord> Builder onTcc(String step, Class<I> inputType, TccHandler<I> handler) {
+            handlers.onTcc(step, inputType, handler);
+            handlersRegisteredHere = true;
+            return this;
+        }
+
+        /**
+         * Uses handlers built elsewhere, such as a registry the service shares with its tests,
+         * instead of {@code onDo}/{@code onCompensate}/{@code onTcc} on this builder.
+         */
+        public Builder handlers(ParticipantHandlers handlers) {
+            this.prebuiltHandlers = Objects.requireNonNull(handlers, "handlers");
+            return this;
+        }
+
+        /** What a stream thread's unexpected exception does; Kafka Streams' default shuts the client down. */
+        public Builder uncaughtExceptionHandler(StreamsUncaughtExceptionHandler handler) {
+            this.uncaughtExceptionHandler = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /**
+         * Checks the participant settings and the handlers. Kafka Streams' own settings are
+         * checked by {@link Participant#start()}.
+         *
+         * @throws ConfigException naming the key of a missing or invalid setting
+         * @throws InvalidParticipantException when the handlers do not make sense
+         */
+        public Participant build() {
+            ParticipantConfig config = new ParticipantConfig(properties);
+            Object kafkaDeadLetterTopic = properties.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
+            if (kafkaDeadLetterTopic != null && !kafkaDeadLetterTopic.toString().equals(config.deadLetterTopic())) {
+                throw new ConfigException(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG + " ('" + kafkaDeadLetterTopic
+                        + "') must be unset or equal to " + ParticipantConfig.DEAD_LETTER_TOPIC_CONFIG + " ('"
+                        + config.deadLetterTopic() + "'); set the participant's dead-letter topic with the latter");
+            }
+            if (prebuiltHandlers != null && handlersRegisteredHere) {
+                throw new InvalidParticipantException("participant '" + config.applicationId() + "' got both handlers(...)"
+                        + " and onDo/onCompensate/onTcc; register all handlers in one place");
+            }
+            ParticipantHandlers built = prebuiltHandlers != null ? prebuiltHandlers : handlers.build();
+            SchemaRegistry chosen = registry != null ? registry : SchemaRegistries.fromUrl(config.schemaRegistryUrl(), Map.of());
+            return new Participant(config, built, chosen, streamsProperties(config), uncaughtExceptionHandler);
+        }
+
+        private Properties streamsProperties(ParticipantConfig config) {
+            Properties streams = new Properties();
+            streams.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+            streams.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class.getName());
+            streams.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.deadLetterTopic());
+            streams.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+            // The participant's own keys are consumed here; passing them on would only make every client warn about them.
+            properties.forEach((key, value) -> {
+                if (!ParticipantConfig.configDef().names().contains(key) || key.equals(ParticipantConfig.APPLICATION_ID_CONFIG)) {
+                    streams.put(key, value);
+                }
+            });
+            return streams;
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package dev.sagaline.participant;
+
+import dev.sagaline.schemas.registry.SchemaRegistries;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * The participant's own settings, declared once with their type, default, validation and
+ * documentation. Every other key given to a participant is passed to Kafka Streams and its clients
+ * unchanged, so any Streams, consumer or producer setting can be tuned.
+ *
+ * <p>Built from the participant's whole property map; an invalid value fails with Kafka's
+ * {@link ConfigException}, whose message names the key (and, for rules across keys, both keys).
+ * {@link #configDef()} can print the reference, e.g. with {@code toHtml()}.
+ */
+public final class ParticipantConfig extends AbstractConfig {
+
+    /** Kafka Streams' {@code application.id}: names the consumer group, the transactional ids and the default dead-letter topic. */
+    public static final String APPLICATION_ID_CONFIG = StreamsConfig.APPLICATION_ID_CONFIG;
+    private static final String APPLICATION_ID_DOC = "The Kafka Streams application id of the participant service,"
+            + " such as 'inventory'. It names the consumer group, the state stores' changelog topics and the default"
+            + " dead-letter topic; changing it starts the participant with no memory of answered commands.";
+
+    /** The topic the orchestrator sends this service's step commands to. */
+    public static final String COMMAND_TOPIC_CONFIG = "sagaline.participant.command.topic";
+    private static final String COMMAND_TOPIC_DOC = "The topic the orchestrator sends this service's StepCommands"
+            + " to, keyed by saga id. Replies go to each command's own replyTopic.";
+
+    /** Where unreadable and unroutable commands go; empty means {@code <application.id>.dlq}. */
+    public static final String DEAD_LETTER_TOPIC_CONFIG = "sagaline.participant.dead.letter.topic";
+    private static final String DEAD_LETTER_TOPIC_DOC = "The topic that receives commands the participant cannot"
+            + " answer (unreadable, no handler for the step, unknown action, no reply topic), with the reason in the"
+            + " sagaline.dlq.* headers. Empty selects '<application.id>.dlq'. Also given to Kafka Streams as"
+            + " errors.dead.letter.queue.topic.name.";
+    private static final String DEAD_LETTER_SUFFIX = ".dlq";
+
+    /** How long answered commands and step states are remembered. */
+    public static final String PROCESSED_RETENTION_MS_CONFIG = "sagaline.participant.processed.retention.ms";
+    private static final String PROCESSED_RETENTION_MS_DOC = "How long the participant remembers the reply to each"
+            + " command id and the state of each saga step, counted from the entry's last write. A duplicate command"
+            + " or a late DO/TRY arriving after this is handled as new, so keep it longer than the longest saga plus"
+            + " any redelivery delay.";
+    private static final long DEFAULT_PROCESSED_RETENTION_MS = Duration.ofDays(7).toMillis();
+
+    /** How often expired entries are purged. */
+    public static final String PURGE_INTERVAL_MS_CONFIG = "sagaline.participant.purge.interval.ms";
+    private static final String PURGE_INTERVAL_MS_DOC = "How often (wall-clock time) each stream task removes the"
+            + " entries older than sagaline.participant.processed.retention.ms. Must not exceed the retention.";
+    private static final long DEFAULT_PURGE_INTERVAL_MS = Duration.ofMinutes(5).toMillis();
+
+    /** The schema registry holding the protocol's and the service's payload schemas. */
+    public static final String SCHEMA_REGISTRY_URL_CONFIG = "sagaline.schema.registry.url";
+    private static final String SCHEMA_REGISTRY_URL_DOC = "The schema registry for commands, replies and payloads:"
+            + " memory://SCOPE for the in-process registry shared within one JVM, or the http(s) URL of a"
+            + " Confluent-compatible registry. Ignored when the participant is given a registry instance.";
+
+    private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+    private static final ConfigDef CONFIG = new ConfigDef()
+            .define(APPLICATION_ID_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
+                    Importance.HIGH, APPLICATION_ID_DOC)
+            .define(COMMAND_TOPIC_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, topicName(false),
+                    Importance.HIGH, COMMAND_TOPIC_DOC)
+            .define(DEAD_LETTER_TOPIC_CONFIG, Type.STRING, "", topicName(true),
+                    Importance.MEDIUM, DEAD_LETTER_TOPIC_DOC)
+            .define(PROCESSED_RETENTION_MS_CONFIG, Type.LONG, DEFAULT_PROCESSED_RETENTION_MS, ConfigDef.Range.atLeast(1),
+                    Importance.MEDIUM, PROCESSED_RETENTION_MS_DOC)
+            .define(PURGE_INTERVAL_MS_CONFIG, Type.LONG, DEFAULT_PURGE_INTERVAL_MS, ConfigDef.Range.atLeast(1),
+                    Importance.LOW, PURGE_INTERVAL_MS_DOC)
+            .define(SCHEMA_REGISTRY_URL_CONFIG, Type.STRING, SchemaRegistries.DEFAULT_URL, registryUrl(),
+                    Importance.HIGH, SCHEMA_REGISTRY_URL_DOC);
+
+    /**
+     * @param props the participant's whole property map; keys not declared here are ignored
+     * @throws ConfigException naming the key of a missing or invalid value
+     */
+    public ParticipantConfig(Map<?, ?> props) {
+        super(CONFIG, props, false);
+        if (getLong(PURGE_INTERVAL_MS_CONFIG) > getLong(PROCESSED_RETENTION_MS_CONFIG)) {
+            throw new ConfigException(PURGE_INTERVAL_MS_CONFIG + " (" + getLong(PURGE_INTERVAL_MS_CONFIG)
+                    + ") must not exceed " + PROCESSED_RETENTION_MS_CONFIG + " (" + getLong(PROCESSED_RETENTION_MS_CONFIG)
+                    + "), or entries would outlive their retention by more than the retention itself");
+        }
+        if (deadLetterTopic().equals(commandTopic())) {
+            throw new ConfigException(DEAD_LETTER_TOPIC_CONFIG + " must differ from " + COMMAND_TOPIC_CONFIG + " ('"
+                    + commandTopic() + "'), or dead-lettered commands would be read again forever");
+        }
+    }
+
+    /** A copy of the declaration, to print the reference documentation from. */
+    public static ConfigDef configDef() {
+        return new ConfigDef(CONFIG);
+    }
+
+    public String applicationId() {
+        return getString(APPLICATION_ID_CONFIG);
+    }
+
+    public String commandTopic() {
+        return getString(COMMAND_TOPIC_CONFIG);
+    }
+
+    /** The configured dead-letter topic, or {@code <application.id>.dlq}. */
+    public String deadLetterTopic() {
+        String configured = getString(DEAD_LETTER_TOPIC_CONFIG);
+        return configured.isEmpty() ? applicationId() + DEAD_LETTER_SUFFIX : configured;
+    }
+
+    public Duration processedRetention() {
+        return Duration.ofMillis(getLong(PROCESSED_RETENTION_MS_CONFIG));
+    }
+
+    public Duration purgeInterval() {
+        return Duration.ofMillis(getLong(PURGE_INTERVAL_MS_CONFIG));
+    }
+
+    public String schemaRegistryUrl() {
+        return getString(SCHEMA_REGISTRY_URL_CONFIG);
+    }
+
+    private static ConfigDef.Validator topicName(boolean emptyAllowed) {
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                String topic = (String) value;
+                if (topic == null || (topic.isEmpty() && !emptyAllowed) || (!topic.isEmpty() && !TOPIC_NAME.matcher(topic).matches())) {
+                    throw new ConfigException(name, value, "must be a Kafka topic name: 1 to 249 of a-z A-Z 0-9 . _ -"
+                            + (emptyAllowed ? ", or empty for the default" : ""));
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "a topic name" + (emptyAllowed ? " or empty" : "");
+            }
+        };
+    }
+
+    private static ConfigDef.Validator registryUrl() {
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                String url = value == null ? "" : ((String) value).trim();
+                if (!(url.startsWith("memory://") || url.startsWith("http://") || url.startsWith("https://"))) {
+                    throw new ConfigException(name, value, "must start with memory://, http:// or https://");
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "memory://SCOPE, http://... or https://...";
+            }
+        };
+    }
+}

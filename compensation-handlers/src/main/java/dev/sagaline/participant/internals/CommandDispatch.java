@@ -1,0 +1,185 @@
+package dev.sagaline.participant.internals;
+
+import dev.sagaline.participant.BusinessFailureException;
+import dev.sagaline.participant.DeadLetterReason;
+import dev.sagaline.participant.DispatchResult;
+import dev.sagaline.participant.ParticipantErrorCodes;
+import dev.sagaline.participant.ParticipantHandlers;
+import dev.sagaline.participant.ProcessedCommandStore;
+import dev.sagaline.participant.RegisteredHandler;
+import dev.sagaline.participant.StepContext;
+import dev.sagaline.participant.StepResult;
+import dev.sagaline.participant.StepStage;
+import dev.sagaline.participant.TransientFailureException;
+import dev.sagaline.participant.internals.StepRules.Kind;
+import dev.sagaline.participant.internals.StepRules.Phase;
+import dev.sagaline.participant.internals.StepRules.Verdict;
+import dev.sagaline.protocol.v1.Payload;
+import dev.sagaline.protocol.v1.StepAction;
+import dev.sagaline.protocol.v1.StepCommand;
+import dev.sagaline.protocol.v1.StepOutcome;
+import dev.sagaline.protocol.v1.StepReply;
+import dev.sagaline.schemas.serde.Payloads;
+import java.time.Instant;
+import java.util.Optional;
+import org.apache.avro.specific.SpecificRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers one command: checks it can be routed, answers a known command id from the store, and
+ * otherwise carries out the {@link StepRules} verdict for the step, calling the handler when the
+ * rules say so. Every reply it returns has been written to the store first, so the Kafka runtime
+ * commits the reply, the store writes and the consumed offset together.
+ */
+public final class CommandDispatch {
+
+    private static final Logger log = LoggerFactory.getLogger(CommandDispatch.class);
+
+    private final ParticipantHandlers handlers;
+    private final Payloads payloads;
+    private final ProcessedCommandStore store;
+
+    public CommandDispatch(ParticipantHandlers handlers, Payloads payloads, ProcessedCommandStore store) {
+        this.handlers = handlers;
+        this.payloads = payloads;
+        this.store = store;
+    }
+
+    public ProcessedCommandStore store() {
+        return store;
+    }
+
+    /**
+     * @param nowMs the time written into new replies and the store (the stream task's wall clock
+     *     in the Kafka runtime)
+     */
+    public DispatchResult dispatch(StepCommand command, long nowMs) {
+        StepAction action = command.getAction();
+        if (action == null || action == StepAction.UNKNOWN) {
+            return new DispatchResult.DeadLettered(DeadLetterReason.UNKNOWN_ACTION, "command " + command.getCommandId()
+                    + " for step '" + command.getStep() + "' has action " + action
+                    + ", which this participant does not know (written by a newer orchestrator?)");
+        }
+        Optional<RegisteredHandler> handler = handlers.find(command.getStep(), action);
+        if (handler.isEmpty()) {
+            return new DispatchResult.DeadLettered(DeadLetterReason.NO_HANDLER, "no " + action + " handler for step '"
+                    + command.getStep() + "' (command " + command.getCommandId() + ", saga type " + command.getSagaType()
+                    + "); this participant handles steps " + handlers.steps());
+        }
+        if (command.getReplyTopic() == null || command.getReplyTopic().isBlank()) {
+            return new DispatchResult.DeadLettered(DeadLetterReason.NO_REPLY_TOPIC, "command " + command.getCommandId()
+                    + " for step '" + command.getStep() + "' has no replyTopic to answer on");
+        }
+        Optional<StepReply> answered = store.reply(command.getCommandId());
+        if (answered.isPresent()) {
+            log.debug("Command {} was answered before; sending the remembered reply again", command.getCommandId());
+            return new DispatchResult.Replied(answered.get(), true);
+        }
+        StepReply reply = decide(command, handler.get(), nowMs);
+        store.putReply(reply);
+        return new DispatchResult.Replied(reply, false);
+    }
+
+    private StepReply decide(StepCommand command, RegisteredHandler handler, long nowMs) {
+        Optional<StepReply> forward = store.stepReply(command.getSagaId(), command.getStep(), StepStage.FORWARD);
+        Optional<StepReply> closing = store.stepReply(command.getSagaId(), command.getStep(), StepStage.CLOSING);
+        Kind kind = StepRules.kindOf(command.getAction());
+        Verdict verdict = StepRules.verdict(StepRules.phaseOf(forward, closing), kind);
+        switch (verdict) {
+            case RUN_HANDLER:
+                StepReply reply = run(command, handler, nowMs);
+                if (kind == Kind.FORWARD) {
+                    store.putStepReply(StepStage.FORWARD, reply);
+                } else if (StepRules.closesStep(kind, reply.getOutcome())) {
+                    store.putStepReply(StepStage.CLOSING, reply);
+                }
+                return reply;
+            case REPEAT_FORWARD:
+                // A confirmed step whose FORWARD reply expired first has nothing to repeat.
+                return forward.map(earlier -> repeat(command, earlier, nowMs))
+                        .orElseGet(() -> refuse(command, Verdict.REFUSE_ALREADY_CONFIRMED, nowMs));
+            case REPEAT_CLOSING:
+                return repeat(command, closing.orElseThrow(), nowMs);
+            case EMPTY_ROLLBACK:
+                log.debug("Empty rollback: {} for saga {} step '{}' with no forward action to undo",
+                        command.getAction(), command.getSagaId(), command.getStep());
+                StepReply empty = reply(command, StepOutcome.SUCCEEDED, null, null, null, nowMs);
+                store.putStepReply(StepStage.CLOSING, empty);
+                return empty;
+            default:
+                return refuse(command, verdict, nowMs);
+        }
+    }
+
+    private StepReply run(StepCommand command, RegisteredHandler handler, long nowMs) {
+        SpecificRecord input;
+        try {
+            input = command.getInput() == null ? null : payloads.decode(command.getInput(), handler.inputType());
+        } catch (RuntimeException e) {
+            return reply(command, StepOutcome.FAILED, null, ParticipantErrorCodes.INVALID_INPUT,
+                    "the input of " + command.getAction() + " for step '" + command.getStep() + "' does not decode into "
+                            + handler.inputType().getName() + ": " + e.getMessage(), nowMs);
+        }
+        StepResult result = call(handler, input, contextOf(command));
+        Payload output;
+        try {
+            output = result.output() == null ? null : payloads.encode(result.output());
+        } catch (RuntimeException e) {
+            log.warn("The output of {} could not be encoded", handler, e);
+            return reply(command, StepOutcome.RETRYABLE_ERROR, null, e.getClass().getName(),
+                    "the output " + result.output().getSchema().getFullName() + " could not be encoded: " + e.getMessage(), nowMs);
+        }
+        return reply(command, result.outcome(), output, result.errorCode(), result.errorMessage(), nowMs);
+    }
+
+    private static StepResult call(RegisteredHandler handler, SpecificRecord input, StepContext context) {
+        try {
+            StepResult result = handler.invoke(input, context);
+            if (result == null) {
+                return StepResult.retryable(ParticipantErrorCodes.NULL_RESULT, "the " + handler
+                        + " returned null; return StepResult.succeeded(), failed(...) or retryable(...)");
+            }
+            return result;
+        } catch (BusinessFailureException e) {
+            return StepResult.failed(e.code(), e.getMessage());
+        } catch (TransientFailureException e) {
+            log.info("{} reported a transient failure for command {}: {}", handler, context.commandId(), e.getMessage());
+            return StepResult.retryable(e.code(), e.getMessage());
+        } catch (Exception e) {
+            log.warn("{} threw for command {}; replying RETRYABLE_ERROR", handler, context.commandId(), e);
+            return StepResult.retryable(e.getClass().getName(), e.getMessage());
+        }
+    }
+
+    private static StepContext contextOf(StepCommand command) {
+        return new StepContext(command.getCommandId(), command.getSagaId(), command.getSagaType(),
+                command.getDefinitionVersion(), command.getStep(), command.getAction(), command.getAttempt(),
+                command.getIssuedAtMs(), command.getMetadata());
+    }
+
+    private static StepReply repeat(StepCommand command, StepReply earlier, long nowMs) {
+        return reply(command, earlier.getOutcome(), earlier.getOutput(), earlier.getErrorCode(), earlier.getErrorMessage(), nowMs);
+    }
+
+    private static StepReply refuse(StepCommand command, Verdict refusal, long nowMs) {
+        return reply(command, StepOutcome.FAILED, null, refusal.refusalCode(), command.getAction() + " for saga "
+                + command.getSagaId() + " step '" + command.getStep() + "' refused: " + refusal.explanation(), nowMs);
+    }
+
+    private static StepReply reply(StepCommand command, StepOutcome outcome, Payload output, String errorCode,
+            String errorMessage, long nowMs) {
+        return StepReply.newBuilder()
+                .setCommandId(command.getCommandId())
+                .setSagaId(command.getSagaId())
+                .setStep(command.getStep())
+                .setAction(command.getAction())
+                .setAttempt(command.getAttempt())
+                .setOutcome(outcome)
+                .setOutput(output)
+                .setErrorCode(errorCode)
+                .setErrorMessage(errorMessage)
+                .setRepliedAtMs(Instant.ofEpochMilli(nowMs))
+                .build();
+    }
+}

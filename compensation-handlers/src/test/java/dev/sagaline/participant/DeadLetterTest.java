@@ -1,0 +1,124 @@
+package dev.sagaline.participant;
+
+import static dev.sagaline.participant.testsupport.RecordingHandlers.RESERVE_STOCK;
+import static dev.sagaline.protocol.v1.StepAction.DO;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sagaline.participant.example.ReserveStock;
+import dev.sagaline.participant.testsupport.ParticipantDriver;
+import dev.sagaline.participant.testsupport.RecordingHandlers;
+import dev.sagaline.protocol.v1.StepAction;
+import dev.sagaline.protocol.v1.StepOutcome;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Commands that cannot be answered go to the dead-letter topic with the reason, and processing goes on. */
+class DeadLetterTest {
+
+    private static final ReserveStock ORDER = new ReserveStock("o-1", "sku-42", 2);
+    private static final byte[] CORRUPT = {0, 0, 0, 0, 99, 1, 2, 3};
+
+    private final RecordingHandlers inventory = new RecordingHandlers();
+    private final ParticipantDriver participant = ParticipantDriver.start(inventory.handlers());
+
+    @AfterEach
+    void close() {
+        participant.close();
+    }
+
+    /**
+     * Runs at-least-once: under exactly-once, TopologyTestDriver loses the records a
+     * deserialization handler produces (they are sent before the task's transaction commits,
+     * and the driver clears uncommitted sends). ParticipantCrashIT checks that path on a broker.
+     */
+    @Test
+    void sendsAnUnreadableCommandToTheDeadLetterTopicAndGoesOn() {
+        try (ParticipantDriver atLeastOnce = ParticipantDriver.start(inventory.handlers(),
+                builder -> builder.property(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE))) {
+            atLeastOnce.pipeRaw("saga-1", CORRUPT);
+            atLeastOnce.pipe(atLeastOnce.command("saga-2", RESERVE_STOCK, DO).input(ORDER).build());
+
+            List<TestRecord<String, byte[]>> deadLetters = atLeastOnce.deadLetters();
+            assertThat(deadLetters).singleElement().satisfies(deadLetter -> {
+                assertThat(deadLetter.key()).isEqualTo("saga-1");
+                assertThat(deadLetter.value()).isEqualTo(CORRUPT);
+                assertThat(header(deadLetter.headers(), DeadLetterHeaders.REASON)).isEqualTo("UNREADABLE_COMMAND");
+                assertThat(header(deadLetter.headers(), DeadLetterHeaders.DETAIL)).contains("unknown writer schema id 99");
+                assertThat(header(deadLetter.headers(), DeadLetterHeaders.EXCEPTION))
+                        .isEqualTo("org.apache.kafka.common.errors.SerializationException");
+                assertThat(header(deadLetter.headers(), DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(ParticipantDriver.COMMAND_TOPIC);
+                assertThat(header(deadLetter.headers(), DeadLetterHeaders.SOURCE_PARTITION)).isEqualTo("0");
+                assertThat(header(deadLetter.headers(), DeadLetterHeaders.SOURCE_OFFSET)).isEqualTo("0");
+            });
+            assertThat(atLeastOnce.replies()).singleElement()
+                    .satisfies(reply -> assertThat(reply.getOutcome()).isEqualTo(StepOutcome.SUCCEEDED));
+        }
+    }
+
+    @Test
+    void sendsACommandForAStepWithoutAHandlerToTheDeadLetterTopicWithTheReason() {
+        participant.pipe(participant.command("saga-1", "ship-parcel", DO).id("c-1").build());
+        participant.pipe(participant.command("saga-2", RESERVE_STOCK, DO).input(ORDER).build());
+
+        assertThat(participant.deadLetters()).singleElement().satisfies(deadLetter -> {
+            assertThat(deadLetter.key()).isEqualTo("saga-1");
+            assertThat(header(deadLetter.headers(), DeadLetterHeaders.REASON)).isEqualTo("NO_HANDLER");
+            assertThat(header(deadLetter.headers(), DeadLetterHeaders.DETAIL))
+                    .contains("no DO handler for step 'ship-parcel'").contains("c-1").contains(RESERVE_STOCK);
+            assertThat(header(deadLetter.headers(), DeadLetterHeaders.SOURCE_OFFSET)).isEqualTo("0");
+        });
+        assertThat(participant.replies()).hasSize(1);
+    }
+
+    @Test
+    void sendsACommandForAnActionWithoutAHandlerToTheDeadLetterTopic() {
+        participant.pipe(participant.command("saga-1", RESERVE_STOCK, StepAction.TRY).build());
+
+        assertThat(participant.deadLetters()).singleElement()
+                .satisfies(deadLetter -> assertThat(header(deadLetter.headers(), DeadLetterHeaders.REASON)).isEqualTo("NO_HANDLER"));
+        assertThat(inventory.calls()).isEmpty();
+    }
+
+    @Test
+    void sendsACommandWithAnUnknownActionToTheDeadLetterTopic() {
+        participant.pipe(participant.command("saga-1", RESERVE_STOCK, StepAction.UNKNOWN).build());
+
+        assertThat(participant.deadLetters()).singleElement()
+                .satisfies(deadLetter -> assertThat(header(deadLetter.headers(), DeadLetterHeaders.REASON)).isEqualTo("UNKNOWN_ACTION"));
+    }
+
+    @Test
+    void sendsATombstoneToTheDeadLetterTopic() {
+        participant.pipeRaw("saga-1", null);
+
+        assertThat(participant.deadLetters()).singleElement().satisfies(deadLetter -> {
+            assertThat(deadLetter.value()).isNull();
+            assertThat(header(deadLetter.headers(), DeadLetterHeaders.REASON)).isEqualTo("EMPTY_COMMAND");
+        });
+        assertThat(participant.replies()).isEmpty();
+    }
+
+    @Test
+    void keepsTheCommandsOwnHeadersOnTheDeadLetter() {
+        RecordHeaders sent = new RecordHeaders();
+        sent.add("traceparent", "00-abc-01".getBytes(StandardCharsets.UTF_8));
+
+        participant.pipe(participant.command("saga-1", "ship-parcel", DO).build(), sent);
+
+        Headers headers = participant.deadLetters().get(0).headers();
+        assertThat(header(headers, "traceparent")).isEqualTo("00-abc-01");
+        assertThat(header(headers, DeadLetterHeaders.REASON)).isEqualTo("NO_HANDLER");
+    }
+
+    private static String header(Headers headers, String key) {
+        Header header = headers.lastHeader(key);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+}

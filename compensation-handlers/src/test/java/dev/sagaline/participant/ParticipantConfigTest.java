@@ -1,0 +1,134 @@
+package dev.sagaline.participant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sagaline.participant.example.ReserveStock;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+
+/** The participant's settings are checked when it is built, with messages that name the key. */
+class ParticipantConfigTest {
+
+    private static Map<String, Object> valid() {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ParticipantConfig.APPLICATION_ID_CONFIG, "inventory");
+        props.put(ParticipantConfig.COMMAND_TOPIC_CONFIG, "inventory.commands");
+        return props;
+    }
+
+    @Test
+    void defaultsTheDeadLetterTopicRetentionAndRegistry() {
+        ParticipantConfig config = new ParticipantConfig(valid());
+
+        assertThat(config.deadLetterTopic()).isEqualTo("inventory.dlq");
+        assertThat(config.processedRetention()).isEqualTo(Duration.ofDays(7));
+        assertThat(config.purgeInterval()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(config.schemaRegistryUrl()).isEqualTo("memory://sagaline");
+    }
+
+    @Test
+    void namesAMissingCommandTopic() {
+        Map<String, Object> props = valid();
+        props.remove(ParticipantConfig.COMMAND_TOPIC_CONFIG);
+
+        assertThatThrownBy(() -> new ParticipantConfig(props))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(ParticipantConfig.COMMAND_TOPIC_CONFIG);
+    }
+
+    @Test
+    void namesAMissingApplicationId() {
+        Map<String, Object> props = valid();
+        props.remove(ParticipantConfig.APPLICATION_ID_CONFIG);
+
+        assertThatThrownBy(() -> new ParticipantConfig(props))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("application.id");
+    }
+
+    @Test
+    void namesANonPositiveRetention() {
+        Map<String, Object> props = valid();
+        props.put(ParticipantConfig.PROCESSED_RETENTION_MS_CONFIG, 0L);
+
+        assertThatThrownBy(() -> new ParticipantConfig(props))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(ParticipantConfig.PROCESSED_RETENTION_MS_CONFIG);
+    }
+
+    @Test
+    void namesAnInvalidTopicName() {
+        Map<String, Object> props = valid();
+        props.put(ParticipantConfig.DEAD_LETTER_TOPIC_CONFIG, "dead letters");
+
+        assertThatThrownBy(() -> new ParticipantConfig(props))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(ParticipantConfig.DEAD_LETTER_TOPIC_CONFIG);
+    }
+
+    @Test
+    void namesAnUnsupportedRegistryUrl() {
+        Map<String, Object> props = valid();
+        props.put(ParticipantConfig.SCHEMA_REGISTRY_URL_CONFIG, "ftp://registry");
+
+        assertThatThrownBy(() -> new ParticipantConfig(props))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(ParticipantConfig.SCHEMA_REGISTRY_URL_CONFIG);
+    }
+
+    @Test
+    void namesBothKeysWhenThePurgeIntervalExceedsTheRetention() {
+        Map<String, Object> props = valid();
+        props.put(ParticipantConfig.PROCESSED_RETENTION_MS_CONFIG, 60_000L);
+        props.put(ParticipantConfig.PURGE_INTERVAL_MS_CONFIG, 120_000L);
+
+        assertThatThrownBy(() -> new ParticipantConfig(props))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(ParticipantConfig.PURGE_INTERVAL_MS_CONFIG)
+                .hasMessageContaining(ParticipantConfig.PROCESSED_RETENTION_MS_CONFIG);
+    }
+
+    @Test
+    void namesBothKeysWhenTheDeadLetterTopicIsTheCommandTopic() {
+        Map<String, Object> props = valid();
+        props.put(ParticipantConfig.DEAD_LETTER_TOPIC_CONFIG, "inventory.commands");
+
+        assertThatThrownBy(() -> new ParticipantConfig(props))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(ParticipantConfig.DEAD_LETTER_TOPIC_CONFIG)
+                .hasMessageContaining(ParticipantConfig.COMMAND_TOPIC_CONFIG);
+    }
+
+    @Test
+    void refusesAKafkaDeadLetterTopicThatDisagreesWithTheParticipants() {
+        Participant.Builder builder = Participant.builder()
+                .properties(valid())
+                .property("errors.dead.letter.queue.topic.name", "other.dlq")
+                .onDo("reserve-stock", ReserveStock.class, (input, context) -> StepResult.succeeded());
+
+        assertThatThrownBy(builder::build)
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("errors.dead.letter.queue.topic.name")
+                .hasMessageContaining(ParticipantConfig.DEAD_LETTER_TOPIC_CONFIG);
+    }
+
+    @Test
+    void namesAMissingKafkaSettingWhenStarted() {
+        Participant participant = Participant.builder()
+                .properties(valid())
+                .onDo("reserve-stock", ReserveStock.class, (input, context) -> StepResult.succeeded())
+                .build();
+
+        assertThatThrownBy(participant::start)
+                .isInstanceOf(ConfigException.class).hasMessageContaining("bootstrap.servers");
+    }
+
+    @Test
+    void documentsEveryKeyInTheParticipantGuide() throws IOException {
+        String guide = Files.readString(Path.of("PARTICIPANT.md"));
+
+        assertThat(ParticipantConfig.configDef().names()).allSatisfy(key -> assertThat(guide).contains("`" + key + "`"));
+    }
+}

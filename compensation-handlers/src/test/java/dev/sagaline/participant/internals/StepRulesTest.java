@@ -1,0 +1,47 @@
+package dev.sagaline.participant.internals;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sagaline.participant.internals.StepRules.Kind;
+import dev.sagaline.participant.internals.StepRules.Phase;
+import dev.sagaline.participant.internals.StepRules.Verdict;
+import dev.sagaline.protocol.v1.StepAction;
+import java.util.EnumSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The rules table is total, and every verdict is reachable; the behaviour of each cell is tested
+ * through the topology in the API package's tests.
+ */
+class StepRulesTest {
+
+    @Test
+    void decidesEveryPhaseAndKind() {
+        Set<Verdict> used = EnumSet.noneOf(Verdict.class);
+        for (Phase phase : Phase.values()) {
+            for (Kind kind : Kind.values()) {
+                assertThat(StepRules.verdict(phase, kind)).as("%s x %s", phase, kind).isNotNull();
+                used.add(StepRules.verdict(phase, kind));
+            }
+        }
+
+        assertThat(used).containsExactlyInAnyOrder(Verdict.values());
+    }
+
+    @Test
+    void groupsEveryKnownActionIntoAKind() {
+        for (StepAction action : StepAction.values()) {
+            if (action != StepAction.UNKNOWN) {
+                assertThat(StepRules.kindOf(action)).isNotNull();
+            }
+        }
+    }
+
+    @Test
+    void refusalsCarryACodeAndAnExplanation() {
+        for (Verdict verdict : Verdict.values()) {
+            assertThat(verdict.refusalCode() == null).isEqualTo(verdict.explanation() == null);
+        }
+    }
+}

@@ -1,0 +1,367 @@
+package dev.sagaline.localkafka;
+
+import dev.sagaline.localkafka.internals.ChildBroker;
+import dev.sagaline.localkafka.internals.Directories;
+import dev.sagaline.localkafka.internals.LoopbackPorts;
+import dev.sagaline.localkafka.internals.ServerProperties;
+import dev.sagaline.localkafka.internals.StartupProbe;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
+
+/**
+ * A real single-node Apache Kafka broker (KRaft, combined broker and controller) running in a
+ * child JVM on 127.0.0.1, for tests, the demo and the benchmark. Being a separate process, it can
+ * be {@linkplain #killHard() killed} like a crashed server and {@linkplain #restart() restarted}
+ * on the same log directory and ports.
+ *
+ * <p>The child needs nothing but this JVM's classpath: no Docker, no download. It dies with this
+ * JVM even on {@code kill -9}, because it halts when its stdin reaches end-of-file.
+ *
+ * <pre>{@code
+ * try (LocalKafkaBroker kafka = LocalKafkaBroker.builder().build().start()) {
+ *     kafka.createTopics(Map.of("orders", 3));
+ *     Map<String, Object> config = kafka.clientConfig();
+ *     // add serializers and create producers and consumers from config
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe: lifecycle methods are serialised on the instance.
+ */
+public final class LocalKafkaBroker implements AutoCloseable {
+
+    /** How long {@link #start()} waits for the broker to answer unless the builder says otherwise. */
+    public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(60);
+
+    /** How long {@link #createTopics} waits for every new partition to get a leader. */
+    public static final Duration TOPIC_READY_TIMEOUT = Duration.ofSeconds(30);
+
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+    private static final Logger LOG = LoggerFactory.getLogger(LocalKafkaBroker.class);
+
+    private enum State { NEW, RUNNING, STOPPED, CLOSED }
+
+    private final Path requestedLogDir;
+    private final boolean keepLogDir;
+    private final int requestedPort;
+    private final int requestedControllerPort;
+    private final Duration startupTimeout;
+    private final Map<String, String> serverProperties;
+    private final List<String> jvmOptions;
+
+    private State state = State.NEW;
+    private Path workDir;
+    private Path logDir;
+    private int port;
+    private int controllerPort;
+    private ChildBroker child;
+
+    private LocalKafkaBroker(Builder builder) {
+        this.requestedLogDir = builder.logDir;
+        this.keepLogDir = builder.keepLogDir;
+        this.requestedPort = builder.port;
+        this.requestedControllerPort = builder.controllerPort;
+        this.startupTimeout = builder.startupTimeout;
+        this.serverProperties = Map.copyOf(builder.serverProperties);
+        this.jvmOptions = List.copyOf(builder.jvmOptions);
+    }
+
+    /** A builder whose defaults give a fresh temporary broker on free ports. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Starts the broker and returns once it answers Admin requests. Ports chosen here (when the
+     * builder asked for port 0) stay fixed for the life of this instance, across {@link #restart()}.
+     *
+     * @throws LocalKafkaException if a requested port is taken, or the broker exits or stays silent
+     *     for the start-up timeout; the message carries the exit code and the broker's last log
+     *     lines. The instance is then closed.
+     * @throws IllegalStateException if already started or closed
+     */
+    public synchronized LocalKafkaBroker start() {
+        if (state != State.NEW) {
+            throw new IllegalStateException("broker already " + state.name().toLowerCase(Locale.ROOT) + "; use restart()");
+        }
+        try {
+            port = LoopbackPorts.resolve(requestedPort, requestedControllerPort);
+            controllerPort = LoopbackPorts.resolve(requestedControllerPort, port);
+            workDir = Directories.createTemp("sagaline-kafka-");
+            logDir = requestedLogDir != null ? requestedLogDir.toAbsolutePath() : workDir.resolve("kafka-logs");
+            ServerProperties.write(ServerProperties.of(port, controllerPort, logDir, serverProperties), propertiesFile());
+            launch();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        return this;
+    }
+
+    /**
+     * Starts the broker again on the same log directory and ports, after {@link #killHard()} or
+     * {@link #stop()}; a running broker is stopped cleanly first. Committed data survives. After a
+     * hard kill this takes about 4 s longer than a first start: the controller admits the new
+     * broker process only once the killed one's session ({@code broker.session.timeout.ms}) expires.
+     */
+    public synchronized LocalKafkaBroker restart() {
+        if (state == State.NEW || state == State.CLOSED) {
+            throw new IllegalStateException("cannot restart a broker that is " + state.name().toLowerCase(Locale.ROOT));
+        }
+        stop();
+        LoopbackPorts.requireFree(port);
+        LoopbackPorts.requireFree(controllerPort);
+        launch();
+        return this;
+    }
+
+    /** Shuts the broker down cleanly (killing it after 10 s), keeping its log directory for {@link #restart()}. */
+    public synchronized void stop() {
+        if (state == State.RUNNING) {
+            child.stop(STOP_TIMEOUT);
+            state = State.STOPPED;
+        }
+    }
+
+    /**
+     * Kills the broker process with SIGKILL, as a crash or power cut would: nothing is flushed and
+     * no clean-shutdown marker is written. Returns once the process is gone.
+     */
+    public synchronized void killHard() {
+        if (state == State.RUNNING) {
+            child.killHard();
+            state = State.STOPPED;
+            LOG.info("Killed Kafka broker on {} (pid {})", bootstrapServers(), child.pid());
+        }
+    }
+
+    /** True between a successful start or restart and the next stop, kill or close, while the process lives. */
+    public synchronized boolean isRunning() {
+        return state == State.RUNNING && child.isAlive();
+    }
+
+    /** {@code 127.0.0.1:port}, for the {@code bootstrap.servers} client setting. */
+    public synchronized String bootstrapServers() {
+        requireStarted();
+        return ServerProperties.HOST + ":" + port;
+    }
+
+    /** The broker's client port. */
+    public synchronized int port() {
+        requireStarted();
+        return port;
+    }
+
+    /** Where the broker keeps its data; deleted on {@link #close()} unless the builder said {@code keepLogDir(true)}. */
+    public synchronized Path logDir() {
+        requireStarted();
+        return logDir;
+    }
+
+    /** The last lines the broker process wrote (its log and any crash report), oldest first. */
+    public synchronized List<String> lastLogLines() {
+        return child == null ? List.of() : child.lastOutputLines(StartupProbe.LOG_LINES_IN_ERRORS);
+    }
+
+    /**
+     * A new mutable map holding the settings every client needs to reach this broker; add
+     * serializers, group ids and so on before passing it to a producer, consumer or Admin.
+     */
+    public Map<String, Object> clientConfig() {
+        Map<String, Object> config = new HashMap<>();
+        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        return config;
+    }
+
+    /**
+     * Creates topics with replication factor 1, given as name to partition count, and waits until
+     * each of their partitions has a leader ready for writes.
+     */
+    public void createTopics(Map<String, Integer> partitionsByTopic) {
+        createTopics(partitionsByTopic.entrySet().stream()
+                .map(entry -> new NewTopic(entry.getKey(), entry.getValue(), (short) 1))
+                .toArray(NewTopic[]::new));
+    }
+
+    /**
+     * Creates topics (use replication factor 1; this cluster has one node) and waits until each of
+     * their partitions has a leader ready for writes.
+     *
+     * @throws LocalKafkaException if creation fails, for example because a topic exists, or the
+     *     leaders do not appear within {@link #TOPIC_READY_TIMEOUT}
+     */
+    public void createTopics(NewTopic... topics) {
+        List<String> names = Arrays.stream(topics).map(NewTopic::name).collect(Collectors.toList());
+        try (Admin admin = Admin.create(clientConfig())) {
+            admin.createTopics(List.of(topics)).all().get();
+            TopicReadiness.awaitLeaders(admin, names, TOPIC_READY_TIMEOUT);
+        } catch (ExecutionException e) {
+            throw new LocalKafkaException("cannot create topics " + names + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LocalKafkaException("interrupted while creating topics " + names, e);
+        }
+    }
+
+    /** Waits until every partition of {@code topics} has a leader ready for writes; see {@link TopicReadiness}. */
+    public void awaitLeaders(Collection<String> topics, Duration timeout) {
+        try (Admin admin = Admin.create(clientConfig())) {
+            TopicReadiness.awaitLeaders(admin, new ArrayList<>(topics), timeout);
+        }
+    }
+
+    /**
+     * Stops the broker cleanly (killing it after 10 s) and deletes the directories it created; a
+     * log directory given to the builder with {@code keepLogDir(true)} is left in place. Idempotent.
+     */
+    @Override
+    public synchronized void close() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        stop();
+        state = State.CLOSED;
+        if (logDir != null && !keepLogDir) {
+            Directories.deleteRecursively(logDir);
+        }
+        if (workDir != null) {
+            Directories.deleteRecursively(workDir);
+        }
+    }
+
+    @Override
+    public String toString() {
+        synchronized (this) {
+            return "LocalKafkaBroker[" + state + (port == 0 ? "" : ", " + ServerProperties.HOST + ":" + port) + "]";
+        }
+    }
+
+    private void launch() {
+        long startNanos = System.nanoTime();
+        child = ChildBroker.launch(propertiesFile(), workDir.resolve("broker.log"), jvmOptions);
+        try {
+            StartupProbe.awaitReady(child, port, startupTimeout);
+        } catch (RuntimeException e) {
+            child.killHard();
+            state = State.STOPPED;
+            throw e;
+        }
+        state = State.RUNNING;
+        LOG.info("Kafka broker started on {}:{} in {} ms (pid {}, log dir {})", ServerProperties.HOST, port,
+                (System.nanoTime() - startNanos) / 1_000_000, child.pid(), logDir);
+    }
+
+    private Path propertiesFile() {
+        return workDir.resolve("server.properties");
+    }
+
+    private void requireStarted() {
+        if (port == 0) {
+            throw new IllegalStateException("broker not started yet: call start() first");
+        }
+    }
+
+    /**
+     * Configures a {@link LocalKafkaBroker}. Every setting is optional; {@code build()} does not
+     * touch the network or the disk, {@link LocalKafkaBroker#start()} does.
+     */
+    public static final class Builder {
+
+        private Path logDir;
+        private boolean keepLogDir;
+        private int port;
+        private int controllerPort;
+        private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
+        private final Map<String, String> serverProperties = new LinkedHashMap<>();
+        private final List<String> jvmOptions = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /** The broker's data directory, created if absent; by default a fresh temporary directory. */
+        public Builder logDir(Path logDir) {
+            this.logDir = Objects.requireNonNull(logDir, "logDir");
+            return this;
+        }
+
+        /** Keep the log directory on {@link LocalKafkaBroker#close()}, e.g. to reopen it with another broker. */
+        public Builder keepLogDir(boolean keepLogDir) {
+            this.keepLogDir = keepLogDir;
+            return this;
+        }
+
+        /** The client port on 127.0.0.1; 0 (the default) picks a free one. */
+        public Builder port(int port) {
+            this.port = checkPort(port, "port");
+            return this;
+        }
+
+        /** The KRaft controller port on 127.0.0.1; 0 (the default) picks a free one. */
+        public Builder controllerPort(int controllerPort) {
+            this.controllerPort = checkPort(controllerPort, "controllerPort");
+            return this;
+        }
+
+        /** How long {@link LocalKafkaBroker#start()} and {@code restart()} wait; 60 s by default. */
+        public Builder startupTimeout(Duration startupTimeout) {
+            if (startupTimeout.isNegative() || startupTimeout.isZero()) {
+                throw new IllegalArgumentException("startupTimeout must be positive but was " + startupTimeout);
+            }
+            this.startupTimeout = startupTimeout;
+            return this;
+        }
+
+        /**
+         * Any Kafka broker setting, overriding this class's defaults. Listener, quorum, node id and
+         * log directory settings are derived from the ports and {@link #logDir} and are refused.
+         */
+        public Builder serverProperty(String key, String value) {
+            if (ServerProperties.MANAGED_KEYS.contains(key)) {
+                throw new IllegalArgumentException("server property '" + key
+                        + "' is managed by LocalKafkaBroker (use port(), controllerPort() or logDir() instead)");
+            }
+            serverProperties.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /**
+         * An extra option for the broker's JVM, placed after the defaults ({@code -Xmx512m
+         * -XX:+UseSerialGC -XX:TieredStopAtLevel=1}) so that, for example, {@code -Xmx2g} or
+         * {@code -XX:TieredStopAtLevel=4} for a benchmark replaces them.
+         */
+        public Builder jvmOption(String option) {
+            jvmOptions.add(Objects.requireNonNull(option, "option"));
+            return this;
+        }
+
+        public LocalKafkaBroker build() {
+            if (port != 0 && port == controllerPort) {
+                throw new IllegalArgumentException("port and controllerPort must differ but both are " + port);
+            }
+            return new LocalKafkaBroker(this);
+        }
+
+        private static int checkPort(int port, String name) {
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException(name + " must be between 0 and 65535 but was " + port);
+            }
+            return port;
+        }
+    }
+}

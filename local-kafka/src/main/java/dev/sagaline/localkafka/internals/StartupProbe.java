@@ -1,0 +1,93 @@
+package dev.sagaline.localkafka.internals;
+
+import dev.sagaline.localkafka.LocalKafkaException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.Node;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Decides when a starting child broker is usable: it must answer an Admin describeCluster with
+ * at least one node. Fails fast, with the broker's last log lines, when the child exits first.
+ */
+public final class StartupProbe {
+
+    /** How many lines of broker output a failure message carries. */
+    public static final int LOG_LINES_IN_ERRORS = 50;
+
+    private static final int ATTEMPT_TIMEOUT_MS = 1_000;
+    private static final long POLL_INTERVAL_MS = 50;
+
+    private StartupProbe() {
+    }
+
+    /** Blocks until the broker on {@code port} answers or fails with a {@link LocalKafkaException}. */
+    public static void awaitReady(ChildBroker child, int port, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            // Plain TCP first: an Admin client pointed at a closed port logs a warning per attempt.
+            while (!LoopbackPorts.isListening(port, ATTEMPT_TIMEOUT_MS)) {
+                checkProgress(child, port, timeout, deadline);
+                Thread.sleep(POLL_INTERVAL_MS);
+            }
+            try (Admin admin = Admin.create(adminConfig(port))) {
+                while (!answersDescribeCluster(admin)) {
+                    checkProgress(child, port, timeout, deadline);
+                    Thread.sleep(POLL_INTERVAL_MS);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LocalKafkaException("interrupted while waiting for the Kafka broker on port " + port, e);
+        }
+    }
+
+    /** The message of every start-up failure: what happened, then the broker's own last words. */
+    public static String withLastLines(String what, List<String> lastLines) {
+        StringBuilder message = new StringBuilder(what).append(". Last broker log lines:");
+        if (lastLines.isEmpty()) {
+            message.append(" (none)");
+        }
+        lastLines.forEach(line -> message.append(System.lineSeparator()).append("  ").append(line));
+        return message.toString();
+    }
+
+    private static boolean answersDescribeCluster(Admin admin) throws InterruptedException {
+        try {
+            Collection<Node> nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(ATTEMPT_TIMEOUT_MS))
+                    .nodes().get(ATTEMPT_TIMEOUT_MS * 2L, TimeUnit.MILLISECONDS);
+            return !nodes.isEmpty();
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        }
+    }
+
+    private static void checkProgress(ChildBroker child, int port, Duration timeout, long deadline) {
+        if (!child.isAlive()) {
+            throw new LocalKafkaException(withLastLines(
+                    "Kafka broker for port " + port + " exited with code " + child.exitCode() + " during start-up",
+                    child.lastOutputLines(LOG_LINES_IN_ERRORS)));
+        }
+        if (System.nanoTime() - deadline > 0) {
+            throw new LocalKafkaException(withLastLines(
+                    "Kafka broker on port " + port + " did not answer within " + timeout.toMillis() + " ms",
+                    child.lastOutputLines(LOG_LINES_IN_ERRORS)));
+        }
+    }
+
+    private static Map<String, Object> adminConfig(int port) {
+        return Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, ServerProperties.HOST + ":" + port,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ATTEMPT_TIMEOUT_MS,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ATTEMPT_TIMEOUT_MS,
+                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 200);
+    }
+}

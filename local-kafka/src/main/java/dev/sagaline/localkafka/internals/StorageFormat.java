@@ -1,0 +1,48 @@
+package dev.sagaline.localkafka.internals;
+
+import kafka.server.KafkaConfig;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.metadata.properties.MetaPropertiesEnsemble;
+import org.apache.kafka.metadata.storage.Formatter;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Formats a KRaft node's directories the way {@code kafka-storage.sh format} does, once: a
+ * directory that already holds {@code meta.properties} keeps its cluster id and its data.
+ */
+final class StorageFormat {
+
+    private StorageFormat() {
+    }
+
+    /** Returns true when at least one directory had to be formatted. */
+    static boolean formatIfNeeded(KafkaConfig config, PrintStream out) throws Exception {
+        List<String> directories = new ArrayList<>(config.logDirs());
+        if (!directories.contains(config.metadataLogDir())) {
+            directories.add(config.metadataLogDir());
+        }
+        for (String directory : directories) {
+            Files.createDirectories(Path.of(directory));
+        }
+        MetaPropertiesEnsemble existing = new MetaPropertiesEnsemble.Loader().addLogDirs(directories).load();
+        if (existing.emptyLogDirs().isEmpty()) {
+            return false;
+        }
+        new Formatter()
+                .setPrintStream(out)
+                .setNodeId(config.nodeId())
+                // Reusing an existing id lets a half-formatted set of directories be completed.
+                .setClusterId(existing.clusterId().orElseGet(() -> Uuid.randomUuid().toString()))
+                .setControllerListenerName(config.controllerListenerNames().get(0))
+                .setMetadataLogDirectory(config.metadataLogDir())
+                .setDirectories(directories)
+                .setIgnoreFormatted(true)
+                .run();
+        return true;
+    }
+}

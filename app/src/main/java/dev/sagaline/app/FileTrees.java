@@ -8,12 +8,13 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** Deletes the temporary directories the commands create. */
-final class FileTrees {
+public final class FileTrees {
 
     private FileTrees() {
     }
 
-    static void delete(Path root) {
+    /** Deletes {@code root} and everything below it; nothing happens when it does not exist. */
+    public static void delete(Path root) {
         if (!Files.exists(root)) {
             return;
         }

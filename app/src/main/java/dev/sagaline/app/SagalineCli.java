@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "sagaline", mixinStandardHelpOptions = true, versionProvider = SagalineCli.Version.class,
         description = "Sagaline: a saga orchestrator that runs as an exactly-once Kafka Streams application.",
-        subcommands = {RunCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class SagalineCli implements Runnable {
 
     @CommandLine.Spec

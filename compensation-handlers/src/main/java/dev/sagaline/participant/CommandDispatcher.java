@@ -43,7 +43,8 @@ public final class CommandDispatcher {
      * @param payloads decodes inputs and encodes outputs; use the registry the orchestrator's payloads use
      * @param clock the time {@link #handle(StepCommand)} writes into replies
      */
-    public static CommandDispatcher create(ParticipantHandlers handlers, Payloads payloads, ProcessedCommandStore store, Clock clock) {
+    public static CommandDispatcher create(ParticipantHandlers handlers, Payloads payloads, ProcessedCommandStore store,
+            Clock clock) {
         return new CommandDispatcher(new CommandDispatch(Objects.requireNonNull(handlers, "handlers"),
                 Objects.requireNonNull(payloads, "payloads"), Objects.requireNonNull(store, "store")),
                 Objects.requireNonNull(clock, "clock"));

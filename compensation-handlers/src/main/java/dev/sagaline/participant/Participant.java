@@ -4,10 +4,12 @@ import dev.sagaline.participant.internals.DeadLetterDeserializationHandler;
 import dev.sagaline.schemas.registry.SchemaRegistries;
 import dev.sagaline.schemas.registry.SchemaRegistry;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.common.config.ConfigException;
@@ -277,8 +279,10 @@ public final class Participant implements AutoCloseable {
             streams.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.deadLetterTopic());
             streams.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
             // The participant's own keys are consumed here; passing them on would only make every client warn about them.
+            Set<String> participantOnly = new HashSet<>(ParticipantConfig.configDef().names());
+            participantOnly.remove(ParticipantConfig.APPLICATION_ID_CONFIG);
             properties.forEach((key, value) -> {
-                if (!ParticipantConfig.configDef().names().contains(key) || key.equals(ParticipantConfig.APPLICATION_ID_CONFIG)) {
+                if (!participantOnly.contains(key)) {
                     streams.put(key, value);
                 }
             });

@@ -92,7 +92,8 @@ public final class ParticipantHandlers {
          */
         public <I extends SpecificRecord> Builder onCompensate(String step, Class<I> inputType, CompensationHandler<I> handler) {
             Objects.requireNonNull(handler, "handler");
-            return add(step, StepAction.COMPENSATE, inputType, (input, context) -> handler.compensate(inputType.cast(input), context));
+            return add(step, StepAction.COMPENSATE, inputType,
+                    (input, context) -> handler.compensate(inputType.cast(input), context));
         }
 
         /**

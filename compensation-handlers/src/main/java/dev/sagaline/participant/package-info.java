@@ -8,6 +8,7 @@
  * topic in the same transaction as the consumed offset and its memory of what it answered.
  *
  * <pre>{@code
+ * // warehouse and ledger stand for the service's own state: a database, an API client
  * ParticipantHandlers handlers = ParticipantHandlers.builder()
  *         // DO: ReserveStock in, StockReservation out (the service's own Avro records)
  *         .onDo("reserve-stock", ReserveStock.class, (order, ctx) -> {
@@ -25,9 +26,18 @@
  *         })
  *         // TRY / CONFIRM / CANCEL
  *         .onTcc("hold-funds", HoldFunds.class, new TccHandler<HoldFunds>() {
- *             public StepResult tryStep(HoldFunds hold, StepContext ctx) { ledger.hold(ctx.sagaId(), hold); return StepResult.succeeded(); }
- *             public StepResult confirm(HoldFunds hold, StepContext ctx) { ledger.capture(ctx.sagaId()); return StepResult.succeeded(); }
- *             public StepResult cancel(HoldFunds hold, StepContext ctx) { ledger.release(ctx.sagaId()); return StepResult.succeeded(); }
+ *             public StepResult tryStep(HoldFunds hold, StepContext ctx) {
+ *                 ledger.hold(ctx.sagaId(), hold);
+ *                 return StepResult.succeeded();
+ *             }
+ *             public StepResult confirm(HoldFunds hold, StepContext ctx) {
+ *                 ledger.capture(ctx.sagaId());
+ *                 return StepResult.succeeded();
+ *             }
+ *             public StepResult cancel(HoldFunds hold, StepContext ctx) {   // also when TRY reserved nothing
+ *                 ledger.release(ctx.sagaId());
+ *                 return StepResult.succeeded();
+ *             }
  *         })
  *         .build();
  *

@@ -49,6 +49,8 @@ class BrokerRestartTest {
             // The restarted transaction coordinator may still be writing the last commit markers.
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                     assertThat(TestClients.readAll(broker, "ledger", IsolationLevel.READ_COMMITTED))
+                            .as(() -> "committed records after the restart; broker log:\n"
+                                    + String.join("\n", broker.lastLogLines()))
                             .containsExactlyInAnyOrderElementsOf(committed));
             try (KafkaProducer<String, String> producer = TestClients.producer(broker)) {
                 producer.send(new ProducerRecord<>("ledger", "after", "after-restart")).get();

@@ -20,8 +20,9 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * Builds the orchestrator's Kafka Streams topology: the request and reply topics feed one
- * coordinator processor that owns two persistent RocksDB stores (saga state, and timers sorted by
- * due time), and writes commands to each step's topic and events to the audit topic. Every source,
+ * coordinator processor that owns two persistent RocksDB stores (saga state with its changelog,
+ * and timers sorted by due time, an index rebuilt from the saga state when a task starts), and
+ * writes commands to each step's topic and events to the audit topic. Every source,
  * processor, sink and store has a fixed name, so the state and its changelogs survive a change of
  * the topology's shape.
  *
@@ -66,8 +67,10 @@ public final class SagaTopology {
                 REQUESTS_SOURCE, REPLIES_SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SAGA_STATE_STORE),
                 Serdes.String(), serdes.states()), COORDINATOR);
+        // The timer store is an index of the saga store (each saga's timerMs), rebuilt from it when
+        // a task starts, so it needs no changelog: that saves two changelog records per step.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMER_STORE),
-                Serdes.Bytes(), Serdes.ByteArray()), COORDINATOR);
+                Serdes.Bytes(), Serdes.ByteArray()).withLoggingDisabled(), COORDINATOR);
         topology.addSink(COMMANDS_SINK, commandTopic, Serdes.String().serializer(), anyValue(serdes.commands().serializer()), COORDINATOR);
         topology.addSink(EVENTS_SINK, topics.events(), Serdes.String().serializer(), anyValue(serdes.events().serializer()), COORDINATOR);
         return topology;

@@ -49,7 +49,7 @@ public final class SagaCoordinator implements Processor<String, Object, String, 
         this.sagas = context.getStateStore(SagaTopology.SAGA_STATE_STORE);
         KeyValueStore<Bytes, byte[]> timerStore = context.getStateStore(SagaTopology.TIMER_STORE);
         this.timers = new TimerStore(timerStore);
-        refuseMissingVersions();
+        rebuildTimersAndCheckVersions();
         context.schedule(scanInterval, PunctuationType.WALL_CLOCK_TIME, this::fireTimers);
     }
 
@@ -105,16 +105,21 @@ public final class SagaCoordinator implements Processor<String, Object, String, 
     }
 
     /**
-     * Refuses to run when a saga in this task's store runs a definition version that is no longer
-     * loaded: it could neither go forward nor compensate. Runs once per task start, not per record.
+     * Rebuilds the timer index from the saga store, which alone has a changelog, and refuses to run
+     * when a saga in this task's store runs a definition version that is no longer loaded: it could
+     * neither go forward nor compensate. One scan per task start, never per record.
      */
-    private void refuseMissingVersions() {
+    private void rebuildTimersAndCheckVersions() {
+        timers.clear();
         SagaDefinitions definitions = machine.definitions();
         Map<String, Integer> orphans = new TreeMap<>();
         try (KeyValueIterator<String, SagaState> it = sagas.all()) {
             while (it.hasNext()) {
                 KeyValue<String, SagaState> entry = it.next();
                 SagaState s = entry.value;
+                if (s.getTimerMs() != null) {
+                    timers.put(s.getTimerMs().toEpochMilli(), entry.key);
+                }
                 if (definitions.find(s.getSagaType(), s.getDefinitionVersion()).isEmpty()) {
                     orphans.merge("saga '" + s.getSagaType() + "' version " + s.getDefinitionVersion(), 1, Integer::sum);
                 }

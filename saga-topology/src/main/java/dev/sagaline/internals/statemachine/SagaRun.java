@@ -41,6 +41,9 @@ import java.util.Optional;
  */
 final class SagaRun {
 
+    /** The error code of a command that got no reply in time. */
+    private static final String TIMEOUT = "TIMEOUT";
+
     private final SagaDefinition definition;
     private final SagaState state;
     private final StepPolicies policies;
@@ -83,6 +86,7 @@ final class SagaRun {
         String why = "operator abort" + (reason == null ? "" : ": " + reason);
         if (state.getStatus() == SagaStatus.RUNNING && !state.getPivotPassed()) {
             turnBack(SagaTrigger.ABORT, why, true);
+            advance();
         } else {
             record(SagaEventKind.ABORT_REFUSED, null, why + " refused: " + refusal(), null, null);
         }
@@ -125,7 +129,7 @@ final class SagaRun {
         StepState step = step(i);
         if (step.getCommandId() == null || !step.getCommandId().equals(reply.getCommandId())) {
             boolean duplicate = step.getCommandId() == null && reply.getAction() == step.getAction()
-                    && reply.getAttempt() == step.getAttempt();
+                    && reply.getAttempt() == step.getAttempt() && lastCommandAnswered(step);
             record(duplicate ? SagaEventKind.DUPLICATE_REPLY_IGNORED : SagaEventKind.LATE_REPLY_IGNORED, reply.getStep(),
                     (duplicate ? "duplicate reply " : "reply to a command no longer outstanding ") + reply.getAction()
                             + " attempt " + reply.getAttempt() + " (" + reply.getOutcome() + ")",
@@ -235,10 +239,10 @@ final class SagaRun {
         StepState step = step(i);
         step.setCommandId(null);
         step.setDueMs(null);
-        step.setLastErrorCode("TIMEOUT");
+        step.setLastErrorCode(TIMEOUT);
         step.setLastErrorMessage("no reply to " + step.getAction() + " attempt " + step.getAttempt() + " within " + policies.timeout(stepDef(i)));
         String reason = step.getAction() + " attempt " + step.getAttempt() + " timed out";
-        record(SagaEventKind.STEP_TIMED_OUT, step.getName(), reason, "TIMEOUT", step.getLastErrorMessage());
+        record(SagaEventKind.STEP_TIMED_OUT, step.getName(), reason, TIMEOUT, step.getLastErrorMessage());
         switch (step.getAction()) {
             case DO, TRY -> retryForwardOrGiveUp(i, StepStatus.UNCERTAIN, reason);
             default -> undoOrConfirmSettled(i, false, reason);
@@ -486,7 +490,9 @@ final class SagaRun {
         } else {
             step.setStatus(action == StepAction.CONFIRM ? StepStatus.CONFIRMING : StepStatus.UNDOING);
         }
-        Payload input = forward || step.getOutput() == null ? def.input().build(view()) : step.getOutput();
+        // COMPENSATE carries what DO produced, when it produced something; TCC's three phases all
+        // carry the step's own input, as participants decode them into one type.
+        Payload input = action == StepAction.COMPENSATE && step.getOutput() != null ? step.getOutput() : def.input().build(view());
         StepCommand command = StepCommand.newBuilder()
                 .setCommandId(commandId)
                 .setSagaId(state.getSagaId())
@@ -568,6 +574,19 @@ final class SagaRun {
             indexes.add(definition.indexOf(s.name()));
         }
         return indexes;
+    }
+
+    /**
+     * True when the step's last command, no longer outstanding, was settled by a reply, so another
+     * reply to it is a duplicate; false when it timed out or was abandoned (its outcome is
+     * unknown), so a reply to it is late.
+     */
+    private static boolean lastCommandAnswered(StepState step) {
+        return switch (step.getStatus()) {
+            case SUCCEEDED, UNDONE, CONFIRMED -> true;
+            case UNCERTAIN -> false;
+            default -> !TIMEOUT.equals(step.getLastErrorCode());
+        };
     }
 
     private StepState step(int i) {

@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -13,7 +12,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Due times of sagas, in a key-value store whose keys sort by time: an 8-byte big-endian due time
  * followed by the saga id. Finding what is due is one range scan from the start of time to now,
  * never a scan of every saga. Each saga has at most one entry, its earliest due time, recorded in
- * its state so the entry can be moved without a search.
+ * its state so the entry can be moved without a search. The store has no changelog: it is an
+ * index of the saga store, rebuilt from it when a task starts.
  */
 public final class TimerStore {
 
@@ -52,6 +52,15 @@ public final class TimerStore {
             store.delete(key(d.dueMs(), d.sagaId()));
         }
         return due;
+    }
+
+    /** Removes every registration, before the index is rebuilt. */
+    public void clear() {
+        List<Bytes> keys = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
+            it.forEachRemaining(entry -> keys.add(entry.key));
+        }
+        keys.forEach(store::delete);
     }
 
     /** A saga due at a time. */

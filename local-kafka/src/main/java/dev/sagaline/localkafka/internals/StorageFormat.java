@@ -17,6 +17,8 @@ import java.util.List;
  */
 final class StorageFormat {
 
+    private static final String ELIGIBLE_LEADER_REPLICAS_FEATURE = "eligible.leader.replicas.version";
+
     private StorageFormat() {
     }
 
@@ -42,6 +44,12 @@ final class StorageFormat {
                 .setMetadataLogDirectory(config.metadataLogDir())
                 .setDirectories(directories)
                 .setIgnoreFormatted(true)
+                // Eligible leader replicas guard multi-replica partitions against electing a replica
+                // that lost data in an unclean shutdown. With one replica there is nobody else to
+                // elect, yet after every hard kill they strip the broker from its own partitions'
+                // ISR and leave recovery to a separate election; the classic rule (the last ISR
+                // member stays and leads again when it returns) is the behaviour a crash test wants.
+                .setFeatureLevel(ELIGIBLE_LEADER_REPLICAS_FEATURE, (short) 0)
                 .run();
         return true;
     }

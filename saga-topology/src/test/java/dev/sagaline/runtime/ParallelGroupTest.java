@@ -9,6 +9,8 @@ import static dev.sagaline.runtime.support.SagaHistory.lastCommand;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import dev.sagaline.protocol.v1.SagaEvent;
+import dev.sagaline.protocol.v1.SagaEventKind;
 import dev.sagaline.protocol.v1.SagaStatus;
 import dev.sagaline.protocol.v1.StepAction;
 import dev.sagaline.runtime.support.WellFormedHistories;
@@ -98,6 +100,22 @@ class ParallelGroupTest {
 
             assertThat(commandsTo(kit, "b-1", "book-hotel")).extracting(SentCommand::action, SentCommand::attempt)
                     .containsExactly(tuple(StepAction.TRY, 1), tuple(StepAction.CANCEL, 1));
+        }
+    }
+
+    @Test
+    void recordsAMembersTransientErrorAsItsFailureOnceTheGroupFailed() {
+        try (SagaTestKit kit = kit(BOOKING)) {
+            enterTheGroup(kit);
+            kit.replyTo("b-1", "book-flight").fail("NO_SEAT", "sold out");
+            int logged = kit.events("b-1").size();
+
+            kit.replyTo("b-1", "book-hotel").retryableError("HOTEL_BUSY", "later");
+
+            SagaEvent recorded = kit.events("b-1").get(logged);
+            assertThat(recorded.getKind()).isEqualTo(SagaEventKind.STEP_FAILED);
+            assertThat(recorded.getStep()).isEqualTo("book-hotel");
+            assertThat(recorded.getErrorCode()).isEqualTo("HOTEL_BUSY");
         }
     }
 

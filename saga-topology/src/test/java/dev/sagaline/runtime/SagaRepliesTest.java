@@ -17,7 +17,6 @@ import dev.sagaline.protocol.v1.StepAction;
 import dev.sagaline.runtime.support.WellFormedHistories;
 import dev.sagaline.testing.SagaTestKit;
 import dev.sagaline.testing.SentCommand;
-import java.time.Duration;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -42,6 +41,19 @@ class SagaRepliesTest {
             assertThat(ignored.getStep()).isEqualTo("reserve-stock");
             assertThat(ignored.getCommandId()).isEqualTo(reserve.commandId());
             assertThat(ignored.getAttempt()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void ignoresADuplicateOfARetryableErrorWhileTheRetryWaits() {
+        try (SagaTestKit kit = kit(ORDER)) {
+            kit.start("o-1", "order");
+            SentCommand first = kit.lastCommand("o-1", "reserve-stock").orElseThrow();
+            kit.replyTo(first).retryableError("BUSY", "later");
+
+            assertChangesNothingButTheLog(kit, "o-1", k -> k.replyTo(first).retryableError("BUSY", "later"));
+
+            assertThat(kinds(kit, "o-1")).last().isEqualTo(SagaEventKind.DUPLICATE_REPLY_IGNORED);
         }
     }
 

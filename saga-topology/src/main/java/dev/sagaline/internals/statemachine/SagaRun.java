@@ -223,7 +223,9 @@ final class SagaRun {
             }
             return;
         }
-        boolean refused = outcome == StepOutcome.FAILED && def.kind() != StepKind.RETRIABLE;
+        // once the saga has turned back nothing is retried forward, so any unsuccessful reply fails the step
+        boolean refused = outcome == StepOutcome.FAILED && def.kind() != StepKind.RETRIABLE
+                || state.getStatus() != SagaStatus.RUNNING;
         if (refused) {
             step.setStatus(StepStatus.FAILED);
             record(SagaEventKind.STEP_FAILED, step.getName(), reason, step.getLastErrorCode(), step.getLastErrorMessage());

@@ -174,7 +174,12 @@ public final class SagaTestKit implements AutoCloseable {
 
     /** Sends any request as it is, keyed by its saga id. */
     public SagaTestKit request(SagaRequest request) {
-        requests.pipeInput(request.getSagaId(), request, now);
+        return request(request.getSagaId(), request);
+    }
+
+    /** Sends any request under any key, e.g. one that differs from its saga id. */
+    public SagaTestKit request(String key, SagaRequest request) {
+        requests.pipeInput(key, request, now);
         settle();
         return this;
     }
@@ -211,9 +216,14 @@ public final class SagaTestKit implements AutoCloseable {
         return new Reply(command);
     }
 
-    /** Sends any reply as it is. */
+    /** Sends any reply as it is, keyed by its saga id. */
     public SagaTestKit reply(StepReply reply) {
-        replies.pipeInput(reply.getSagaId(), reply, now);
+        return reply(reply.getSagaId(), reply);
+    }
+
+    /** Sends any reply under any key, e.g. one that differs from its saga id. */
+    public SagaTestKit reply(String key, StepReply reply) {
+        replies.pipeInput(key, reply, now);
         settle();
         return this;
     }

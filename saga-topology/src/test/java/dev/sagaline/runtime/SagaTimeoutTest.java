@@ -48,6 +48,9 @@ class SagaTimeoutTest {
             assertThat(timedOut.getStep()).isEqualTo("reserve-stock");
             assertThat(timedOut.getErrorCode()).isEqualTo("TIMEOUT");
             assertThat(timedOut.getReason()).isEqualTo("DO attempt 1 timed out");
+            assertThat(timedOut.getAction()).isEqualTo(StepAction.DO);
+            assertThat(timedOut.getAttempt()).isEqualTo(1);
+            assertThat(timedOut.getCommandId()).isEqualTo(kit.commands("o-1").get(0).commandId());
         }
     }
 

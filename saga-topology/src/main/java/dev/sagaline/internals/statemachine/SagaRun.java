@@ -239,12 +239,14 @@ final class SagaRun {
 
     private void timedOut(int i) {
         StepState step = step(i);
+        String commandId = step.getCommandId();
         step.setCommandId(null);
         step.setDueMs(null);
         step.setLastErrorCode(TIMEOUT);
         step.setLastErrorMessage("no reply to " + step.getAction() + " attempt " + step.getAttempt() + " within " + policies.timeout(stepDef(i)));
         String reason = step.getAction() + " attempt " + step.getAttempt() + " timed out";
-        record(SagaEventKind.STEP_TIMED_OUT, step.getName(), reason, TIMEOUT, step.getLastErrorMessage());
+        record(SagaEventKind.STEP_TIMED_OUT, step.getName(), reason, TIMEOUT, step.getLastErrorMessage(),
+                step.getAction(), step.getAttempt(), commandId);
         switch (step.getAction()) {
             case DO, TRY -> retryForwardOrGiveUp(i, StepStatus.UNCERTAIN, reason);
             default -> undoOrConfirmSettled(i, false, reason);

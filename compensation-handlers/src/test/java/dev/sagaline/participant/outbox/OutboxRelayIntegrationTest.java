@@ -1,0 +1,212 @@
+package dev.sagaline.participant.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.sagaline.localkafka.LocalKafkaBroker;
+import dev.sagaline.localkafka.LocalKafkaExtension;
+import java.io.PrintWriter;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * On a real broker: the relay publishes committed outbox rows in order from its own thread, holds
+ * back a row until its transaction commits, and after a crash between the send and the mark sends
+ * the row again, so the consumer sees the same message id twice.
+ */
+@Tag("integration")
+@ExtendWith(LocalKafkaExtension.class)
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class OutboxRelayIntegrationTest {
+
+    private final H2Database db = H2Database.create();
+    private final Outbox outbox = new Outbox(OutboxSchema.defaults());
+
+    @AfterEach
+    void dropDatabase() {
+        db.close();
+    }
+
+    @Test
+    void publishesCommittedRowsInOrderAndHoldsBackAnOpenTransactionsRow(LocalKafkaBroker kafka) throws SQLException {
+        String topic = "outbox-it.ordered";
+        kafka.createTopics(Map.of(topic, 1));
+        appendCommitted(topic, "e-1", "e-2", "e-3");
+
+        try (Connection open = db.transaction();
+                OutboxRelay relay = relay(kafka, db.dataSource()).pollInterval(Duration.ofMillis(50)).build()) {
+            outbox.append(open, message(topic, "e-4"));
+            relay.start();
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> unpublished().isEmpty());
+            assertThat(readAll(kafka, topic)).extracting(OutboxRelayIntegrationTest::idHeader)
+                    .containsExactly("e-1", "e-2", "e-3");
+
+            open.commit();
+            await().atMost(Duration.ofSeconds(30)).until(() -> unpublished().isEmpty());
+        }
+
+        List<ConsumerRecord<String, byte[]>> published = readAll(kafka, topic);
+        assertThat(published).extracting(OutboxRelayIntegrationTest::idHeader).containsExactly("e-1", "e-2", "e-3", "e-4");
+        assertThat(published).extracting(ConsumerRecord::key).containsExactly("sku-e-1", "sku-e-2", "sku-e-3", "sku-e-4");
+        assertThat(new String(published.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("reserved e-1");
+        assertThat(db.strings("SELECT published_at FROM sagaline_outbox")).hasSize(4).doesNotContainNull();
+    }
+
+    @Test
+    void sendsARowAgainWhenTheRelayFailsBetweenTheSendAndTheMark(LocalKafkaBroker kafka) throws SQLException {
+        String topic = "outbox-it.crash";
+        kafka.createTopics(Map.of(topic, 1));
+        appendCommitted(topic, "e-1");
+        AtomicBoolean crashBeforeMark = new AtomicBoolean(true);
+
+        try (OutboxRelay relay = relay(kafka, failingOnce("UPDATE", crashBeforeMark)).build()) {
+            assertThatThrownBy(relay::publishPending)
+                    .isInstanceOf(OutboxException.class)
+                    .hasMessageContaining("nothing was marked");
+            assertThat(unpublished()).containsExactly("e-1");
+
+            assertThat(relay.publishPending()).isOne();
+        }
+
+        assertThat(unpublished()).isEmpty();
+        assertThat(readAll(kafka, topic)).extracting(OutboxRelayIntegrationTest::idHeader)
+                .as("at least once: the consumer deduplicates by this id")
+                .containsExactly("e-1", "e-1");
+    }
+
+    private OutboxRelay.Builder relay(LocalKafkaBroker kafka, DataSource dataSource) {
+        return OutboxRelay.builder().dataSource(dataSource).producerConfig(kafka.clientConfig());
+    }
+
+    private void appendCommitted(String topic, String... ids) throws SQLException {
+        for (String id : ids) {
+            try (Connection tx = db.transaction()) {
+                outbox.append(tx, message(topic, id));
+                tx.commit();
+            }
+        }
+    }
+
+    private static OutboxMessage message(String topic, String id) {
+        return OutboxMessage.of(id, topic, "sku-" + id, ("reserved " + id).getBytes(StandardCharsets.UTF_8),
+                MutableClock.START);
+    }
+
+    private List<String> unpublished() {
+        return db.strings("SELECT message_id FROM sagaline_outbox WHERE published_at IS NULL ORDER BY seq");
+    }
+
+    /**
+     * The database, except that the first statement starting with {@code prefix} fails while
+     * {@code armed}: the relay's process "dies" after the broker acknowledged and before the row
+     * was marked, and its transaction rolls back.
+     */
+    private DataSource failingOnce(String prefix, AtomicBoolean armed) {
+        DataSource real = db.dataSource();
+        return new DataSource() {
+            @Override
+            public Connection getConnection() throws SQLException {
+                Connection connection = real.getConnection();
+                return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+                        (proxy, method, args) -> {
+                            if (method.getName().equals("prepareStatement") && ((String) args[0]).startsWith(prefix)
+                                    && armed.compareAndSet(true, false)) {
+                                throw new SQLException("simulated crash after the send, before the mark");
+                            }
+                            try {
+                                return method.invoke(connection, args);
+                            } catch (InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                        });
+            }
+
+            @Override
+            public Connection getConnection(String user, String password) throws SQLException {
+                return getConnection();
+            }
+
+            @Override
+            public PrintWriter getLogWriter() throws SQLException {
+                return real.getLogWriter();
+            }
+
+            @Override
+            public void setLogWriter(PrintWriter out) throws SQLException {
+                real.setLogWriter(out);
+            }
+
+            @Override
+            public void setLoginTimeout(int seconds) throws SQLException {
+                real.setLoginTimeout(seconds);
+            }
+
+            @Override
+            public int getLoginTimeout() throws SQLException {
+                return real.getLoginTimeout();
+            }
+
+            @Override
+            public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+                return real.getParentLogger();
+            }
+
+            @Override
+            public <T> T unwrap(Class<T> type) throws SQLException {
+                return real.unwrap(type);
+            }
+
+            @Override
+            public boolean isWrapperFor(Class<?> type) throws SQLException {
+                return real.isWrapperFor(type);
+            }
+        };
+    }
+
+    /** Every record of a one-partition topic, up to its current end. */
+    private static List<ConsumerRecord<String, byte[]>> readAll(LocalKafkaBroker kafka, String topic) {
+        Map<String, Object> config = kafka.clientConfig();
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        TopicPartition partition = new TopicPartition(topic, 0);
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config)) {
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long end = consumer.endOffsets(List.of(partition)).get(partition);
+            while (consumer.position(partition) < end) {
+                consumer.poll(Duration.ofMillis(500)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+
+    private static String idHeader(ConsumerRecord<String, byte[]> record) {
+        return new String(record.headers().lastHeader(OutboxMessage.ID_HEADER).value(), StandardCharsets.UTF_8);
+    }
+}

@@ -45,6 +45,10 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DemoPlan plan = new DemoPlan(sagas, declineShare, timeoutShare);
+        if (partitions < 1 || patienceSeconds < 1) {
+            throw new IllegalArgumentException("--partitions (" + partitions + ") and --patience (" + patienceSeconds
+                    + ") must be at least 1");
+        }
         LocalKafkaBroker broker = bootstrapServers == null ? EmbeddedBroker.start(dataDir) : null;
         Path stateDir = dataDir != null ? dataDir.resolve("state") : Files.createTempDirectory("sagaline-demo-state");
         try {

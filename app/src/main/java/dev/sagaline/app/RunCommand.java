@@ -10,24 +10,37 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code sagaline run}: joins a Kafka cluster as an orchestrator instance and runs until stopped
  * (SIGTERM or Ctrl-C close it cleanly). Without {@code bootstrap.servers} it starts the embedded
- * local broker.
+ * local broker. The configuration and the saga definitions are checked before anything starts,
+ * so a mistake in either fails at once, naming the key or the file.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run the orchestrator: load saga definitions, create missing topics, process until stopped.",
                 "Every Kafka Streams and client setting (security included) passes through from the config file or -D."})
 final class RunCommand implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+
+    /** How long the shutdown hook waits for the orchestrator to close before letting the JVM exit. */
+    private static final Duration SHUTDOWN_PATIENCE = Duration.ofSeconds(60);
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Properties file: bootstrap.servers, application.id, sagaline.* and any Kafka setting.")
     private Path configFile;
@@ -41,37 +54,112 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Without bootstrap.servers: keep the embedded broker's data and the state stores here.")
     private Path dataDir;
 
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    /** Starts the embedded broker; replaceable by tests in this package. */
+    Function<Path, LocalKafkaBroker> embeddedBroker = EmbeddedBroker::start;
+
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
     @Override
     public Integer call() throws Exception {
+        try {
+            return runUntilStopped();
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    /**
+     * Asks a running command to close the orchestrator (and the embedded broker) and return, as
+     * SIGTERM does; returns at once. The command may not have started yet: it then stops as soon
+     * as the orchestrator has started.
+     */
+    void stop() {
+        stopRequested.countDown();
+    }
+
+    private int runUntilStopped() throws IOException, InterruptedException {
         Map<String, Object> settings = settings();
+        settings.putIfAbsent(StreamsConfig.APPLICATION_ID_CONFIG, "sagaline");
+        // Check everything that can be checked without a cluster before starting one.
+        SagalineConfig unconnected = SagalineConfig.of(settings);
+        checkKafkaSettings(unconnected);
+        SagaDefinitions definitions = SagaDefinitionLoader.fromDirectory(definitionsDirectory(unconnected));
         LocalKafkaBroker broker = null;
-        if (!settings.containsKey(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)) {
-            broker = EmbeddedBroker.start(dataDir);
-            settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-            if (dataDir != null) {
-                settings.putIfAbsent(StreamsConfig.STATE_DIR_CONFIG, dataDir.resolve("state").toString());
+        try {
+            if (!settings.containsKey(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)) {
+                broker = embeddedBroker.apply(dataDir);
+                settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+                if (dataDir != null) {
+                    settings.putIfAbsent(StreamsConfig.STATE_DIR_CONFIG, dataDir.resolve("state").toString());
+                }
+            }
+            return runOrchestrator(SagalineConfig.of(settings), definitions);
+        } finally {
+            if (broker != null) {
+                broker.close();
             }
         }
-        settings.putIfAbsent(StreamsConfig.APPLICATION_ID_CONFIG, "sagaline");
-        SagalineConfig config = SagalineConfig.of(settings);
-        SagaDefinitions definitions = SagaDefinitionLoader.fromDirectory(definitionsDirectory(config));
-        CountDownLatch stopped = new CountDownLatch(1);
-        SagalineApp app = SagalineApp.start(config, definitions);
-        LocalKafkaBroker embedded = broker;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            app.close();
-            if (embedded != null) {
-                embedded.close();
+    }
+
+    private int runOrchestrator(SagalineConfig config, SagaDefinitions definitions) throws InterruptedException {
+        Thread hook = new Thread(this::stopAndAwait, "sagaline-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            SagalineApp app = SagalineApp.start(config, definitions);
+            try {
+                return awaitStop(app);
+            } finally {
+                app.close();
+                log.info("orchestrator closed");
             }
-            stopped.countDown();
-        }, "sagaline-shutdown"));
-        stopped.await();
+        } finally {
+            removeShutdownHook(hook);
+        }
+    }
+
+    /** Waits for {@link #stop()}; returns the exit code: 0, or 1 when the orchestrator stopped on its own first. */
+    private int awaitStop(SagalineApp app) throws InterruptedException {
+        while (!stopRequested.await(200, TimeUnit.MILLISECONDS)) {
+            KafkaStreams.State state = app.streams().state();
+            if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR
+                    || state == KafkaStreams.State.NOT_RUNNING || state == KafkaStreams.State.PENDING_SHUTDOWN) {
+                spec.commandLine().getErr().println("sagaline: the orchestrator stopped on its own (state " + state
+                        + "); the log above says why");
+                return 1;
+            }
+        }
+        log.info("stopping the orchestrator");
         return 0;
+    }
+
+    /** What the shutdown hook does: ask the command to stop, and hold the JVM until it has. */
+    private void stopAndAwait() {
+        stop();
+        try {
+            stopped.await(SHUTDOWN_PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void removeShutdownHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // The JVM is exiting and the hook is what stopped us; nothing to remove.
+        }
     }
 
     private Map<String, Object> settings() throws IOException {
         Map<String, Object> settings = new HashMap<>();
         if (configFile != null) {
+            if (!Files.isRegularFile(configFile)) {
+                throw new SagalineConfigException("config file " + configFile + " does not exist or is not a file");
+            }
             Properties props = new Properties();
             try (Reader reader = Files.newBufferedReader(configFile)) {
                 props.load(reader);
@@ -83,6 +171,18 @@ final class RunCommand implements Callable<Integer> {
             settings.put(SagalineConfig.DEFINITIONS_DIR_CONFIG, definitionsDir.toString());
         }
         return settings;
+    }
+
+    /**
+     * Checks the Kafka Streams and client settings as Kafka Streams will, before a broker is
+     * started for them.
+     *
+     * @throws org.apache.kafka.common.config.ConfigException naming the key of a wrong value
+     */
+    private static void checkKafkaSettings(SagalineConfig config) {
+        Map<String, Object> streams = new HashMap<>(config.streamsProperties());
+        streams.putIfAbsent(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092");
+        new StreamsConfig(streams);
     }
 
     private static Path definitionsDirectory(SagalineConfig config) {

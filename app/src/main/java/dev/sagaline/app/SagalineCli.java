@@ -1,6 +1,7 @@
 package dev.sagaline.app;
 
 import dev.sagaline.errors.SagalineException;
+import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -21,22 +22,29 @@ public final class SagalineCli implements Runnable {
         System.exit(execute(args));
     }
 
-    /** Runs the command line and returns its exit code: 0 success, 1 a failed check, 2 bad input. */
+    /**
+     * Runs the command line and returns its exit code: 0 success, 1 a failed check, 2 bad input
+     * (then one line on stderr, {@code sagaline: <what is wrong>}).
+     */
     public static int execute(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The command line {@link #execute} runs, for tests that redirect its output or stop its {@code run}. */
+    static CommandLine commandLine() {
         return new CommandLine(new SagalineCli())
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
-                    if (e instanceof SagalineException || e instanceof IllegalArgumentException) {
+                    if (e instanceof SagalineException || e instanceof IllegalArgumentException || e instanceof ConfigException) {
                         cmd.getErr().println("sagaline: " + e.getMessage());
                         return 2;
                     }
                     throw e;
-                })
-                .execute(args);
+                });
     }
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 
     /** The version from the jar's manifest. */

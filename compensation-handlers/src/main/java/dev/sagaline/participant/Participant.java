@@ -13,6 +13,8 @@ import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -120,7 +122,9 @@ public final class Participant implements AutoCloseable {
     }
 
     /**
-     * Stops processing: stream threads finish the command in hand and commit, then the clients close.
+     * Stops processing: stream threads finish the command in hand and commit, then the clients
+     * close. A dynamic member leaves the consumer group so its partitions move at once; a static
+     * member ({@code group.instance.id}) stays, to take them back at once when it restarts.
      *
      * @return false when the threads did not stop within {@code timeout}
      */
@@ -128,7 +132,9 @@ public final class Participant implements AutoCloseable {
         if (streams == null) {
             return true;
         }
-        return streams.close(timeout);
+        boolean staticMember = streamsProperties.containsKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+        return streams.close(CloseOptions.timeout(timeout).withGroupMembershipOperation(
+                staticMember ? CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP : CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
     }
 
     /** {@link #close(Duration)} with {@link #DEFAULT_CLOSE_TIMEOUT}. */

@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -34,13 +36,18 @@ public final class SagalineApp implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final CountDownLatch running = new CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final boolean staticMember;
 
     private SagalineApp(SagalineConfig config, SagaDefinitions definitions) {
         ProtocolSerdes serdes = new ProtocolSerdes(SchemaRegistries.fromUrl(config.schemaRegistryUrl(), Map.of()));
         this.streams = new KafkaStreams(SagaTopology.build(definitions, config, serdes), SagaTopology.streamsProperties(config));
+        this.staticMember = config.streamsProperties().containsKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING) {
                 running.countDown();
+            } else if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
+                stopped.countDown();
             }
         });
         streams.setUncaughtExceptionHandler(e -> {
@@ -63,12 +70,18 @@ public final class SagalineApp implements AutoCloseable {
     /**
      * Waits until the orchestrator has restored its state and processes records.
      *
-     * @throws SagalineException when it does not within {@code timeout}
+     * @throws SagalineException when it does not within {@code timeout}, or stops first
      */
     public SagalineApp awaitRunning(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            if (!running.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new SagalineException("orchestrator not running after " + timeout + "; state " + streams.state());
+            while (!running.await(50, TimeUnit.MILLISECONDS)) {
+                if (stopped.getCount() == 0) {
+                    throw new SagalineException("orchestrator stopped before it ran; state " + streams.state());
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new SagalineException("orchestrator not running after " + timeout + "; state " + streams.state());
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -89,8 +102,15 @@ public final class SagalineApp implements AutoCloseable {
         return streams;
     }
 
+    /**
+     * Stops processing after committing what is in hand. A dynamic member leaves the consumer
+     * group, so its partitions move to the other instances at once instead of after the session
+     * timeout; a static member ({@code group.instance.id}) stays, so that it takes them back at
+     * once when it restarts.
+     */
     @Override
     public void close() {
-        streams.close(Duration.ofSeconds(30));
+        streams.close(CloseOptions.timeout(Duration.ofSeconds(30)).withGroupMembershipOperation(
+                staticMember ? CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP : CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
     }
 }

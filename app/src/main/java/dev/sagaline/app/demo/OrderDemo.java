@@ -4,13 +4,17 @@ import dev.sagaline.definition.SagaDefinitionLoader;
 import dev.sagaline.definition.SagaDefinitions;
 import dev.sagaline.demo.Order;
 import dev.sagaline.participant.Participant;
+import dev.sagaline.protocol.v1.SagaEvent;
 import dev.sagaline.protocol.v1.SagaRequest;
+import dev.sagaline.protocol.v1.SagaState;
 import dev.sagaline.protocol.v1.SagaStatus;
 import dev.sagaline.protocol.v1.StartSaga;
+import dev.sagaline.protocol.v1.StepCommand;
+import dev.sagaline.protocol.v1.StepReply;
 import dev.sagaline.runtime.SagalineApp;
 import dev.sagaline.runtime.SagalineConfig;
 import dev.sagaline.runtime.TopicSetup;
-import dev.sagaline.schemas.registry.InMemorySchemaRegistry;
+import dev.sagaline.schemas.registry.SchemaRegistries;
 import dev.sagaline.schemas.registry.SchemaRegistry;
 import dev.sagaline.schemas.serde.Payloads;
 import dev.sagaline.schemas.serde.ProtocolSerdes;
@@ -26,6 +30,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.avro.Schema;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -44,6 +49,12 @@ public final class OrderDemo {
 
     /** The order saga definition shipped with the app. */
     public static final String DEFINITION_RESOURCE = "/sagaline/definitions/order.yaml";
+    /**
+     * The in-process schema registry the demo's apps share. It is the same for every run, so a run
+     * on a kept data directory (or a cluster an earlier run used) can read the state and records
+     * that run wrote.
+     */
+    public static final String SCHEMA_REGISTRY_URL = "memory://sagaline-demo";
     static final String INVENTORY_TOPIC = "inventory.commands";
     static final String PAYMENT_TOPIC = "payment.commands";
     static final String PAYMENT_INBOX_TOPIC = "payment.inbox";
@@ -92,12 +103,13 @@ public final class OrderDemo {
     /** Runs the demo and returns what it saw. */
     public DemoReport run() {
         String runId = UUID.randomUUID().toString().substring(0, 8);
-        SchemaRegistry registry = InMemorySchemaRegistry.scoped("sagaline-demo-" + runId);
+        SchemaRegistry registry = SchemaRegistries.fromUrl(SCHEMA_REGISTRY_URL, Map.of());
+        registerSchemas(registry);
         ProtocolSerdes serdes = new ProtocolSerdes(registry);
         Payloads payloads = Payloads.withRegistry(registry);
         Map<String, Object> client = Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         SagaDefinitions definitions = definitions();
-        SagalineConfig config = SagalineConfig.of(orchestratorSettings(runId));
+        SagalineConfig config = SagalineConfig.of(orchestratorSettings());
         TopicSetup.ensureTopics(config, List.of(PAYMENT_INBOX_TOPIC));
 
         InventoryService inventory = new InventoryService();
@@ -113,14 +125,18 @@ public final class OrderDemo {
                     .onDo("charge-payment", Order.class, payment).build();
             Participant shippingParticipant = participant("shipping", SHIPPING_TOPIC, registry)
                     .onDo("ship", Order.class, shipping).build();
-            for (Participant p : List.of(inventoryParticipant, paymentParticipant, shippingParticipant)) {
+            List<Participant> participants = List.of(inventoryParticipant, paymentParticipant, shippingParticipant);
+            // The services' dead-letter topics must exist before a command is dead-lettered; brokers
+            // often refuse to create topics on first use.
+            TopicSetup.ensureTopics(config, participants.stream().map(p -> p.config().deadLetterTopic()).toList());
+            for (Participant p : participants) {
                 p.start();
                 running.add(p);
             }
             LossyLink link = new LossyLink(plan, PAYMENT_TOPIC, PAYMENT_INBOX_TOPIC, withStateDir(client)).start();
             running.add(link);
             orchestrator.awaitRunning(Duration.ofMinutes(2));
-            awaitRunning(List.of(inventoryParticipant, paymentParticipant, shippingParticipant));
+            awaitRunning(participants);
 
             try (SagaMonitor monitor = new SagaMonitor(config.topics().events(), new HashMap<>(client), serdes.events());
                  KafkaProducer<String, SagaRequest> producer = producer(serdes)) {
@@ -205,13 +221,26 @@ public final class OrderDemo {
         return new DemoReport(ids.size(), completed, compensated, stuck, unfinished, elapsed, monitor.latencyMicros(), problems);
     }
 
-    private Map<String, Object> orchestratorSettings(String runId) {
+    /**
+     * Registers every schema the demo writes, in a fixed order. The in-process registry numbers
+     * schemas in the order it first sees them and the records and state stores hold those numbers,
+     * so a process that let its threads register them as they came would give a later run on the
+     * same data different numbers, and that run could not read the sagas it restores.
+     */
+    static void registerSchemas(SchemaRegistry registry) {
+        for (Schema schema : List.of(SagaRequest.getClassSchema(), StepCommand.getClassSchema(), StepReply.getClassSchema(),
+                SagaEvent.getClassSchema(), SagaState.getClassSchema(), Order.getClassSchema())) {
+            registry.register(schema.getFullName(), schema);
+        }
+    }
+
+    private Map<String, Object> orchestratorSettings() {
         Map<String, Object> settings = new HashMap<>();
         settings.put(StreamsConfig.APPLICATION_ID_CONFIG, "sagaline-demo");
         settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         settings.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         settings.put(SagalineConfig.TOPIC_PARTITIONS_CONFIG, partitions);
-        settings.put(SagalineConfig.SCHEMA_REGISTRY_URL_CONFIG, "memory://sagaline-demo-" + runId);
+        settings.put(SagalineConfig.SCHEMA_REGISTRY_URL_CONFIG, SCHEMA_REGISTRY_URL);
         return settings;
     }
 

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
                 "Prints a table and writes benchmarks.json and benchmarks.md into the output directory."})
 final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--sagas", defaultValue = "10000", description = "Sagas in the ceiling and throughput phases (default ${DEFAULT-VALUE}).")
+    @Option(names = "--sagas", defaultValue = "30000", description = "Sagas in the ceiling and throughput phases (default ${DEFAULT-VALUE}).")
     private int sagas;
 
     @Option(names = "--latency-rate", defaultValue = "0", description = "Sagas per second in the latency phase; 0 for a quarter of the measured throughput.")

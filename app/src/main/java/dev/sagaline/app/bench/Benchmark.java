@@ -77,7 +77,6 @@ final class Benchmark {
         double ceiling = ceiling(figures);
         SagaPhaseResult sagas = sagasAndLatency(figures);
         double p99Ms = sagas.p99Ms;
-        long finishedBytes = sagas.finishedStateBytes;
         RecoveryResult recovery = stateAndRecovery(figures);
 
         long hops = BenchTopics.STEPS.size() + 1L;
@@ -102,7 +101,6 @@ final class Benchmark {
         used.put("latency phase (s)", settings.latencySeconds());
         used.put("in-flight sagas (state, recovery)", settings.inFlight());
         used.put("saga shape", "3 compensatable steps, trivial exactly-once participants");
-        used.put("finished saga store bytes", finishedBytes);
         return new BenchResults(used, figures, targets);
     }
 
@@ -152,7 +150,7 @@ final class Benchmark {
 
     // ---- phases 2 and 3: saga throughput and latency -----------------------------------------
 
-    private record SagaPhaseResult(double throughput, double p99Ms, long finishedStateBytes, double latencyRate) {
+    private record SagaPhaseResult(double throughput, double p99Ms, double latencyRate) {
     }
 
     private SagaPhaseResult sagasAndLatency(Map<String, Object> figures) throws Exception {
@@ -195,7 +193,7 @@ final class Benchmark {
                         latency.getMaxValue() / 1000.0, latency.getTotalCount());
                 long finishedBytes = storeBytesPerSaga(orchestrator, SagaStatus.COMPLETED);
                 figures.put("store bytes per finished saga (before purge)", finishedBytes);
-                return new SagaPhaseResult(throughput, p99, finishedBytes, rate);
+                return new SagaPhaseResult(throughput, p99, rate);
             }
         } finally {
             closeAll(running);

@@ -4,7 +4,6 @@ import dev.sagaline.protocol.v1.SagaEvent;
 import dev.sagaline.protocol.v1.SagaEventKind;
 import dev.sagaline.runtime.SagalineConfig;
 import dev.sagaline.runtime.TopicSetup;
-import dev.sagaline.schemas.serde.ProtocolSerdes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -76,10 +75,5 @@ record BenchCluster(String bootstrapServers, int partitions, long commitInterval
                 finished.accept(record.key());
             }
         }
-    }
-
-    /** The protocol's serdes for this benchmark's in-process registry. */
-    static ProtocolSerdes serdes(dev.sagaline.schemas.registry.SchemaRegistry registry) {
-        return new ProtocolSerdes(registry);
     }
 }

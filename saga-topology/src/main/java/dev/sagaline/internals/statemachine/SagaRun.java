@@ -67,10 +67,6 @@ final class SagaRun {
         return new SagaDecision(purged ? null : state, List.copyOf(commands), List.copyOf(events), nextDue());
     }
 
-    SagaState state() {
-        return state;
-    }
-
     // ---- inputs -------------------------------------------------------------------------------
 
     void start() {

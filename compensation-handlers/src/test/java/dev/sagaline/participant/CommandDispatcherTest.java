@@ -69,6 +69,20 @@ class CommandDispatcherTest {
         assertThat(inventory.calls()).isEmpty();
     }
 
+    @Test
+    void compensatesWithTheOutputItRecordedWhenTheOrchestratorSendsTheDoInputInstead() {
+        dispatcher.handle(command("c-1", StepAction.DO));
+
+        StepCommand compensateWithDoInput = StepCommand.newBuilder(command("c-2", StepAction.COMPENSATE))
+                .setInput(payloads.encode(ORDER)).build();
+        StepReply reply = dispatcher.handle(compensateWithDoInput);
+
+        assertThat(reply.getOutcome()).isEqualTo(StepOutcome.SUCCEEDED);
+        assertThat(inventory.calls()).extracting(RecordingHandlers.Call::action, RecordingHandlers.Call::input)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(StepAction.DO, ORDER),
+                        org.assertj.core.groups.Tuple.tuple(StepAction.COMPENSATE, RecordingHandlers.reservationFor(ORDER)));
+    }
+
     private StepCommand command(String id, StepAction action) {
         return StepCommand.newBuilder()
                 .setCommandId(id)

@@ -88,7 +88,7 @@ public final class CommandDispatch {
         Verdict verdict = StepRules.verdict(StepRules.phaseOf(forward, closing), kind);
         switch (verdict) {
             case RUN_HANDLER:
-                StepReply reply = run(command, handler, nowMs);
+                StepReply reply = run(command, handler, inputOf(command, forward), nowMs);
                 if (kind == Kind.FORWARD) {
                     store.putStepReply(StepStage.FORWARD, reply);
                 } else if (StepRules.closesStep(kind, reply.getOutcome())) {
@@ -112,10 +112,23 @@ public final class CommandDispatch {
         }
     }
 
-    private StepReply run(StepCommand command, RegisteredHandler handler, long nowMs) {
+    /**
+     * The payload a handler gets: the command's input, except that a COMPENSATE gets the output
+     * this participant itself recorded for the step's DO when there is one. The orchestrator may not
+     * have seen that output (the DO's reply came too late), and the compensation is registered for
+     * the DO's output type.
+     */
+    private static Payload inputOf(StepCommand command, Optional<StepReply> forward) {
+        if (command.getAction() == StepAction.COMPENSATE && forward.isPresent() && forward.get().getOutput() != null) {
+            return forward.get().getOutput();
+        }
+        return command.getInput();
+    }
+
+    private StepReply run(StepCommand command, RegisteredHandler handler, Payload inputPayload, long nowMs) {
         SpecificRecord input;
         try {
-            input = command.getInput() == null ? null : payloads.decode(command.getInput(), handler.inputType());
+            input = inputPayload == null ? null : payloads.decode(inputPayload, handler.inputType());
         } catch (RuntimeException e) {
             return reply(command, StepOutcome.FAILED, null, ParticipantErrorCodes.INVALID_INPUT,
                     "the input of " + command.getAction() + " for step '" + command.getStep() + "' does not decode into "

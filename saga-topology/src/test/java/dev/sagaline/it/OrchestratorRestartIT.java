@@ -91,15 +91,14 @@ class OrchestratorRestartIT {
         try (KafkaProducer<String, SagaRequest> producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", broker.bootstrapServers()),
                 new StringSerializer(), serdes.requests().serializer());
              EventLog log = new EventLog(broker, config.topics().events(), serdes)) {
-            for (int i = 0; i < SAGAS; i++) {
-                String id = "saga-" + i;
-                producer.send(new ProducerRecord<>(config.topics().requests(), id, SagaRequest.newBuilder().setSagaId(id)
-                        .setBody(StartSaga.newBuilder().setSagaType("order").build()).build()));
-            }
-            producer.flush();
-            await().atMost(Duration.ofSeconds(90)).until(() -> log.read().finished() >= SAGAS / 4);
+            // Two thirds go to the running orchestrator, the rest arrive while it is down, so the
+            // run spans the restart however fast the first sagas finish.
+            int beforeStop = SAGAS * 2 / 3;
+            send(producer, config, 0, beforeStop);
+            await().atMost(Duration.ofSeconds(90)).until(() -> log.read().finished() >= SAGAS / 10);
             first.close();
             int finishedAtRestart = log.read().finished();
+            send(producer, config, beforeStop, SAGAS);
 
             SagalineApp second = SagalineApp.start(config, definitions);
             running.add(second);
@@ -113,6 +112,15 @@ class OrchestratorRestartIT {
                     .contains(SagaEventKind.COMPLETED, SagaEventKind.COMPENSATED);
             assertThat(handled).allSatisfy((command, count) -> assertThat(count.get()).as(command).isEqualTo(1));
         }
+    }
+
+    private static void send(KafkaProducer<String, SagaRequest> producer, SagalineConfig config, int from, int to) {
+        for (int i = from; i < to; i++) {
+            String id = "saga-" + i;
+            producer.send(new ProducerRecord<>(config.topics().requests(), id, SagaRequest.newBuilder().setSagaId(id)
+                    .setBody(StartSaga.newBuilder().setSagaType("order").build()).build()));
+        }
+        producer.flush();
     }
 
     /** A participant that refuses the charge of every seventh saga and records each command it handles. */

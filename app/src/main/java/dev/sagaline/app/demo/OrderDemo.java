@@ -4,13 +4,9 @@ import dev.sagaline.definition.SagaDefinitionLoader;
 import dev.sagaline.definition.SagaDefinitions;
 import dev.sagaline.demo.Order;
 import dev.sagaline.participant.Participant;
-import dev.sagaline.protocol.v1.SagaEvent;
 import dev.sagaline.protocol.v1.SagaRequest;
-import dev.sagaline.protocol.v1.SagaState;
 import dev.sagaline.protocol.v1.SagaStatus;
 import dev.sagaline.protocol.v1.StartSaga;
-import dev.sagaline.protocol.v1.StepCommand;
-import dev.sagaline.protocol.v1.StepReply;
 import dev.sagaline.runtime.SagalineApp;
 import dev.sagaline.runtime.SagalineConfig;
 import dev.sagaline.runtime.TopicSetup;
@@ -30,7 +26,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.avro.Schema;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -50,9 +45,9 @@ public final class OrderDemo {
     /** The order saga definition shipped with the app. */
     public static final String DEFINITION_RESOURCE = "/sagaline/definitions/order.yaml";
     /**
-     * The in-process schema registry the demo's apps share. It is the same for every run, so a run
-     * on a kept data directory (or a cluster an earlier run used) can read the state and records
-     * that run wrote.
+     * The in-process schema registry the demo's apps share. Its ids are derived from the schemas,
+     * so a run on a kept data directory (or a cluster an earlier run used) reads the state and
+     * records an earlier run wrote.
      */
     public static final String SCHEMA_REGISTRY_URL = "memory://sagaline-demo";
     static final String INVENTORY_TOPIC = "inventory.commands";
@@ -104,7 +99,6 @@ public final class OrderDemo {
     public DemoReport run() {
         String runId = UUID.randomUUID().toString().substring(0, 8);
         SchemaRegistry registry = SchemaRegistries.fromUrl(SCHEMA_REGISTRY_URL, Map.of());
-        registerSchemas(registry);
         ProtocolSerdes serdes = new ProtocolSerdes(registry);
         Payloads payloads = Payloads.withRegistry(registry);
         Map<String, Object> client = Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -219,19 +213,6 @@ public final class OrderDemo {
         }
         long unfinished = ids.size() - outcomes.size();
         return new DemoReport(ids.size(), completed, compensated, stuck, unfinished, elapsed, monitor.latencyMicros(), problems);
-    }
-
-    /**
-     * Registers every schema the demo writes, in a fixed order. The in-process registry numbers
-     * schemas in the order it first sees them and the records and state stores hold those numbers,
-     * so a process that let its threads register them as they came would give a later run on the
-     * same data different numbers, and that run could not read the sagas it restores.
-     */
-    static void registerSchemas(SchemaRegistry registry) {
-        for (Schema schema : List.of(SagaRequest.getClassSchema(), StepCommand.getClassSchema(), StepReply.getClassSchema(),
-                SagaEvent.getClassSchema(), SagaState.getClassSchema(), Order.getClassSchema())) {
-            registry.register(schema.getFullName(), schema);
-        }
     }
 
     private Map<String, Object> orchestratorSettings() {

@@ -26,4 +26,12 @@ public interface SchemaRegistry {
      * @throws SchemaRegistryException when no schema has this id or the registry cannot be reached
      */
     Schema schemaById(int id);
+
+    /**
+     * Tells the registry of a schema this process reads with, so that an id another process wrote
+     * it with can be resolved here. A registry server already knows every schema and needs nothing
+     * (the default); the in-process registry, whose ids are derived from the schema, records it.
+     */
+    default void prime(Schema schema) {
+    }
 }

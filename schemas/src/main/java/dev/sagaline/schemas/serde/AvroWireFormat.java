@@ -49,6 +49,7 @@ public final class AvroWireFormat<T extends SpecificRecord> {
         this.type = type;
         this.readerSchema = SpecificData.get().getSchema(type);
         this.writer = new SpecificDatumWriter<>(readerSchema);
+        registry.prime(readerSchema);
     }
 
     /** The Java class this format reads and writes. */

@@ -5,18 +5,27 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sagaline.protocol.v1.SagaEvent;
 import dev.sagaline.protocol.v1.StepReply;
+import dev.sagaline.schemas.serde.SpecificAvroSerde;
+import dev.sagaline.schemas.testsupport.ProtocolFixtures;
+import org.apache.avro.SchemaNormalization;
 import org.junit.jupiter.api.Test;
 
-/** The in-process registry gives ids as Confluent's does. */
+/** The in-process registry gives ids as Confluent's does, and the same ids in every process. */
 class InMemorySchemaRegistryTest {
 
     private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
 
     @Test
-    void givesIdsFromOneInRegistrationOrder() {
-        assertThat(registry.register("replies-value", StepReply.getClassSchema())).isEqualTo(1);
-        assertThat(registry.register("events-value", SagaEvent.getClassSchema())).isEqualTo(2);
-        assertThat(registry.schemaById(2)).isEqualTo(SagaEvent.getClassSchema());
+    void derivesIdsFromTheSchemaSoEveryProcessGivesTheSameOne() {
+        InMemorySchemaRegistry otherProcess = new InMemorySchemaRegistry();
+
+        int id = registry.register("replies-value", StepReply.getClassSchema());
+        otherProcess.register("events-value", SagaEvent.getClassSchema());
+
+        assertThat(otherProcess.register("replies-value", StepReply.getClassSchema())).isEqualTo(id);
+        assertThat(id).isEqualTo((int) (SchemaNormalization.parsingFingerprint64(StepReply.getClassSchema()) & Integer.MAX_VALUE));
+        assertThat(registry.register("events-value", SagaEvent.getClassSchema())).isNotEqualTo(id);
+        assertThat(registry.schemaById(id)).isEqualTo(StepReply.getClassSchema());
     }
 
     @Test
@@ -30,11 +39,24 @@ class InMemorySchemaRegistryTest {
     }
 
     @Test
-    void unknownIdIsASchemaRegistryExceptionNamingTheId() {
+    void aReaderInAnotherProcessResolvesTheWritersIdWithTheSchemaItReadsWith() {
+        InMemorySchemaRegistry writerProcess = new InMemorySchemaRegistry();
+        InMemorySchemaRegistry readerProcess = new InMemorySchemaRegistry();
+        byte[] bytes = SpecificAvroSerde.forValues(writerProcess, StepReply.class).serialize("replies", ProtocolFixtures.stepReply());
+
+        StepReply read = SpecificAvroSerde.forValues(readerProcess, StepReply.class).deserialize("replies", bytes);
+
+        assertThat(read).isEqualTo(ProtocolFixtures.stepReply());
+        assertThat(readerProcess.versions("replies-value")).as("reading registers nothing under a subject").isEmpty();
+    }
+
+    @Test
+    void unknownIdIsASchemaRegistryExceptionNamingTheIdAndTheRemedy() {
         registry.register("replies-value", StepReply.getClassSchema());
 
-        assertThatThrownBy(() -> registry.schemaById(2))
+        assertThatThrownBy(() -> registry.schemaById(7))
                 .isExactlyInstanceOf(SchemaRegistryException.class)
-                .hasMessage("no schema with id 2 in the in-process schema registry");
+                .hasMessageStartingWith("no schema with id 7 in the in-process schema registry")
+                .hasMessageContaining("share a schema registry server");
     }
 }

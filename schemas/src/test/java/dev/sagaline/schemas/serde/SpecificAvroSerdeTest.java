@@ -53,8 +53,11 @@ class SpecificAvroSerdeTest {
 
         byte[] bytes = serde.serialize(TOPIC, reply);
 
-        assertThat(registry.versions(TOPIC + "-value")).containsExactly(2);
-        assertThat(Arrays.copyOf(bytes, WireBytes.HEADER_SIZE)).containsExactly(0, 0, 0, 0, 2);
+        assertThat(registry.versions(TOPIC + "-value")).hasSize(1);
+        int id = registry.versions(TOPIC + "-value").get(0);
+        assertThat(registry.schemaById(id)).isEqualTo(StepReply.getClassSchema());
+        assertThat(Arrays.copyOf(bytes, WireBytes.HEADER_SIZE))
+                .containsExactly(0, (byte) (id >>> 24), (byte) (id >>> 16), (byte) (id >>> 8), (byte) id);
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.sagaline.app.demo;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -35,8 +36,19 @@ public final class LossyLink implements AutoCloseable {
         return this;
     }
 
+    /** The Kafka Streams state of the link. */
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    /** Stops the link and leaves its consumer group, so the next run's link takes over at once. */
     @Override
     public void close() {
-        streams.close();
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+    }
+
+    @Override
+    public String toString() {
+        return "lossy link";
     }
 }

@@ -23,9 +23,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -130,7 +132,10 @@ public final class OrderDemo {
             LossyLink link = new LossyLink(plan, PAYMENT_TOPIC, PAYMENT_INBOX_TOPIC, withStateDir(client)).start();
             running.add(link);
             orchestrator.awaitRunning(Duration.ofMinutes(2));
-            awaitRunning(participants);
+            Map<String, Supplier<KafkaStreams.State>> apps = new LinkedHashMap<>();
+            participants.forEach(p -> apps.put(p.toString(), p::state));
+            apps.put(link.toString(), link::state);
+            awaitRunning(apps);
 
             try (SagaMonitor monitor = new SagaMonitor(config.topics().events(), new HashMap<>(client), serdes.events());
                  KafkaProducer<String, SagaRequest> producer = producer(serdes)) {
@@ -248,20 +253,21 @@ public final class OrderDemo {
         return new KafkaProducer<>(props, new StringSerializer(), serdes.requests().serializer());
     }
 
-    private static void awaitRunning(List<Participant> participants) {
+    /** Waits until every app runs: a record sent before that may wait out a rebalance and time its step out. */
+    private static void awaitRunning(Map<String, Supplier<KafkaStreams.State>> apps) {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        for (Participant p : participants) {
-            while (p.state() != KafkaStreams.State.RUNNING) {
+        apps.forEach((name, state) -> {
+            while (state.get() != KafkaStreams.State.RUNNING) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(p + " is not running after 2 minutes: " + p.state());
+                    throw new IllegalStateException(name + " is not running after 2 minutes: " + state.get());
                 }
                 try {
                     Thread.sleep(50);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while waiting for " + p, e);
+                    throw new IllegalStateException("interrupted while waiting for " + name, e);
                 }
             }
-        }
+        });
     }
 }

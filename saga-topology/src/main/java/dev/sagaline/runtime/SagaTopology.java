@@ -1,11 +1,11 @@
 package dev.sagaline.runtime;
 
 import dev.sagaline.definition.SagaDefinitions;
+import dev.sagaline.internals.processor.CommandTopics;
 import dev.sagaline.internals.processor.SagaCoordinator;
 import dev.sagaline.internals.processor.SagaInputExceptionHandler;
 import dev.sagaline.internals.statemachine.SagaMachine;
 import dev.sagaline.internals.statemachine.StepPolicies;
-import dev.sagaline.protocol.v1.StepCommand;
 import dev.sagaline.schemas.serde.ProtocolSerdes;
 import java.util.HashMap;
 import java.util.Map;
@@ -15,7 +15,6 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
-import org.apache.kafka.streams.processor.TopicNameExtractor;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -53,13 +52,6 @@ public final class SagaTopology {
         StepPolicies policies = new StepPolicies(config.stepTimeout(), config.forwardRetry(), config.retriableRetry(),
                 config.undoRetry(), config.finishedRetention());
         SagaMachine machine = new SagaMachine(definitions, policies, topics.replies());
-        TopicNameExtractor<String, Object> commandTopic = (key, value, context) -> {
-            StepCommand command = (StepCommand) value;
-            return definitions.find(command.getSagaType(), command.getDefinitionVersion())
-                    .flatMap(d -> d.step(command.getStep()))
-                    .orElseThrow(() -> new IllegalStateException("no topic for step " + command.getStep()))
-                    .commandTopic();
-        };
         Topology topology = new Topology();
         topology.addSource(REQUESTS_SOURCE, Serdes.String().deserializer(), serdes.requests().deserializer(), topics.requests());
         topology.addSource(REPLIES_SOURCE, Serdes.String().deserializer(), serdes.replies().deserializer(), topics.replies());
@@ -71,7 +63,7 @@ public final class SagaTopology {
         // a task starts, so it needs no changelog: that saves two changelog records per step.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMER_STORE),
                 Serdes.Bytes(), Serdes.ByteArray()).withLoggingDisabled(), COORDINATOR);
-        topology.addSink(COMMANDS_SINK, commandTopic, Serdes.String().serializer(), anyValue(serdes.commands().serializer()), COORDINATOR);
+        topology.addSink(COMMANDS_SINK, new CommandTopics(definitions), Serdes.String().serializer(), anyValue(serdes.commands().serializer()), COORDINATOR);
         topology.addSink(EVENTS_SINK, topics.events(), Serdes.String().serializer(), anyValue(serdes.events().serializer()), COORDINATOR);
         return topology;
     }
@@ -86,6 +78,9 @@ public final class SagaTopology {
         props.putIfAbsent(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topics().deadLetter());
         props.putIfAbsent(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class.getName());
         props.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, SagaInputExceptionHandler.class.getName());
+        // Every store, processor and topic is named explicitly; let Kafka Streams refuse any
+        // generated name that a later change could shift (KIP-1111).
+        props.putIfAbsent(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         Properties properties = new Properties();
         properties.putAll(props);
         return properties;

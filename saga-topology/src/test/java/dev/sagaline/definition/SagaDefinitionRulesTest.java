@@ -1,10 +1,8 @@
-package dev.sagaline.runtime;
+package dev.sagaline.definition;
 
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sagaline.definition.SagaDefinition;
-import dev.sagaline.definition.SagaDefinitions;
 import dev.sagaline.errors.InvalidSagaDefinitionException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

@@ -96,6 +96,28 @@ class SagaBadInputTest {
     }
 
     @Test
+    void deadLettersATombstoneOnTheRequestTopic() {
+        try (SagaTestKit kit = kit(ORDER)) {
+            kit.rawRequest("o-1", null);
+
+            assertThat(onlyReason(kit)).contains("key 'o-1'").contains("no value");
+            assertProcessingGoesOn(kit);
+        }
+    }
+
+    @Test
+    void deadLettersATombstoneOnTheReplyTopic() {
+        try (SagaTestKit kit = kit(ORDER)) {
+            kit.start("o-1", "order");
+            kit.rawReply("o-1", null);
+
+            assertThat(onlyReason(kit)).contains("key 'o-1'").contains("no value");
+            assertThat(kit.status("o-1")).isEqualTo(dev.sagaline.protocol.v1.SagaStatus.RUNNING);
+            assertProcessingGoesOn(kit);
+        }
+    }
+
+    @Test
     void deadLettersAStartOfAnUnknownSagaType() {
         try (SagaTestKit kit = kit(ORDER)) {
             kit.request(start("x-1", "refund", null));

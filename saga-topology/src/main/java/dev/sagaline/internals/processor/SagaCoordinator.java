@@ -1,6 +1,7 @@
 package dev.sagaline.internals.processor;
 
 import dev.sagaline.definition.SagaDefinitions;
+import dev.sagaline.errors.InvalidSagaInputException;
 import dev.sagaline.internals.statemachine.SagaDecision;
 import dev.sagaline.internals.statemachine.SagaMachine;
 import dev.sagaline.internals.store.TimerStore;
@@ -64,8 +65,10 @@ public final class SagaCoordinator implements Processor<String, Object, String, 
         } else if (value instanceof StepReply reply) {
             SagaState existing = key == null ? null : sagas.get(key);
             apply(key, existing, machine.onReply(key, reply, existing, now), now);
+        } else if (value == null) {
+            throw new InvalidSagaInputException("record with key '" + key + "' has no value (a tombstone); requests and replies always have one");
         } else {
-            throw new IllegalStateException("unexpected record type " + (value == null ? "null" : value.getClass().getName()));
+            throw new IllegalStateException("unexpected record type " + value.getClass().getName());
         }
     }
 

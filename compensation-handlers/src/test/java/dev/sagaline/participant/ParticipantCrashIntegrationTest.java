@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.sagaline.localkafka.LocalKafka;
 import dev.sagaline.localkafka.LocalKafkaBroker;
+import dev.sagaline.participant.testsupport.TopicRecords;
 import dev.sagaline.participant.example.ReserveStock;
 import dev.sagaline.participant.example.StockReservation;
 import dev.sagaline.protocol.v1.StepAction;
@@ -20,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,14 +29,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -104,12 +100,12 @@ class ParticipantCrashIntegrationTest {
             assertThat(restarted.close(Duration.ofSeconds(30))).isTrue();
         }
 
-        List<ConsumerRecord<String, byte[]>> replies = readCommitted(kafka, REPLIES);
+        List<ConsumerRecord<String, byte[]>> replies = TopicRecords.committed(kafka, REPLIES);
         assertThat(replies).extracting(record -> serdes.replies().deserialize(REPLIES, record.value()))
                 .extracting(StepReply::getCommandId, StepReply::getOutcome)
                 .containsExactlyInAnyOrder(
                         tuple("c-1", StepOutcome.SUCCEEDED), tuple("c-2", StepOutcome.SUCCEEDED));
-        assertThat(readCommitted(kafka, DEAD_LETTERS)).singleElement().satisfies(deadLetter ->
+        assertThat(TopicRecords.committed(kafka, DEAD_LETTERS)).singleElement().satisfies(deadLetter ->
                 assertThat(new String(deadLetter.headers().lastHeader(DeadLetterHeaders.REASON).value(), StandardCharsets.UTF_8))
                         .isEqualTo(DeadLetterReason.UNREADABLE_COMMAND.name()));
         // Both commands ran twice (the first transaction, c-1's reply included, was aborted), yet the
@@ -169,24 +165,5 @@ class ParticipantCrashIntegrationTest {
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         return config;
-    }
-
-    /** Every committed record of a one-partition topic, read up to its last stable offset. */
-    private static List<ConsumerRecord<String, byte[]>> readCommitted(LocalKafkaBroker kafka, String topic) {
-        Map<String, Object> config = kafka.clientConfig();
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        TopicPartition partition = new TopicPartition(topic, 0);
-        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config)) {
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
-            long end = consumer.endOffsets(List.of(partition)).get(partition);
-            while (consumer.position(partition) < end) {
-                consumer.poll(Duration.ofMillis(500)).forEach(records::add);
-            }
-        }
-        return records;
     }
 }

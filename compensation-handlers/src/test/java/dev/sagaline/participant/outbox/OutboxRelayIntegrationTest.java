@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.sagaline.localkafka.LocalKafkaBroker;
+import dev.sagaline.participant.testsupport.TopicRecords;
 import dev.sagaline.localkafka.LocalKafkaExtension;
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
@@ -14,19 +15,13 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -63,14 +58,14 @@ class OutboxRelayIntegrationTest {
             relay.start();
 
             await().atMost(Duration.ofSeconds(30)).until(() -> unpublished().isEmpty());
-            assertThat(readAll(kafka, topic)).extracting(OutboxRelayIntegrationTest::idHeader)
+            assertThat(TopicRecords.committed(kafka, topic)).extracting(OutboxRelayIntegrationTest::idHeader)
                     .containsExactly("e-1", "e-2", "e-3");
 
             open.commit();
             await().atMost(Duration.ofSeconds(30)).until(() -> unpublished().isEmpty());
         }
 
-        List<ConsumerRecord<String, byte[]>> published = readAll(kafka, topic);
+        List<ConsumerRecord<String, byte[]>> published = TopicRecords.committed(kafka, topic);
         assertThat(published).extracting(OutboxRelayIntegrationTest::idHeader).containsExactly("e-1", "e-2", "e-3", "e-4");
         assertThat(published).extracting(ConsumerRecord::key).containsExactly("sku-e-1", "sku-e-2", "sku-e-3", "sku-e-4");
         assertThat(new String(published.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("reserved e-1");
@@ -94,7 +89,7 @@ class OutboxRelayIntegrationTest {
         }
 
         assertThat(unpublished()).isEmpty();
-        assertThat(readAll(kafka, topic)).extracting(OutboxRelayIntegrationTest::idHeader)
+        assertThat(TopicRecords.committed(kafka, topic)).extracting(OutboxRelayIntegrationTest::idHeader)
                 .as("at least once: the consumer deduplicates by this id")
                 .containsExactly("e-1", "e-1");
     }
@@ -186,24 +181,6 @@ class OutboxRelayIntegrationTest {
                 return real.isWrapperFor(type);
             }
         };
-    }
-
-    /** Every record of a one-partition topic, up to its current end. */
-    private static List<ConsumerRecord<String, byte[]>> readAll(LocalKafkaBroker kafka, String topic) {
-        Map<String, Object> config = kafka.clientConfig();
-        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        TopicPartition partition = new TopicPartition(topic, 0);
-        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config)) {
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
-            long end = consumer.endOffsets(List.of(partition)).get(partition);
-            while (consumer.position(partition) < end) {
-                consumer.poll(Duration.ofMillis(500)).forEach(records::add);
-            }
-        }
-        return records;
     }
 
     private static String idHeader(ConsumerRecord<String, byte[]> record) {

@@ -1,11 +1,11 @@
 package dev.sagaline.app;
 
-import dev.sagaline.definition.SagaDefinitionLoader;
-import dev.sagaline.definition.SagaDefinitions;
-import dev.sagaline.errors.SagalineConfigException;
+import dev.sagaline.orchestrator.definition.SagaDefinitionLoader;
+import dev.sagaline.orchestrator.definition.SagaDefinitions;
+import dev.sagaline.orchestrator.errors.SagalineConfigException;
 import dev.sagaline.localkafka.LocalKafkaBroker;
-import dev.sagaline.runtime.SagalineApp;
-import dev.sagaline.runtime.SagalineConfig;
+import dev.sagaline.orchestrator.runtime.SagalineApp;
+import dev.sagaline.orchestrator.runtime.SagalineConfig;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;

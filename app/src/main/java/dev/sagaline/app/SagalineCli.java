@@ -1,6 +1,6 @@
 package dev.sagaline.app;
 
-import dev.sagaline.errors.SagalineException;
+import dev.sagaline.orchestrator.errors.SagalineException;
 import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -2,11 +2,11 @@ package com.example.shop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sagaline.definition.SagaDefinition;
+import dev.sagaline.orchestrator.definition.SagaDefinition;
 import dev.sagaline.participant.ParticipantHandlers;
 import dev.sagaline.participant.StepResult;
 import dev.sagaline.protocol.v1.StepAction;
-import dev.sagaline.testing.SagaTestKit;
+import dev.sagaline.orchestrator.testing.SagaTestKit;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -2,8 +2,8 @@ package dev.sagaline.app.bench;
 
 import dev.sagaline.protocol.v1.SagaEvent;
 import dev.sagaline.protocol.v1.SagaEventKind;
-import dev.sagaline.runtime.SagalineConfig;
-import dev.sagaline.runtime.TopicSetup;
+import dev.sagaline.orchestrator.runtime.SagalineConfig;
+import dev.sagaline.orchestrator.runtime.TopicSetup;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;

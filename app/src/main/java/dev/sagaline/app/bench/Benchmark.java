@@ -1,7 +1,7 @@
 package dev.sagaline.app.bench;
 
-import dev.sagaline.definition.SagaDefinition;
-import dev.sagaline.definition.SagaDefinitions;
+import dev.sagaline.orchestrator.definition.SagaDefinition;
+import dev.sagaline.orchestrator.definition.SagaDefinitions;
 import dev.sagaline.app.FileTrees;
 import dev.sagaline.demo.Order;
 import dev.sagaline.participant.Participant;
@@ -12,9 +12,9 @@ import dev.sagaline.protocol.v1.SagaRequest;
 import dev.sagaline.protocol.v1.SagaState;
 import dev.sagaline.protocol.v1.SagaStatus;
 import dev.sagaline.protocol.v1.StartSaga;
-import dev.sagaline.runtime.SagaTopology;
-import dev.sagaline.runtime.SagalineApp;
-import dev.sagaline.runtime.SagalineConfig;
+import dev.sagaline.orchestrator.runtime.SagaTopology;
+import dev.sagaline.orchestrator.runtime.SagalineApp;
+import dev.sagaline.orchestrator.runtime.SagalineConfig;
 import dev.sagaline.schemas.registry.InMemorySchemaRegistry;
 import dev.sagaline.schemas.serde.Payloads;
 import dev.sagaline.schemas.serde.ProtocolSerdes;

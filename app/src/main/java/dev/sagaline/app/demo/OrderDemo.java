@@ -1,15 +1,15 @@
 package dev.sagaline.app.demo;
 
-import dev.sagaline.definition.SagaDefinitionLoader;
-import dev.sagaline.definition.SagaDefinitions;
+import dev.sagaline.orchestrator.definition.SagaDefinitionLoader;
+import dev.sagaline.orchestrator.definition.SagaDefinitions;
 import dev.sagaline.demo.Order;
 import dev.sagaline.participant.Participant;
 import dev.sagaline.protocol.v1.SagaRequest;
 import dev.sagaline.protocol.v1.SagaStatus;
 import dev.sagaline.protocol.v1.StartSaga;
-import dev.sagaline.runtime.SagalineApp;
-import dev.sagaline.runtime.SagalineConfig;
-import dev.sagaline.runtime.TopicSetup;
+import dev.sagaline.orchestrator.runtime.SagalineApp;
+import dev.sagaline.orchestrator.runtime.SagalineConfig;
+import dev.sagaline.orchestrator.runtime.TopicSetup;
 import dev.sagaline.schemas.registry.SchemaRegistries;
 import dev.sagaline.schemas.registry.SchemaRegistry;
 import dev.sagaline.schemas.serde.Payloads;

@@ -3,12 +3,12 @@ package dev.sagaline.app.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sagaline.app.testsupport.AuditLog;
-import dev.sagaline.definition.StepDefinition;
+import dev.sagaline.orchestrator.definition.StepDefinition;
 import dev.sagaline.localkafka.LocalKafkaBroker;
 import dev.sagaline.protocol.v1.SagaEvent;
 import dev.sagaline.protocol.v1.SagaEventKind;
 import dev.sagaline.protocol.v1.StepAction;
-import dev.sagaline.runtime.SagalineConfig;
+import dev.sagaline.orchestrator.runtime.SagalineConfig;
 import dev.sagaline.schemas.registry.SchemaRegistries;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -1,0 +1,138 @@
+package dev.sagaline.orchestrator.internals.processor;
+
+import dev.sagaline.orchestrator.definition.SagaDefinitions;
+import dev.sagaline.orchestrator.errors.InvalidSagaInputException;
+import dev.sagaline.orchestrator.internals.statemachine.SagaDecision;
+import dev.sagaline.orchestrator.internals.statemachine.SagaMachine;
+import dev.sagaline.orchestrator.internals.store.TimerStore;
+import dev.sagaline.protocol.v1.SagaEvent;
+import dev.sagaline.protocol.v1.SagaRequest;
+import dev.sagaline.protocol.v1.SagaState;
+import dev.sagaline.protocol.v1.StepReply;
+import dev.sagaline.orchestrator.runtime.SagaTopology;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The orchestrator's one processor: it reads requests and replies keyed by saga id, lets the
+ * {@link SagaMachine} decide, and writes the saga's state, its timer, its commands and its audit
+ * events. Under {@code exactly_once_v2} all of it commits in one transaction with the consumed
+ * offsets. A wall-clock punctuator fires due timers found by one range scan of the timer store.
+ */
+public final class SagaCoordinator implements Processor<String, Object, String, Object> {
+
+    private final SagaMachine machine;
+    private final Duration scanInterval;
+    private final int scanBatch;
+    private ProcessorContext<String, Object> context;
+    private KeyValueStore<String, SagaState> sagas;
+    private TimerStore timers;
+
+    public SagaCoordinator(SagaMachine machine, Duration scanInterval, int scanBatch) {
+        this.machine = machine;
+        this.scanInterval = scanInterval;
+        this.scanBatch = scanBatch;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        this.sagas = context.getStateStore(SagaTopology.SAGA_STATE_STORE);
+        KeyValueStore<Bytes, byte[]> timerStore = context.getStateStore(SagaTopology.TIMER_STORE);
+        this.timers = new TimerStore(timerStore);
+        rebuildTimersAndCheckVersions();
+        context.schedule(scanInterval, PunctuationType.WALL_CLOCK_TIME, this::fireTimers);
+    }
+
+    @Override
+    public void process(Record<String, Object> record) {
+        String key = record.key();
+        long now = context.currentSystemTimeMs();
+        Object value = record.value();
+        if (value instanceof SagaRequest request) {
+            SagaState existing = key == null ? null : sagas.get(key);
+            apply(key, existing, machine.onRequest(key, request, existing, now), now);
+        } else if (value instanceof StepReply reply) {
+            SagaState existing = key == null ? null : sagas.get(key);
+            apply(key, existing, machine.onReply(key, reply, existing, now), now);
+        } else if (value == null) {
+            throw new InvalidSagaInputException("record with key '" + key + "' has no value (a tombstone); requests and replies always have one");
+        } else {
+            throw new IllegalStateException("unexpected record type " + value.getClass().getName());
+        }
+    }
+
+    private void fireTimers(long now) {
+        for (TimerStore.Due due : timers.takeDue(now, scanBatch)) {
+            SagaState state = sagas.get(due.sagaId());
+            if (state == null || state.getTimerMs() == null || state.getTimerMs().toEpochMilli() != due.dueMs()) {
+                continue;
+            }
+            state.setTimerMs(null);
+            apply(due.sagaId(), null, machine.onTimer(state, now), now);
+        }
+    }
+
+    private void apply(String sagaId, SagaState before, SagaDecision decision, long now) {
+        for (SagaDecision.OutgoingCommand command : decision.commands()) {
+            context.forward(new Record<String, Object>(sagaId, command.command(), now), SagaTopology.COMMANDS_SINK);
+        }
+        for (SagaEvent event : decision.events()) {
+            context.forward(new Record<String, Object>(sagaId, event, now), SagaTopology.EVENTS_SINK);
+        }
+        SagaState state = decision.state();
+        Instant registered = state != null ? state.getTimerMs() : before != null ? before.getTimerMs() : null;
+        Long next = decision.nextDue();
+        if (registered != null && (next == null || registered.toEpochMilli() != next)) {
+            timers.delete(registered.toEpochMilli(), sagaId);
+        }
+        if (state == null) {
+            sagas.delete(sagaId);
+            return;
+        }
+        if (next != null && (registered == null || registered.toEpochMilli() != next)) {
+            timers.put(next, sagaId);
+        }
+        state.setTimerMs(next == null ? null : Instant.ofEpochMilli(next));
+        sagas.put(sagaId, state);
+    }
+
+    /**
+     * Rebuilds the timer index from the saga store, which alone has a changelog, and refuses to run
+     * when a saga in this task's store runs a definition version that is no longer loaded: it could
+     * neither go forward nor compensate. One scan per task start, never per record.
+     */
+    private void rebuildTimersAndCheckVersions() {
+        timers.clear();
+        SagaDefinitions definitions = machine.definitions();
+        Map<String, Integer> orphans = new TreeMap<>();
+        try (KeyValueIterator<String, SagaState> it = sagas.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, SagaState> entry = it.next();
+                SagaState s = entry.value;
+                if (s.getTimerMs() != null) {
+                    timers.put(s.getTimerMs().toEpochMilli(), entry.key);
+                }
+                if (definitions.find(s.getSagaType(), s.getDefinitionVersion()).isEmpty()) {
+                    orphans.merge("saga '" + s.getSagaType() + "' version " + s.getDefinitionVersion(), 1, Integer::sum);
+                }
+            }
+        }
+        if (!orphans.isEmpty()) {
+            StringBuilder message = new StringBuilder("refusing to start: definitions still in use were removed: ");
+            orphans.forEach((version, count) -> message.append(version).append(" (").append(count).append(" instances running) "));
+            message.append("; load these versions again until their instances finish");
+            throw new IllegalStateException(message.toString().trim());
+        }
+    }
+}

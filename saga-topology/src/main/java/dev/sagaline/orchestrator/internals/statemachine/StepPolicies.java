@@ -1,0 +1,35 @@
+package dev.sagaline.orchestrator.internals.statemachine;
+
+import dev.sagaline.orchestrator.definition.RetryPolicy;
+import dev.sagaline.orchestrator.definition.StepDefinition;
+import dev.sagaline.orchestrator.definition.StepKind;
+import java.time.Duration;
+
+/**
+ * The orchestrator-wide defaults a step falls back on when its definition leaves a timeout or a
+ * retry policy open.
+ *
+ * @param stepTimeout per-attempt timeout
+ * @param forwardRetry DO/TRY of compensatable, TCC and pivot steps
+ * @param retriableRetry DO of retriable steps
+ * @param undoRetry COMPENSATE, CANCEL and CONFIRM
+ * @param finishedRetention how long finished sagas stay before they are purged
+ */
+public record StepPolicies(Duration stepTimeout, RetryPolicy forwardRetry, RetryPolicy retriableRetry,
+                           RetryPolicy undoRetry, Duration finishedRetention) {
+
+    Duration timeout(StepDefinition step) {
+        return step.timeout() != null ? step.timeout() : stepTimeout;
+    }
+
+    RetryPolicy forward(StepDefinition step) {
+        if (step.retry() != null) {
+            return step.retry();
+        }
+        return step.kind() == StepKind.RETRIABLE ? retriableRetry : forwardRetry;
+    }
+
+    RetryPolicy undo(StepDefinition step) {
+        return step.undoRetry() != null ? step.undoRetry() : undoRetry;
+    }
+}

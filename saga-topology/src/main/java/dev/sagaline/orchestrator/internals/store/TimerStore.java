@@ -1,0 +1,80 @@
+package dev.sagaline.orchestrator.internals.store;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Due times of sagas, in a key-value store whose keys sort by time: an 8-byte big-endian due time
+ * followed by the saga id. Finding what is due is one range scan from the start of time to now,
+ * never a scan of every saga. Each saga has at most one entry, its earliest due time, recorded in
+ * its state so the entry can be moved without a search. The store has no changelog: it is an
+ * index of the saga store, rebuilt from it when a task starts.
+ */
+public final class TimerStore {
+
+    private static final byte[] PRESENT = new byte[0];
+
+    private final KeyValueStore<Bytes, byte[]> store;
+
+    public TimerStore(KeyValueStore<Bytes, byte[]> store) {
+        this.store = store;
+    }
+
+    /** Registers {@code sagaId} as due at {@code dueMs}. */
+    public void put(long dueMs, String sagaId) {
+        store.put(key(dueMs, sagaId), PRESENT);
+    }
+
+    /** Removes the registration of {@code sagaId} at {@code dueMs}, if there is one. */
+    public void delete(long dueMs, String sagaId) {
+        store.delete(key(dueMs, sagaId));
+    }
+
+    /**
+     * Removes and returns up to {@code limit} registrations due at or before {@code nowMs}, earliest
+     * first. A registration found late (after a rebalance or a pause) is returned on the next scan
+     * and never lost.
+     */
+    public List<Due> takeDue(long nowMs, int limit) {
+        List<Due> due = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = store.range(key(0L, ""), key(nowMs + 1, ""))) {
+            while (it.hasNext() && due.size() < limit) {
+                Bytes key = it.next().key;
+                due.add(decode(key));
+            }
+        }
+        for (Due d : due) {
+            store.delete(key(d.dueMs(), d.sagaId()));
+        }
+        return due;
+    }
+
+    /** Removes every registration, before the index is rebuilt. */
+    public void clear() {
+        List<Bytes> keys = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
+            it.forEachRemaining(entry -> keys.add(entry.key));
+        }
+        keys.forEach(store::delete);
+    }
+
+    /** A saga due at a time. */
+    public record Due(long dueMs, String sagaId) {
+    }
+
+    private static Bytes key(long dueMs, String sagaId) {
+        byte[] id = sagaId.getBytes(StandardCharsets.UTF_8);
+        return Bytes.wrap(ByteBuffer.allocate(Long.BYTES + id.length).putLong(dueMs).put(id).array());
+    }
+
+    private static Due decode(Bytes key) {
+        ByteBuffer buffer = ByteBuffer.wrap(key.get());
+        long due = buffer.getLong();
+        return new Due(due, StandardCharsets.UTF_8.decode(buffer).toString());
+    }
+}

@@ -1,0 +1,94 @@
+package dev.sagaline.orchestrator.runtime;
+
+import dev.sagaline.orchestrator.definition.SagaDefinitions;
+import dev.sagaline.orchestrator.internals.processor.CommandTopics;
+import dev.sagaline.orchestrator.internals.processor.SagaCoordinator;
+import dev.sagaline.orchestrator.internals.processor.SagaInputExceptionHandler;
+import dev.sagaline.orchestrator.internals.statemachine.SagaMachine;
+import dev.sagaline.orchestrator.internals.statemachine.StepPolicies;
+import dev.sagaline.schemas.serde.ProtocolSerdes;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Builds the orchestrator's Kafka Streams topology: the request and reply topics feed one
+ * coordinator processor that owns two persistent RocksDB stores (saga state with its changelog,
+ * and timers sorted by due time, an index rebuilt from the saga state when a task starts), and
+ * writes commands to each step's topic and events to the audit topic. Every source,
+ * processor, sink and store has a fixed name, so the state and its changelogs survive a change of
+ * the topology's shape.
+ *
+ * <pre>{@code
+ * SagalineConfig config = SagalineConfig.of(props);
+ * Topology topology = SagaTopology.build(definitions, config, new ProtocolSerdes(registry));
+ * KafkaStreams streams = new KafkaStreams(topology, SagaTopology.streamsProperties(config));
+ * }</pre>
+ */
+public final class SagaTopology {
+
+    /** The saga state store: saga id to {@code SagaState}. */
+    public static final String SAGA_STATE_STORE = "sagaline-saga-state";
+    /** The timer store: due time and saga id to nothing. */
+    public static final String TIMER_STORE = "sagaline-timers";
+    public static final String REQUESTS_SOURCE = "sagaline-requests-source";
+    public static final String REPLIES_SOURCE = "sagaline-replies-source";
+    public static final String COORDINATOR = "sagaline-coordinator";
+    public static final String COMMANDS_SINK = "sagaline-commands-sink";
+    public static final String EVENTS_SINK = "sagaline-events-sink";
+
+    private SagaTopology() {
+    }
+
+    /** The topology running {@code definitions} with {@code config}'s topics and policies. */
+    public static Topology build(SagaDefinitions definitions, SagalineConfig config, ProtocolSerdes serdes) {
+        SagaTopics topics = config.topics();
+        StepPolicies policies = new StepPolicies(config.stepTimeout(), config.forwardRetry(), config.retriableRetry(),
+                config.undoRetry(), config.finishedRetention());
+        SagaMachine machine = new SagaMachine(definitions, policies, topics.replies());
+        Topology topology = new Topology();
+        topology.addSource(REQUESTS_SOURCE, Serdes.String().deserializer(), serdes.requests().deserializer(), topics.requests());
+        topology.addSource(REPLIES_SOURCE, Serdes.String().deserializer(), serdes.replies().deserializer(), topics.replies());
+        topology.addProcessor(COORDINATOR, () -> new SagaCoordinator(machine, config.timerScanInterval(), config.timerScanBatch()),
+                REQUESTS_SOURCE, REPLIES_SOURCE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SAGA_STATE_STORE),
+                Serdes.String(), serdes.states()), COORDINATOR);
+        // The timer store is an index of the saga store (each saga's timerMs), rebuilt from it when
+        // a task starts, so it needs no changelog: that saves two changelog records per step.
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMER_STORE),
+                Serdes.Bytes(), Serdes.ByteArray()).withLoggingDisabled(), COORDINATOR);
+        topology.addSink(COMMANDS_SINK, new CommandTopics(definitions), Serdes.String().serializer(), anyValue(serdes.commands().serializer()), COORDINATOR);
+        topology.addSink(EVENTS_SINK, topics.events(), Serdes.String().serializer(), anyValue(serdes.events().serializer()), COORDINATOR);
+        return topology;
+    }
+
+    /**
+     * The Kafka Streams settings for {@code config}: everything it passes through, with
+     * {@code exactly_once_v2} unless overridden, and bad input routed to the dead-letter topic by
+     * Kafka Streams' own exception handlers.
+     */
+    public static Properties streamsProperties(SagalineConfig config) {
+        Map<String, Object> props = new HashMap<>(config.streamsProperties());
+        props.putIfAbsent(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topics().deadLetter());
+        props.putIfAbsent(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class.getName());
+        props.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, SagaInputExceptionHandler.class.getName());
+        // Every store, processor and topic is named explicitly; let Kafka Streams refuse any
+        // generated name that a later change could shift (KIP-1111).
+        props.putIfAbsent(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        Properties properties = new Properties();
+        properties.putAll(props);
+        return properties;
+    }
+
+    /** The coordinator forwards commands and events as {@code Object}; each sink only ever gets its own type. */
+    @SuppressWarnings("unchecked")
+    private static Serializer<Object> anyValue(Serializer<?> serializer) {
+        return (Serializer<Object>) serializer;
+    }
+}

@@ -1,0 +1,212 @@
+package dev.sagaline.orchestrator.runtime;
+
+import dev.sagaline.orchestrator.definition.RetryPolicy;
+import dev.sagaline.orchestrator.errors.SagalineConfigException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * The orchestrator's configuration: Sagaline's own {@code sagaline.*} keys, declared once here
+ * with type, default, validator and documentation, and every other key passed through to Kafka
+ * Streams and its clients unchanged (so security and tuning settings need nothing from us).
+ *
+ * <p>Checked when built: a wrong value fails with a message that names the key.
+ */
+public final class SagalineConfig extends AbstractConfig {
+
+    public static final String REQUESTS_TOPIC_CONFIG = "sagaline.topic.requests";
+    private static final String REQUESTS_TOPIC_DOC = "Topic of start, abort and retry requests (SagaRequest), keyed by saga id.";
+
+    public static final String REPLIES_TOPIC_CONFIG = "sagaline.topic.replies";
+    private static final String REPLIES_TOPIC_DOC = "Topic participants reply on (StepReply), keyed by saga id; co-partitioned with the requests topic.";
+
+    public static final String EVENTS_TOPIC_CONFIG = "sagaline.topic.events";
+    private static final String EVENTS_TOPIC_DOC = "Audit topic: one SagaEvent per saga transition, keyed by saga id.";
+
+    public static final String DEAD_LETTER_TOPIC_CONFIG = "sagaline.topic.dead.letter";
+    private static final String DEAD_LETTER_TOPIC_DOC = "Topic of input records the orchestrator cannot use, with the reason in headers.";
+
+    public static final String STEP_TIMEOUT_MS_CONFIG = "sagaline.step.timeout.ms";
+    private static final String STEP_TIMEOUT_MS_DOC = "Default time one attempt of a step's command waits for its reply before it counts as timed out.";
+
+    public static final String STEP_MAX_ATTEMPTS_CONFIG = "sagaline.step.max.attempts";
+    private static final String STEP_MAX_ATTEMPTS_DOC = "Default attempts of a forward action (DO, TRY) of compensatable, TCC and pivot steps.";
+
+    public static final String RETRIABLE_MAX_ATTEMPTS_CONFIG = "sagaline.retriable.max.attempts";
+    private static final String RETRIABLE_MAX_ATTEMPTS_DOC = "Default attempts of a retriable step before the saga is STUCK; 0 means no limit.";
+
+    public static final String UNDO_MAX_ATTEMPTS_CONFIG = "sagaline.undo.max.attempts";
+    private static final String UNDO_MAX_ATTEMPTS_DOC = "Default attempts of COMPENSATE, CANCEL and CONFIRM before the saga is STUCK until an operator retries it.";
+
+    public static final String RETRY_BACKOFF_MS_CONFIG = "sagaline.retry.backoff.ms";
+    private static final String RETRY_BACKOFF_MS_DOC = "Default wait before the second attempt of any action.";
+
+    public static final String RETRY_BACKOFF_MAX_MS_CONFIG = "sagaline.retry.backoff.max.ms";
+    private static final String RETRY_BACKOFF_MAX_MS_DOC = "Longest wait between attempts.";
+
+    public static final String RETRY_BACKOFF_MULTIPLIER_CONFIG = "sagaline.retry.backoff.multiplier";
+    private static final String RETRY_BACKOFF_MULTIPLIER_DOC = "Growth of the wait from one attempt to the next.";
+
+    public static final String RETRY_JITTER_CONFIG = "sagaline.retry.jitter";
+    private static final String RETRY_JITTER_DOC = "Fraction of each wait spread per command, so sagas failing together do not retry together.";
+
+    public static final String TIMER_SCAN_INTERVAL_MS_CONFIG = "sagaline.timer.scan.interval.ms";
+    private static final String TIMER_SCAN_INTERVAL_MS_DOC = "How often (wall clock) the timer store is scanned for due timeouts, retries, deadlines and purges. Must not exceed sagaline.step.timeout.ms.";
+
+    public static final String TIMER_SCAN_BATCH_CONFIG = "sagaline.timer.scan.batch";
+    private static final String TIMER_SCAN_BATCH_DOC = "Most timers fired per scan per task, so a backlog after a long pause does not block processing; the rest fire on the next scans.";
+
+    public static final String FINISHED_RETENTION_MS_CONFIG = "sagaline.finished.retention.ms";
+    private static final String FINISHED_RETENTION_MS_DOC = "How long a COMPLETED or COMPENSATED saga stays queryable in the state store before it is purged.";
+
+    public static final String SCHEMA_REGISTRY_URL_CONFIG = "sagaline.schema.registry.url";
+    private static final String SCHEMA_REGISTRY_URL_DOC = "memory://SCOPE for the in-process registry (default), or the http(s) address of a Confluent-compatible Schema Registry.";
+
+    public static final String DEFINITIONS_DIR_CONFIG = "sagaline.definitions.dir";
+    private static final String DEFINITIONS_DIR_DOC = "Directory of saga definition YAML files the app loads at start-up.";
+
+    public static final String TOPIC_PARTITIONS_CONFIG = "sagaline.topic.partitions";
+    private static final String TOPIC_PARTITIONS_DOC = "Partitions of the topics the app creates when missing.";
+
+    public static final String TOPIC_REPLICATION_FACTOR_CONFIG = "sagaline.topic.replication.factor";
+    private static final String TOPIC_REPLICATION_FACTOR_DOC = "Replication factor of the topics the app creates when missing.";
+
+    private static final ConfigDef DEFINITION = new ConfigDef()
+            .define(REQUESTS_TOPIC_CONFIG, Type.STRING, "sagaline.requests", new ConfigDef.NonEmptyString(), Importance.HIGH, REQUESTS_TOPIC_DOC)
+            .define(REPLIES_TOPIC_CONFIG, Type.STRING, "sagaline.replies", new ConfigDef.NonEmptyString(), Importance.HIGH, REPLIES_TOPIC_DOC)
+            .define(EVENTS_TOPIC_CONFIG, Type.STRING, "sagaline.events", new ConfigDef.NonEmptyString(), Importance.HIGH, EVENTS_TOPIC_DOC)
+            .define(DEAD_LETTER_TOPIC_CONFIG, Type.STRING, "sagaline.dead-letter", new ConfigDef.NonEmptyString(), Importance.HIGH, DEAD_LETTER_TOPIC_DOC)
+            .define(STEP_TIMEOUT_MS_CONFIG, Type.LONG, 30_000L, ConfigDef.Range.atLeast(1), Importance.HIGH, STEP_TIMEOUT_MS_DOC)
+            .define(STEP_MAX_ATTEMPTS_CONFIG, Type.INT, 3, ConfigDef.Range.atLeast(1), Importance.MEDIUM, STEP_MAX_ATTEMPTS_DOC)
+            .define(RETRIABLE_MAX_ATTEMPTS_CONFIG, Type.INT, 0, ConfigDef.Range.atLeast(0), Importance.MEDIUM, RETRIABLE_MAX_ATTEMPTS_DOC)
+            .define(UNDO_MAX_ATTEMPTS_CONFIG, Type.INT, 10, ConfigDef.Range.atLeast(1), Importance.MEDIUM, UNDO_MAX_ATTEMPTS_DOC)
+            .define(RETRY_BACKOFF_MS_CONFIG, Type.LONG, 1_000L, ConfigDef.Range.atLeast(0), Importance.MEDIUM, RETRY_BACKOFF_MS_DOC)
+            .define(RETRY_BACKOFF_MAX_MS_CONFIG, Type.LONG, 60_000L, ConfigDef.Range.atLeast(0), Importance.LOW, RETRY_BACKOFF_MAX_MS_DOC)
+            .define(RETRY_BACKOFF_MULTIPLIER_CONFIG, Type.DOUBLE, 2.0, ConfigDef.Range.atLeast(1), Importance.LOW, RETRY_BACKOFF_MULTIPLIER_DOC)
+            .define(RETRY_JITTER_CONFIG, Type.DOUBLE, 0.2, ConfigDef.Range.between(0, 1), Importance.LOW, RETRY_JITTER_DOC)
+            .define(TIMER_SCAN_INTERVAL_MS_CONFIG, Type.LONG, 100L, ConfigDef.Range.atLeast(1), Importance.LOW, TIMER_SCAN_INTERVAL_MS_DOC)
+            .define(TIMER_SCAN_BATCH_CONFIG, Type.INT, 10_000, ConfigDef.Range.atLeast(1), Importance.LOW, TIMER_SCAN_BATCH_DOC)
+            .define(FINISHED_RETENTION_MS_CONFIG, Type.LONG, Duration.ofDays(1).toMillis(), ConfigDef.Range.atLeast(0), Importance.MEDIUM, FINISHED_RETENTION_MS_DOC)
+            .define(SCHEMA_REGISTRY_URL_CONFIG, Type.STRING, "memory://sagaline", Importance.HIGH, SCHEMA_REGISTRY_URL_DOC)
+            .define(DEFINITIONS_DIR_CONFIG, Type.STRING, "", Importance.HIGH, DEFINITIONS_DIR_DOC)
+            .define(TOPIC_PARTITIONS_CONFIG, Type.INT, 6, ConfigDef.Range.atLeast(1), Importance.MEDIUM, TOPIC_PARTITIONS_DOC)
+            .define(TOPIC_REPLICATION_FACTOR_CONFIG, Type.SHORT, (short) 1, ConfigDef.Range.atLeast(1), Importance.MEDIUM, TOPIC_REPLICATION_FACTOR_DOC);
+
+    private final Map<String, Object> streamsProperties;
+
+    private SagalineConfig(Map<String, ?> props) {
+        super(DEFINITION, props, false);
+        if (getLong(TIMER_SCAN_INTERVAL_MS_CONFIG) > getLong(STEP_TIMEOUT_MS_CONFIG)) {
+            throw new SagalineConfigException(TIMER_SCAN_INTERVAL_MS_CONFIG + "=" + getLong(TIMER_SCAN_INTERVAL_MS_CONFIG)
+                    + " must not exceed " + STEP_TIMEOUT_MS_CONFIG + "=" + getLong(STEP_TIMEOUT_MS_CONFIG)
+                    + ": timeouts would fire up to a whole scan late");
+        }
+        if (getLong(RETRY_BACKOFF_MAX_MS_CONFIG) < getLong(RETRY_BACKOFF_MS_CONFIG)) {
+            throw new SagalineConfigException(RETRY_BACKOFF_MAX_MS_CONFIG + "=" + getLong(RETRY_BACKOFF_MAX_MS_CONFIG)
+                    + " must not be less than " + RETRY_BACKOFF_MS_CONFIG + "=" + getLong(RETRY_BACKOFF_MS_CONFIG));
+        }
+        Map<String, Object> streams = new HashMap<>();
+        streams.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.forEach((k, v) -> {
+            if (!k.startsWith("sagaline.")) {
+                streams.put(k, v);
+            }
+        });
+        this.streamsProperties = Map.copyOf(streams);
+    }
+
+    /**
+     * Reads and checks a configuration.
+     *
+     * @throws SagalineConfigException naming the key when a value is missing, of the wrong type or out of range
+     */
+    public static SagalineConfig of(Map<String, ?> props) {
+        for (String key : props.keySet()) {
+            if (key.startsWith("sagaline.") && !DEFINITION.names().contains(key)) {
+                throw new SagalineConfigException("unknown setting '" + key + "'; known sagaline.* settings are " + new java.util.TreeSet<>(DEFINITION.names()));
+            }
+        }
+        try {
+            return new SagalineConfig(props);
+        } catch (ConfigException e) {
+            throw new SagalineConfigException(e.getMessage());
+        }
+    }
+
+    /** Reads and checks a configuration from properties. */
+    public static SagalineConfig of(Properties props) {
+        Map<String, Object> map = new HashMap<>();
+        props.forEach((k, v) -> map.put(String.valueOf(k), v));
+        return of(map);
+    }
+
+    /** The declaration of every {@code sagaline.*} key, e.g. to print the reference documentation. */
+    public static ConfigDef configDef() {
+        return DEFINITION;
+    }
+
+    /** The settings handed to Kafka Streams: every non-{@code sagaline.*} key, with {@code exactly_once_v2} unless overridden. */
+    public Map<String, Object> streamsProperties() {
+        return streamsProperties;
+    }
+
+    /** The topics the orchestrator reads and writes. */
+    public SagaTopics topics() {
+        return new SagaTopics(getString(REQUESTS_TOPIC_CONFIG), getString(REPLIES_TOPIC_CONFIG),
+                getString(EVENTS_TOPIC_CONFIG), getString(DEAD_LETTER_TOPIC_CONFIG));
+    }
+
+    /** Default per-attempt timeout of step commands. */
+    public Duration stepTimeout() {
+        return Duration.ofMillis(getLong(STEP_TIMEOUT_MS_CONFIG));
+    }
+
+    /** Default retry policy of forward actions of compensatable, TCC and pivot steps. */
+    public RetryPolicy forwardRetry() {
+        return retry(getInt(STEP_MAX_ATTEMPTS_CONFIG));
+    }
+
+    /** Default retry policy of retriable steps. */
+    public RetryPolicy retriableRetry() {
+        int max = getInt(RETRIABLE_MAX_ATTEMPTS_CONFIG);
+        return retry(max == 0 ? RetryPolicy.UNLIMITED : max);
+    }
+
+    /** Default retry policy of COMPENSATE, CANCEL and CONFIRM. */
+    public RetryPolicy undoRetry() {
+        return retry(getInt(UNDO_MAX_ATTEMPTS_CONFIG));
+    }
+
+    /** How often the timer store is scanned. */
+    public Duration timerScanInterval() {
+        return Duration.ofMillis(getLong(TIMER_SCAN_INTERVAL_MS_CONFIG));
+    }
+
+    /** Most timers fired per scan per task. */
+    public int timerScanBatch() {
+        return getInt(TIMER_SCAN_BATCH_CONFIG);
+    }
+
+    /** How long finished sagas stay in the store. */
+    public Duration finishedRetention() {
+        return Duration.ofMillis(getLong(FINISHED_RETENTION_MS_CONFIG));
+    }
+
+    /** The schema registry URL. */
+    public String schemaRegistryUrl() {
+        return getString(SCHEMA_REGISTRY_URL_CONFIG);
+    }
+
+    private RetryPolicy retry(int maxAttempts) {
+        return new RetryPolicy(maxAttempts, Duration.ofMillis(getLong(RETRY_BACKOFF_MS_CONFIG)), getDouble(RETRY_BACKOFF_MULTIPLIER_CONFIG),
+                Duration.ofMillis(getLong(RETRY_BACKOFF_MAX_MS_CONFIG)), getDouble(RETRY_JITTER_CONFIG));
+    }
+}

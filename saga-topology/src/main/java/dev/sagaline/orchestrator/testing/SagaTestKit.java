@@ -1,0 +1,481 @@
+package dev.sagaline.orchestrator.testing;
+
+import dev.sagaline.orchestrator.definition.SagaDefinition;
+import dev.sagaline.orchestrator.definition.SagaDefinitions;
+import dev.sagaline.participant.ParticipantHandlers;
+import dev.sagaline.orchestrator.internals.processor.SagaInputExceptionHandler;
+import dev.sagaline.protocol.v1.AbortSaga;
+import dev.sagaline.protocol.v1.Payload;
+import dev.sagaline.protocol.v1.RetrySaga;
+import dev.sagaline.protocol.v1.SagaEvent;
+import dev.sagaline.protocol.v1.SagaRequest;
+import dev.sagaline.protocol.v1.SagaState;
+import dev.sagaline.protocol.v1.SagaStatus;
+import dev.sagaline.protocol.v1.StartSaga;
+import dev.sagaline.protocol.v1.StepCommand;
+import dev.sagaline.protocol.v1.StepOutcome;
+import dev.sagaline.protocol.v1.StepReply;
+import dev.sagaline.orchestrator.runtime.SagaTopology;
+import dev.sagaline.orchestrator.runtime.SagalineConfig;
+import dev.sagaline.schemas.registry.InMemorySchemaRegistry;
+import dev.sagaline.schemas.serde.Payloads;
+import dev.sagaline.schemas.serde.ProtocolSerdes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+
+/**
+ * Runs your saga definitions in your own JUnit tests, without a broker: the real orchestrator
+ * topology on Kafka Streams' {@link TopologyTestDriver}, with a script of starts, replies and
+ * clock moves, and assertions in the saga's words.
+ *
+ * <pre>{@code
+ * try (SagaTestKit kit = SagaTestKit.of(orderSaga)) {
+ *     kit.start("o-1", "order", new Order("o-1", 3));
+ *     kit.replyTo("o-1", "reserve-stock").succeed();
+ *     kit.replyTo("o-1", "charge-payment").fail("CARD_DECLINED", "insufficient funds");
+ *     kit.replyTo("o-1", "reserve-stock").succeed();          // the COMPENSATE
+ *     kit.assertThat("o-1").isCompensated().compensatedInOrder("reserve-stock");
+ * }
+ * }</pre>
+ *
+ * <p>Time stands still unless the test moves it with {@link #advanceTime(Duration)}, which fires
+ * step timeouts, retries, deadlines and purges exactly as the wall clock would. Participants can
+ * be scripted reply by reply, or plugged in as code: the service's own handlers with
+ * {@link Builder#participant(String, ParticipantHandlers)} (needs {@code sagaline-compensation-handlers}
+ * on the test classpath) or any function with {@link Builder#participant(String, Function)}.
+ */
+public final class SagaTestKit implements AutoCloseable {
+
+    private final SagaDefinitions definitions;
+    private final SagalineConfig config;
+    private final TopologyTestDriver driver;
+    private final Path stateDir;
+    private final Payloads payloads;
+    private final TestInputTopic<String, SagaRequest> requests;
+    private final TestInputTopic<String, StepReply> replies;
+    private final TestInputTopic<String, byte[]> rawRequests;
+    private final TestInputTopic<String, byte[]> rawReplies;
+    private final Map<String, TestOutputTopic<String, StepCommand>> commandTopics = new LinkedHashMap<>();
+    private final TestOutputTopic<String, SagaEvent> eventTopic;
+    private final TestOutputTopic<byte[], byte[]> deadLetterTopic;
+    private final Map<String, Function<StepCommand, StepReply>> participants;
+    private final List<SentCommand> sent = new ArrayList<>();
+    private final List<SagaEvent> events = new ArrayList<>();
+    private final List<DeadLetter> deadLetters = new ArrayList<>();
+    private Instant now;
+
+    private SagaTestKit(Builder builder) {
+        this.definitions = SagaDefinitions.of(builder.definitions);
+        Map<String, Object> props = new HashMap<>();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "sagaline-test-kit");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "test-kit:9092");
+        props.putAll(builder.config);
+        this.config = SagalineConfig.of(props);
+        InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+        ProtocolSerdes serdes = new ProtocolSerdes(registry);
+        this.payloads = Payloads.withRegistry(registry);
+        Map<String, Function<StepCommand, StepReply>> answering = new HashMap<>(builder.participants);
+        builder.handlers.forEach((topic, handlers) -> answering.put(topic, HandlerParticipant.answering(handlers, payloads)));
+        this.participants = Map.copyOf(answering);
+        try {
+            this.stateDir = Files.createTempDirectory("sagaline-test-kit");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a state directory for the test kit", e);
+        }
+        Properties streams = SagaTopology.streamsProperties(config);
+        streams.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        this.now = builder.startTime;
+        this.driver = new TopologyTestDriver(SagaTopology.build(definitions, config, serdes), streams, now);
+        StringSerializer keys = new StringSerializer();
+        StringDeserializer keysIn = new StringDeserializer();
+        this.requests = driver.createInputTopic(config.topics().requests(), keys, serdes.requests().serializer());
+        this.replies = driver.createInputTopic(config.topics().replies(), keys, serdes.replies().serializer());
+        this.rawRequests = driver.createInputTopic(config.topics().requests(), keys, new ByteArraySerializer());
+        this.rawReplies = driver.createInputTopic(config.topics().replies(), keys, new ByteArraySerializer());
+        for (String topic : definitions.commandTopics()) {
+            commandTopics.put(topic, driver.createOutputTopic(topic, keysIn, serdes.commands().deserializer()));
+        }
+        this.eventTopic = driver.createOutputTopic(config.topics().events(), keysIn, serdes.events().deserializer());
+        this.deadLetterTopic = driver.createOutputTopic(config.topics().deadLetter(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** A kit running {@code definitions} with the default configuration. */
+    public static SagaTestKit of(SagaDefinition... definitions) {
+        return builder().definitions(definitions).build();
+    }
+
+    /** A kit to configure. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ---- script -------------------------------------------------------------------------------
+
+    /** Starts a saga of the newest version of {@code sagaType} with no input. */
+    public SagaTestKit start(String sagaId, String sagaType) {
+        return start(sagaId, sagaType, null, (Payload) null);
+    }
+
+    /** Starts a saga with {@code input}, encoded as a participant would decode it. */
+    public SagaTestKit start(String sagaId, String sagaType, SpecificRecord input) {
+        return start(sagaId, sagaType, null, input == null ? null : payloads.encode(input));
+    }
+
+    /**
+     * Starts a saga of {@code version} (null for the newest) with a ready-made payload.
+     *
+     * @throws IllegalArgumentException when the kit has no such saga type or version
+     */
+    public SagaTestKit start(String sagaId, String sagaType, Integer version, Payload input) {
+        if (definitions.find(sagaType, version).isEmpty()) {
+            throw new IllegalArgumentException("the test kit has no saga '" + sagaType + "'"
+                    + (version == null ? "" : " version " + version) + "; it runs: " + definitions);
+        }
+        return request(SagaRequest.newBuilder().setSagaId(sagaId)
+                .setBody(StartSaga.newBuilder().setSagaType(sagaType).setDefinitionVersion(version).setInput(input).build()).build());
+    }
+
+    /** Sends an operator's abort. */
+    public SagaTestKit abort(String sagaId, String reason) {
+        return request(SagaRequest.newBuilder().setSagaId(sagaId).setBody(new AbortSaga(reason)).build());
+    }
+
+    /** Sends an operator's retry of a stuck saga. */
+    public SagaTestKit retry(String sagaId, String reason) {
+        return request(SagaRequest.newBuilder().setSagaId(sagaId).setBody(new RetrySaga(reason)).build());
+    }
+
+    /** Sends any request as it is, keyed by its saga id. */
+    public SagaTestKit request(SagaRequest request) {
+        return request(request.getSagaId(), request);
+    }
+
+    /** Sends any request under any key, e.g. one that differs from its saga id. */
+    public SagaTestKit request(String key, SagaRequest request) {
+        requests.pipeInput(key, request, now);
+        settle();
+        return this;
+    }
+
+    /** Sends bytes to the request topic, e.g. to see how bad input is handled. */
+    public SagaTestKit rawRequest(String key, byte[] value) {
+        rawRequests.pipeInput(key, value, now);
+        settle();
+        return this;
+    }
+
+    /** Sends bytes to the reply topic. */
+    public SagaTestKit rawReply(String key, byte[] value) {
+        rawReplies.pipeInput(key, value, now);
+        settle();
+        return this;
+    }
+
+    /**
+     * Answers the last command sent for {@code step} of {@code sagaId}, whatever its action.
+     *
+     * @throws IllegalStateException when no command was sent for that step
+     */
+    public Reply replyTo(String sagaId, String step) {
+        return new Reply(lastCommand(sagaId, step).orElseThrow(() -> new IllegalStateException(
+                "cannot reply to step '" + step + "' of saga '" + sagaId + "': no command was sent for it; sent: " + commands(sagaId))));
+    }
+
+    /** Answers {@code command}, for example again to see a duplicate ignored. */
+    public Reply replyTo(SentCommand command) {
+        if (!sent.contains(command)) {
+            throw new IllegalStateException("cannot reply to " + command + ": this kit never sent it");
+        }
+        return new Reply(command);
+    }
+
+    /** Sends any reply as it is, keyed by its saga id. */
+    public SagaTestKit reply(StepReply reply) {
+        return reply(reply.getSagaId(), reply);
+    }
+
+    /** Sends any reply under any key, e.g. one that differs from its saga id. */
+    public SagaTestKit reply(String key, StepReply reply) {
+        replies.pipeInput(key, reply, now);
+        settle();
+        return this;
+    }
+
+    /**
+     * Moves the clock forward, firing what falls due on the way (the orchestrator scans its
+     * timers at every scan interval passed).
+     *
+     * @throws IllegalArgumentException when {@code duration} is negative
+     */
+    public SagaTestKit advanceTime(Duration duration) {
+        if (duration.isNegative()) {
+            throw new IllegalArgumentException("cannot move time backwards by " + duration.negated() + "; the orchestrator's clock only goes forward");
+        }
+        Duration step = config.timerScanInterval();
+        Duration left = duration;
+        while (!left.isZero()) {
+            Duration move = left.compareTo(step) < 0 ? left : step;
+            now = now.plus(move);
+            driver.advanceWallClockTime(move);
+            left = left.minus(move);
+            settle();
+        }
+        return this;
+    }
+
+    // ---- reads --------------------------------------------------------------------------------
+
+    /** The kit's clock. */
+    public Instant now() {
+        return now;
+    }
+
+    /** The saga's stored state, or null when it is not (or no longer) in the store. */
+    public SagaState state(String sagaId) {
+        KeyValueStore<String, SagaState> store = driver.getKeyValueStore(SagaTopology.SAGA_STATE_STORE);
+        return store.get(sagaId);
+    }
+
+    /** The saga's status, or null when it is not in the store. */
+    public SagaStatus status(String sagaId) {
+        SagaState state = state(sagaId);
+        return state == null ? null : state.getStatus();
+    }
+
+    /** Every command sent for the saga, in order. */
+    public List<SentCommand> commands(String sagaId) {
+        return sent.stream().filter(c -> c.sagaId().equals(sagaId)).toList();
+    }
+
+    /** Every command sent, in order. */
+    public List<SentCommand> commands() {
+        return List.copyOf(sent);
+    }
+
+    /** The last command sent for a step of a saga. */
+    public Optional<SentCommand> lastCommand(String sagaId, String step) {
+        List<SentCommand> matching = sent.stream().filter(c -> c.sagaId().equals(sagaId) && c.step().equals(step)).toList();
+        return matching.isEmpty() ? Optional.empty() : Optional.of(matching.get(matching.size() - 1));
+    }
+
+    /** The saga's audit events, in order. */
+    public List<SagaEvent> events(String sagaId) {
+        return events.stream().filter(e -> e.getSagaId().equals(sagaId)).toList();
+    }
+
+    /** Every audit event, in order. */
+    public List<SagaEvent> events() {
+        return List.copyOf(events);
+    }
+
+    /** Every record sent to the dead-letter topic. */
+    public List<DeadLetter> deadLetters() {
+        return List.copyOf(deadLetters);
+    }
+
+    /** Decodes a payload as a participant would. */
+    public <T extends SpecificRecord> T decode(Payload payload, Class<T> type) {
+        return payloads.decode(payload, type);
+    }
+
+    /** Encodes a record as a payload, as a participant would. */
+    public Payload encode(SpecificRecord record) {
+        return payloads.encode(record);
+    }
+
+    /** Assertions about one saga. */
+    public SagaAssertions assertThat(String sagaId) {
+        return new SagaAssertions(this, sagaId);
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+        try (Stream<Path> files = Files.walk(stateDir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete the test kit's state directory " + stateDir, e);
+        }
+    }
+
+    /** Reads everything the topology emitted, and lets plugged-in participants answer until quiet. */
+    private void settle() {
+        List<SentCommand> fresh = new ArrayList<>();
+        for (Map.Entry<String, TestOutputTopic<String, StepCommand>> topic : commandTopics.entrySet()) {
+            for (StepCommand command : topic.getValue().readValuesToList()) {
+                fresh.add(new SentCommand(topic.getKey(), command, payloads));
+            }
+        }
+        sent.addAll(fresh);
+        events.addAll(eventTopic.readValuesToList());
+        for (TestRecord<byte[], byte[]> record : deadLetterTopic.readRecordsToList()) {
+            deadLetters.add(new DeadLetter(record.key(), record.value(), header(record, SagaInputExceptionHandler.REASON_HEADER,
+                    "__streams.errors.message"), header(record, "__streams.errors.topic")));
+        }
+        for (SentCommand command : fresh) {
+            Function<StepCommand, StepReply> participant = participants.get(command.topic());
+            if (participant != null) {
+                StepReply reply = participant.apply(command.command());
+                if (reply != null) {
+                    reply(reply);
+                }
+            }
+        }
+    }
+
+    private static String header(TestRecord<byte[], byte[]> record, String... names) {
+        for (String name : names) {
+            Header header = record.headers().lastHeader(name);
+            if (header != null) {
+                return new String(header.value(), StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+
+    /** Scripts the answer to one command. */
+    public final class Reply {
+        private final SentCommand command;
+
+        private Reply(SentCommand command) {
+            this.command = command;
+        }
+
+        /** Replies SUCCEEDED with no output. */
+        public SagaTestKit succeed() {
+            return send(StepOutcome.SUCCEEDED, null, null, null);
+        }
+
+        /** Replies SUCCEEDED with {@code output}. */
+        public SagaTestKit succeed(SpecificRecord output) {
+            return send(StepOutcome.SUCCEEDED, payloads.encode(output), null, null);
+        }
+
+        /** Replies SUCCEEDED with a ready-made payload. */
+        public SagaTestKit succeedWith(Payload output) {
+            return send(StepOutcome.SUCCEEDED, output, null, null);
+        }
+
+        /** Replies FAILED: a business refusal. */
+        public SagaTestKit fail(String errorCode, String errorMessage) {
+            return send(StepOutcome.FAILED, null, errorCode, errorMessage);
+        }
+
+        /** Replies RETRYABLE_ERROR: a transient problem. */
+        public SagaTestKit retryableError(String errorCode, String errorMessage) {
+            return send(StepOutcome.RETRYABLE_ERROR, null, errorCode, errorMessage);
+        }
+
+        private SagaTestKit send(StepOutcome outcome, Payload output, String code, String message) {
+            StepCommand c = command.command();
+            return reply(StepReply.newBuilder()
+                    .setCommandId(c.getCommandId())
+                    .setSagaId(c.getSagaId())
+                    .setStep(c.getStep())
+                    .setAction(c.getAction())
+                    .setAttempt(c.getAttempt())
+                    .setOutcome(outcome)
+                    .setOutput(output)
+                    .setErrorCode(code)
+                    .setErrorMessage(message)
+                    .setRepliedAtMs(now)
+                    .build());
+        }
+    }
+
+    /** Configures a {@link SagaTestKit}. */
+    public static final class Builder {
+        private final List<SagaDefinition> definitions = new ArrayList<>();
+        private final Map<String, Object> config = new HashMap<>();
+        private final Map<String, Function<StepCommand, StepReply>> participants = new HashMap<>();
+        private final Map<String, ParticipantHandlers> handlers = new HashMap<>();
+        private Instant startTime = Instant.parse("2030-01-01T00:00:00Z");
+
+        private Builder() {
+        }
+
+        /** The definitions to run. */
+        public Builder definitions(SagaDefinition... definitions) {
+            this.definitions.addAll(List.of(definitions));
+            return this;
+        }
+
+        /** The definitions to run. */
+        public Builder definitions(SagaDefinitions definitions) {
+            this.definitions.addAll(definitions.all());
+            return this;
+        }
+
+        /** A setting, as the app would read it from its configuration file. */
+        public Builder config(String key, Object value) {
+            this.config.put(key, value);
+            return this;
+        }
+
+        /** Settings, as the app would read them from its configuration file. */
+        public Builder config(Map<String, ?> settings) {
+            this.config.putAll(settings);
+            return this;
+        }
+
+        /** The clock's start. */
+        public Builder startTime(Instant startTime) {
+            this.startTime = startTime;
+            return this;
+        }
+
+        /**
+         * Answers every command sent to {@code commandTopic} with {@code participant}'s reply (none
+         * when it returns null), e.g. a {@code compensation-handlers} participant's handling.
+         */
+        public Builder participant(String commandTopic, Function<StepCommand, StepReply> participant) {
+            this.participants.put(commandTopic, participant);
+            return this;
+        }
+
+        /**
+         * Answers every command sent to {@code commandTopic} with the service's own handlers, run
+         * by the {@code compensation-handlers} participant runtime in process (with its duplicate,
+         * empty-rollback and anti-hanging rules), so the whole saga runs against the team's code.
+         */
+        public Builder participant(String commandTopic, ParticipantHandlers handlers) {
+            this.handlers.put(commandTopic, handlers);
+            return this;
+        }
+
+        /** Builds the kit; close it after the test. */
+        public SagaTestKit build() {
+            if (definitions.isEmpty()) {
+                throw new IllegalStateException("a test kit needs at least one saga definition");
+            }
+            return new SagaTestKit(this);
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.sagaline.orchestrator.runtime.support;
+
+import dev.sagaline.orchestrator.internals.statemachine.SagaTransitions;
+import dev.sagaline.protocol.v1.SagaEvent;
+import dev.sagaline.protocol.v1.SagaEventKind;
+import dev.sagaline.protocol.v1.SagaStatus;
+import dev.sagaline.protocol.v1.StepAction;
+import dev.sagaline.orchestrator.testing.SagaTestKit;
+import dev.sagaline.orchestrator.testing.SentCommand;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Reads and checks a saga's audit log. {@link #assertWellFormed} is the check every rule test gets
+ * through {@link WellFormedHistories}: sequence numbers 1..n without gaps, each event starting from
+ * the status the previous one left, every status change a row of {@link SagaTransitions} with its
+ * one event, and exactly one {@code STEP_COMMANDED} event per command sent.
+ */
+public final class SagaHistory {
+
+    /** The event kinds only a status change writes. */
+    public static final Set<SagaEventKind> TRANSITION_KINDS = SagaTransitions.table().stream()
+            .map(SagaTransitions.Transition::event)
+            .collect(Collectors.toCollection(() -> EnumSet.noneOf(SagaEventKind.class)));
+
+    private SagaHistory() {
+    }
+
+    /** Checks the audit log of every saga {@code kit} ran. */
+    public static void assertWellFormed(SagaTestKit kit) {
+        Set<String> sagaIds = new LinkedHashSet<>();
+        kit.events().forEach(e -> sagaIds.add(e.getSagaId()));
+        kit.commands().forEach(c -> sagaIds.add(c.sagaId()));
+        for (String sagaId : sagaIds) {
+            assertWellFormed(sagaId, kit.events(sagaId), kit.commands(sagaId));
+        }
+    }
+
+    /**
+     * Checks one saga's audit log against the commands it sent.
+     *
+     * @throws AssertionError naming the first rule broken, with the whole log
+     */
+    public static void assertWellFormed(String sagaId, List<SagaEvent> events, List<SentCommand> commands) {
+        SagaStatus status = null;
+        boolean purged = false;
+        for (int i = 0; i < events.size(); i++) {
+            SagaEvent e = events.get(i);
+            String where = "event " + (i + 1) + " (" + e.getKind() + ")";
+            check(!purged, sagaId, events, where + " follows PURGED");
+            check(e.getSequence() == i + 1, sagaId, events, where + " has sequence " + e.getSequence() + "; expected " + (i + 1) + " (no gaps, from 1)");
+            check(e.getFromStatus() == status, sagaId, events, where + " starts from " + e.getFromStatus() + " but the saga was " + status);
+            boolean changes = e.getFromStatus() != e.getToStatus() || e.getKind() == SagaEventKind.STARTED || e.getKind() == SagaEventKind.PURGED;
+            if (changes || TRANSITION_KINDS.contains(e.getKind())) {
+                SagaStatus to = e.getKind() == SagaEventKind.PURGED ? null : e.getToStatus();
+                check(isRow(e.getFromStatus(), e.getKind(), to), sagaId, events,
+                        where + " changes " + e.getFromStatus() + " -> " + to + ", which is no row of the transition table");
+            }
+            status = e.getToStatus();
+            purged = e.getKind() == SagaEventKind.PURGED;
+        }
+        List<String> commanded = events.stream().filter(e -> e.getKind() == SagaEventKind.STEP_COMMANDED).map(SagaEvent::getCommandId).toList();
+        List<String> sent = commands.stream().map(SentCommand::commandId).toList();
+        check(commanded.equals(sent), sagaId, events, "STEP_COMMANDED events name commands " + commanded + " but the saga sent " + sent);
+        check(new HashSet<>(sent).size() == sent.size(), sagaId, events, "a command id was used twice: " + sent);
+    }
+
+    /** The kinds of the saga's events, in order. */
+    public static List<SagaEventKind> kinds(SagaTestKit kit, String sagaId) {
+        return kit.events(sagaId).stream().map(SagaEvent::getKind).toList();
+    }
+
+    /** The saga's events of {@code kind}, in order. */
+    public static List<SagaEvent> eventsOf(SagaTestKit kit, String sagaId, SagaEventKind kind) {
+        return kit.events(sagaId).stream().filter(e -> e.getKind() == kind).toList();
+    }
+
+    /** The saga's last event of {@code kind}. */
+    public static SagaEvent lastEventOf(SagaTestKit kit, String sagaId, SagaEventKind kind) {
+        List<SagaEvent> found = eventsOf(kit, sagaId, kind);
+        if (found.isEmpty()) {
+            throw new AssertionError("saga '" + sagaId + "' has no " + kind + " event; it has " + kinds(kit, sagaId));
+        }
+        return found.get(found.size() - 1);
+    }
+
+    /** The commands sent for {@code step} of the saga, in order. */
+    public static List<SentCommand> commandsTo(SagaTestKit kit, String sagaId, String step) {
+        return kit.commands(sagaId).stream().filter(c -> c.step().equals(step)).toList();
+    }
+
+    /** The commands of {@code action} sent for the saga, in order. */
+    public static List<SentCommand> commandsOf(SagaTestKit kit, String sagaId, StepAction action) {
+        return kit.commands(sagaId).stream().filter(c -> c.action() == action).toList();
+    }
+
+    /** The steps, in the order their first command of {@code action} was sent. */
+    public static List<String> stepsSent(SagaTestKit kit, String sagaId, StepAction action) {
+        List<String> steps = new ArrayList<>();
+        commandsOf(kit, sagaId, action).stream().map(SentCommand::step).filter(s -> !steps.contains(s)).forEach(steps::add);
+        return steps;
+    }
+
+    /** The saga's last command. */
+    public static SentCommand lastCommand(SagaTestKit kit, String sagaId) {
+        List<SentCommand> sent = kit.commands(sagaId);
+        if (sent.isEmpty()) {
+            throw new AssertionError("saga '" + sagaId + "' sent no command");
+        }
+        return sent.get(sent.size() - 1);
+    }
+
+    /** The whole log, one event a line, for failure messages. */
+    public static String describe(List<SagaEvent> events) {
+        return events.stream()
+                .map(e -> "  " + e.getSequence() + " " + e.getKind() + (e.getStep() == null ? "" : " " + e.getStep())
+                        + (e.getAction() == null ? "" : " " + e.getAction() + "#" + e.getAttempt())
+                        + " " + e.getFromStatus() + "->" + e.getToStatus() + (e.getReason() == null ? "" : " (" + e.getReason() + ")"))
+                .collect(Collectors.joining("\n"));
+    }
+
+    private static boolean isRow(SagaStatus from, SagaEventKind kind, SagaStatus to) {
+        return SagaTransitions.table().stream()
+                .anyMatch(t -> t.from() == from && t.event() == kind && Objects.equals(t.to(), to));
+    }
+
+    private static void check(boolean ok, String sagaId, List<SagaEvent> events, String problem) {
+        if (!ok) {
+            throw new AssertionError("saga '" + sagaId + "' audit log is not well formed: " + problem + "\n" + describe(events));
+        }
+    }
+}

@@ -4,7 +4,7 @@ import dev.sagaline.orchestrator.definition.SagaDefinitions;
 import dev.sagaline.orchestrator.internals.processor.CommandTopics;
 import dev.sagaline.orchestrator.internals.processor.SagaCoordinator;
 import dev.sagaline.orchestrator.internals.processor.SagaInputExceptionHandler;
-import dev.sagaline.orchestrator.internals.statemachine.SagaMachine;
+import dev.sagaline.orchestrator.internals.statemachine.SagaDecider;
 import dev.sagaline.orchestrator.internals.statemachine.StepPolicies;
 import dev.sagaline.schemas.serde.ProtocolSerdes;
 import java.util.HashMap;
@@ -51,11 +51,11 @@ public final class SagaTopology {
         SagaTopics topics = config.topics();
         StepPolicies policies = new StepPolicies(config.stepTimeout(), config.forwardRetry(), config.retriableRetry(),
                 config.undoRetry(), config.finishedRetention());
-        SagaMachine machine = new SagaMachine(definitions, policies, topics.replies());
+        SagaDecider decider = new SagaDecider(definitions, policies, topics.replies());
         Topology topology = new Topology();
         topology.addSource(REQUESTS_SOURCE, Serdes.String().deserializer(), serdes.requests().deserializer(), topics.requests());
         topology.addSource(REPLIES_SOURCE, Serdes.String().deserializer(), serdes.replies().deserializer(), topics.replies());
-        topology.addProcessor(COORDINATOR, () -> new SagaCoordinator(machine, config.timerScanInterval(), config.timerScanBatch()),
+        topology.addProcessor(COORDINATOR, () -> new SagaCoordinator(decider, config.timerScanInterval(), config.timerScanBatch()),
                 REQUESTS_SOURCE, REPLIES_SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SAGA_STATE_STORE),
                 Serdes.String(), serdes.states()), COORDINATOR);

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Versions of a saga type run side by side: a start without a version runs the newest, and an
  * instance keeps the version it started with. (An instance keeping its version across a restart
- * that loads a newer one: {@code SagaMachineVersionsTest}; refusing to start without a version
+ * that loads a newer one: {@code SagaDeciderVersionsTest}; refusing to start without a version
  * still in use: {@code SagaCoordinatorVersionsTest}.)
  */
 @ExtendWith(WellFormedHistories.class)

@@ -3,7 +3,7 @@ package dev.sagaline.orchestrator.internals.processor;
 import dev.sagaline.orchestrator.definition.SagaDefinitions;
 import dev.sagaline.orchestrator.errors.InvalidSagaInputException;
 import dev.sagaline.orchestrator.internals.statemachine.SagaDecision;
-import dev.sagaline.orchestrator.internals.statemachine.SagaMachine;
+import dev.sagaline.orchestrator.internals.statemachine.SagaDecider;
 import dev.sagaline.orchestrator.internals.store.TimerStore;
 import dev.sagaline.protocol.v1.SagaEvent;
 import dev.sagaline.protocol.v1.SagaRequest;
@@ -25,21 +25,21 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The orchestrator's one processor: it reads requests and replies keyed by saga id, lets the
- * {@link SagaMachine} decide, and writes the saga's state, its timer, its commands and its audit
+ * {@link SagaDecider} decide, and writes the saga's state, its timer, its commands and its audit
  * events. Under {@code exactly_once_v2} all of it commits in one transaction with the consumed
  * offsets. A wall-clock punctuator fires due timers found by one range scan of the timer store.
  */
 public final class SagaCoordinator implements Processor<String, Object, String, Object> {
 
-    private final SagaMachine machine;
+    private final SagaDecider decider;
     private final Duration scanInterval;
     private final int scanBatch;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, SagaState> sagas;
     private TimerStore timers;
 
-    public SagaCoordinator(SagaMachine machine, Duration scanInterval, int scanBatch) {
-        this.machine = machine;
+    public SagaCoordinator(SagaDecider decider, Duration scanInterval, int scanBatch) {
+        this.decider = decider;
         this.scanInterval = scanInterval;
         this.scanBatch = scanBatch;
     }
@@ -61,10 +61,10 @@ public final class SagaCoordinator implements Processor<String, Object, String, 
         Object value = record.value();
         if (value instanceof SagaRequest request) {
             SagaState existing = key == null ? null : sagas.get(key);
-            apply(key, existing, machine.onRequest(key, request, existing, now), now);
+            apply(key, existing, decider.onRequest(key, request, existing, now), now);
         } else if (value instanceof StepReply reply) {
             SagaState existing = key == null ? null : sagas.get(key);
-            apply(key, existing, machine.onReply(key, reply, existing, now), now);
+            apply(key, existing, decider.onReply(key, reply, existing, now), now);
         } else if (value == null) {
             throw new InvalidSagaInputException("record with key '" + key + "' has no value (a tombstone); requests and replies always have one");
         } else {
@@ -79,7 +79,7 @@ public final class SagaCoordinator implements Processor<String, Object, String, 
                 continue;
             }
             state.setTimerMs(null);
-            apply(due.sagaId(), null, machine.onTimer(state, now), now);
+            apply(due.sagaId(), null, decider.onTimer(state, now), now);
         }
     }
 
@@ -114,7 +114,7 @@ public final class SagaCoordinator implements Processor<String, Object, String, 
      */
     private void rebuildTimersAndCheckVersions() {
         timers.clear();
-        SagaDefinitions definitions = machine.definitions();
+        SagaDefinitions definitions = decider.definitions();
         Map<String, Integer> orphans = new TreeMap<>();
         try (KeyValueIterator<String, SagaState> it = sagas.all()) {
             while (it.hasNext()) {

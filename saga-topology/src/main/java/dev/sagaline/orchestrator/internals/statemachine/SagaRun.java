@@ -3,120 +3,75 @@ package dev.sagaline.orchestrator.internals.statemachine;
 import dev.sagaline.orchestrator.definition.RetryPolicy;
 import dev.sagaline.orchestrator.definition.SagaDefinition;
 import dev.sagaline.orchestrator.definition.StepDefinition;
-import dev.sagaline.orchestrator.definition.StepInput;
 import dev.sagaline.orchestrator.definition.StepKind;
+import dev.sagaline.orchestrator.internals.statemachine.OutcomeRules.Ending;
+import dev.sagaline.orchestrator.internals.statemachine.OutcomeRules.Role;
+import dev.sagaline.orchestrator.internals.statemachine.StepLifecycle.Move;
 import dev.sagaline.protocol.v1.Payload;
-import dev.sagaline.protocol.v1.SagaEvent;
 import dev.sagaline.protocol.v1.SagaEventKind;
 import dev.sagaline.protocol.v1.SagaState;
 import dev.sagaline.protocol.v1.SagaStatus;
 import dev.sagaline.protocol.v1.StepAction;
-import dev.sagaline.protocol.v1.StepCommand;
 import dev.sagaline.protocol.v1.StepOutcome;
 import dev.sagaline.protocol.v1.StepReply;
 import dev.sagaline.protocol.v1.StepState;
 import dev.sagaline.protocol.v1.StepStatus;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
+import java.util.function.Function;
 
 /**
- * One saga instance handling one input: the orchestrator's rules in one place. It reads and
- * changes the saga's {@link SagaState}, asks {@link SagaTransitions} for every status change, and
- * collects the commands and audit events to emit.
- *
- * <p>The rules, in short. Going forward, the steps of the current stage are commanded at once and
- * the saga moves on when all have succeeded. A business refusal, or a step that runs out of
- * attempts or time, turns the saga back: every step whose forward command was sent is compensated
- * (or cancelled), stage by stage in reverse, a stage's members together, once none of them still
- * awaits a forward reply. After the pivot the saga only goes forward. A successful saga confirms
- * its TCC steps before it completes. Undo and confirm commands are retried until they succeed;
- * when their attempts run out the saga is STUCK until an operator retries it. Only the reply to a
- * step's outstanding command counts; any other reply is recorded and ignored.
+ * One input applied to one saga: it classifies the input as a {@link SagaTrigger}, looks up the
+ * row of {@link SagaRules} (and, for a step's answer, of {@link OutcomeRules}), and carries out
+ * the row's verdict, changing step statuses only through {@link StepLifecycle}. The rules live in
+ * those tables; this class holds none of its own beyond walking the stages.
  *
  * <p>Everything here is a function of the state, the input and {@code now}: command ids and
- * retry jitter are derived, not drawn, so a replay after a crash decides the same.
+ * retry jitter are derived ({@link CommandIds}), not drawn, so a replay after a crash decides the same.
  */
 final class SagaRun {
-
-    /** The error code of a command that got no reply in time. */
-    private static final String TIMEOUT = "TIMEOUT";
 
     private final SagaDefinition definition;
     private final SagaState state;
     private final StepPolicies policies;
     private final long now;
     private final String requestId;
-    private final String replyTopic;
-    private final List<SagaDecision.OutgoingCommand> commands = new ArrayList<>();
-    private final List<SagaEvent> events = new ArrayList<>();
+    private final SagaOutput out;
     private boolean purged;
 
     SagaRun(SagaDefinition definition, SagaState state, StepPolicies policies, String replyTopic, long now, String requestId) {
         this.definition = definition;
-        this.replyTopic = replyTopic;
         this.state = state;
         this.policies = policies;
         this.now = now;
         this.requestId = requestId;
+        this.out = new SagaOutput(state, replyTopic, now);
     }
 
     SagaDecision decision() {
-        return new SagaDecision(purged ? null : state, List.copyOf(commands), List.copyOf(events), nextDue());
+        return new SagaDecision(purged ? null : state, out.commands(), out.events(), nextDue());
     }
 
-    // ---- inputs -------------------------------------------------------------------------------
+    // ---- inputs: classify, look up the row, carry out its verdict -------------------------------
 
     void start() {
-        transition(SagaTrigger.START, "started" + (requestId == null ? "" : " by request " + requestId), null);
+        follow(SagaTrigger.START, rule -> "started" + (requestId == null ? "" : " by request " + requestId), null);
         advance();
     }
 
     void duplicateStart() {
-        record(SagaEventKind.DUPLICATE_START_IGNORED, null, "a saga with this id exists already", null, null);
+        follow(SagaTrigger.DUPLICATE_START, rule -> "a saga with this id exists already", null);
     }
 
     void abort(String reason) {
         String why = "operator abort" + (reason == null ? "" : ": " + reason);
-        if (state.getStatus() == SagaStatus.RUNNING && !state.getPivotPassed()) {
-            turnBack(SagaTrigger.ABORT, why, true);
-            advance();
-        } else {
-            record(SagaEventKind.ABORT_REFUSED, null, why + " refused: " + refusal(), null, null);
-        }
+        follow(SagaTrigger.ABORT, rule -> rule.verdict() == SagaVerdict.RECORD ? why + " refused: " + refusal() : why, null);
+        advance();
     }
 
     void operatorRetry(String reason) {
-        if (state.getStatus() != SagaStatus.STUCK) {
-            record(SagaEventKind.REQUEST_REFUSED, null, "operator retry refused: the saga is " + state.getStatus() + ", not STUCK", null, null);
-            return;
-        }
         String why = "operator retry" + (reason == null ? "" : ": " + reason);
-        SagaStatus resume = state.getStuckFrom();
-        SagaTrigger trigger = switch (resume) {
-            case RUNNING -> SagaTrigger.OPERATOR_RETRY_FORWARD;
-            case CONFIRMING -> SagaTrigger.OPERATOR_RETRY_CONFIRM;
-            default -> SagaTrigger.OPERATOR_RETRY_UNDO;
-        };
-        transition(trigger, why, null);
-        state.setStuckFrom(null);
-        for (int i : stuckScope(resume)) {
-            StepState step = step(i);
-            StepAction action = switch (resume) {
-                case RUNNING -> stepDef(i).kind().forwardAction();
-                case CONFIRMING -> StepAction.CONFIRM;
-                default -> stepDef(i).kind().undoAction();
-            };
-            if (step.getAction() == action) {
-                step.setBudgetStart(step.getAttempt());
-                send(i, action, step.getAttempt() + 1);
-            } else {
-                step.setBudgetStart(0);
-                send(i, action, 1);
-            }
-        }
+        follow(SagaTrigger.OPERATOR_RETRY, rule -> rule.verdict() == SagaVerdict.RECORD
+                ? "operator retry refused: the saga is " + state.getStatus() + ", not STUCK" : why, null);
         advance();
     }
 
@@ -125,13 +80,17 @@ final class SagaRun {
         StepState step = step(i);
         if (step.getCommandId() == null || !step.getCommandId().equals(reply.getCommandId())) {
             boolean duplicate = step.getCommandId() == null && reply.getAction() == step.getAction()
-                    && reply.getAttempt() == step.getAttempt() && lastCommandAnswered(step);
-            record(duplicate ? SagaEventKind.DUPLICATE_REPLY_IGNORED : SagaEventKind.LATE_REPLY_IGNORED, reply.getStep(),
-                    (duplicate ? "duplicate reply " : "reply to a command no longer outstanding ") + reply.getAction()
-                            + " attempt " + reply.getAttempt() + " (" + reply.getOutcome() + ")",
-                    reply.getErrorCode(), reply.getErrorMessage(), reply.getAction(), reply.getAttempt(), reply.getCommandId());
+                    && reply.getAttempt() == step.getAttempt() && OutcomeRules.lastCommandAnswered(step);
+            SagaRules.Rule rule = SagaRules.lookup(state, duplicate ? SagaTrigger.DUPLICATE_REPLY : SagaTrigger.LATE_REPLY);
+            out.event(rule.event()).step(reply.getStep())
+                    .reason((duplicate ? "duplicate reply " : "reply to a command no longer outstanding ") + reply.getAction()
+                            + " attempt " + reply.getAttempt() + " (" + reply.getOutcome() + ")")
+                    .error(reply.getErrorCode(), reply.getErrorMessage())
+                    .command(reply.getAction(), reply.getAttempt(), reply.getCommandId())
+                    .write();
             return;
         }
+        SagaRules.lookup(state, SagaTrigger.REPLY);
         step.setCommandId(null);
         step.setDueMs(null);
         StepOutcome outcome = reply.getOutcome();
@@ -139,35 +98,24 @@ final class SagaRun {
             step.setLastErrorCode(reply.getErrorCode() == null ? outcome.name() : reply.getErrorCode());
             step.setLastErrorMessage(reply.getErrorMessage());
         }
-        switch (step.getAction()) {
-            case DO, TRY -> forwardSettled(i, outcome, reply.getOutput(), "step " + step.getName() + " replied " + outcome);
-            case COMPENSATE, CANCEL, CONFIRM -> undoOrConfirmSettled(i, outcome == StepOutcome.SUCCEEDED, "replied " + outcome);
-            default -> throw new IllegalStateException("step " + step.getName() + " has outstanding action " + step.getAction());
-        }
+        String reason = StepLifecycle.isForward(step.getAction()) ? "step " + step.getName() + " replied " + outcome : "replied " + outcome;
+        settle(i, OutcomeRules.endingOf(outcome), reply.getOutput(), reason);
         advance();
     }
 
-    /** Fires whatever is due at {@code now}: timeouts, retries, the deadline, the purge. */
+    /** Fires whatever is due at {@code now}: the purge, the deadline, timeouts and retries. */
     void timers() {
         SagaStatus status = state.getStatus();
-        if (SagaTransitions.isTerminal(status)) {
+        if (SagaRules.isTerminal(status)) {
             if (state.getFinishedAtMs() != null && purgeAt() <= now) {
-                transition(SagaTrigger.PURGE, "retention of finished sagas elapsed", null);
-                purged = true;
+                follow(SagaTrigger.PURGE, rule -> "retention of finished sagas elapsed", null);
             }
             return;
         }
-        if (status == SagaStatus.STUCK) {
-            return;
-        }
-        if (state.getDeadlineMs() != null && state.getDeadlineMs().toEpochMilli() <= now
-                && (status == SagaStatus.RUNNING || status == SagaStatus.CONFIRMING)) {
-            if (status == SagaStatus.RUNNING && !state.getPivotPassed()) {
-                turnBack(SagaTrigger.DEADLINE, "deadline " + state.getDeadlineMs() + " exceeded", true);
-            } else {
-                record(SagaEventKind.DEADLINE_REFUSED, null, "deadline " + state.getDeadlineMs() + " passed, refused: " + refusal(), null, null);
-                state.setDeadlineMs(null);
-            }
+        if (deadlineArmed() && state.getDeadlineMs().toEpochMilli() <= now) {
+            follow(SagaTrigger.DEADLINE, rule -> rule.verdict() == SagaVerdict.DROP_DEADLINE
+                    ? "deadline " + state.getDeadlineMs() + " passed, refused: " + refusal()
+                    : "deadline " + state.getDeadlineMs() + " exceeded", null);
         }
         for (int i = 0; i < state.getSteps().size(); i++) {
             StepState step = step(i);
@@ -190,13 +138,10 @@ final class SagaRun {
         if (purged || status == SagaStatus.STUCK) {
             return null;
         }
-        if (SagaTransitions.isTerminal(status)) {
+        if (SagaRules.isTerminal(status)) {
             return state.getFinishedAtMs() == null ? null : purgeAt();
         }
-        long next = Long.MAX_VALUE;
-        if (state.getDeadlineMs() != null && (status == SagaStatus.RUNNING || status == SagaStatus.CONFIRMING)) {
-            next = state.getDeadlineMs().toEpochMilli();
-        }
+        long next = deadlineArmed() ? state.getDeadlineMs().toEpochMilli() : Long.MAX_VALUE;
         for (StepState step : state.getSteps()) {
             if (step.getDueMs() != null) {
                 next = Math.min(next, step.getDueMs().toEpochMilli());
@@ -205,132 +150,58 @@ final class SagaRun {
         return next == Long.MAX_VALUE ? null : next;
     }
 
-    // ---- step outcomes ------------------------------------------------------------------------
-
-    private void forwardSettled(int i, StepOutcome outcome, Payload output, String reason) {
-        StepState step = step(i);
-        StepDefinition def = stepDef(i);
-        if (outcome == StepOutcome.SUCCEEDED) {
-            step.setStatus(StepStatus.SUCCEEDED);
-            step.setOutput(output);
-            record(SagaEventKind.STEP_SUCCEEDED, step.getName(), reason, null, null);
-            if (def.kind() == StepKind.PIVOT) {
-                state.setPivotPassed(true);
-            }
-            return;
-        }
-        // once the saga has turned back nothing is retried forward, so any unsuccessful reply fails the step
-        boolean refused = outcome == StepOutcome.FAILED && def.kind() != StepKind.RETRIABLE
-                || state.getStatus() != SagaStatus.RUNNING;
-        if (refused) {
-            step.setStatus(StepStatus.FAILED);
-            record(SagaEventKind.STEP_FAILED, step.getName(), reason, step.getLastErrorCode(), step.getLastErrorMessage());
-            if (state.getStatus() == SagaStatus.RUNNING) {
-                turnBack(SagaTrigger.STEP_FAILED, "step " + step.getName() + " failed: " + step.getLastErrorCode(), false);
-            }
-            return;
-        }
-        retryForwardOrGiveUp(i, StepStatus.FAILED, reason);
-    }
-
-    private void timedOut(int i) {
-        StepState step = step(i);
-        String commandId = step.getCommandId();
-        step.setCommandId(null);
-        step.setDueMs(null);
-        step.setLastErrorCode(TIMEOUT);
-        step.setLastErrorMessage("no reply to " + step.getAction() + " attempt " + step.getAttempt() + " within " + policies.timeout(stepDef(i)));
-        String reason = step.getAction() + " attempt " + step.getAttempt() + " timed out";
-        record(SagaEventKind.STEP_TIMED_OUT, step.getName(), reason, TIMEOUT, step.getLastErrorMessage(),
-                step.getAction(), step.getAttempt(), commandId);
-        switch (step.getAction()) {
-            case DO, TRY -> retryForwardOrGiveUp(i, StepStatus.UNCERTAIN, reason);
-            default -> undoOrConfirmSettled(i, false, reason);
-        }
-    }
-
-    private void retryForwardOrGiveUp(int i, StepStatus exhaustedStatus, String reason) {
-        StepState step = step(i);
-        StepDefinition def = stepDef(i);
-        RetryPolicy policy = policies.forward(def);
-        int made = step.getAttempt() - step.getBudgetStart();
-        if (state.getStatus() == SagaStatus.RUNNING && policy.allowsAnotherAfter(made)) {
-            scheduleRetry(i, policy, made, reason);
-            return;
-        }
-        step.setStatus(exhaustedStatus);
-        if (state.getStatus() != SagaStatus.RUNNING) {
-            return;
-        }
-        if (def.kind() == StepKind.RETRIABLE) {
-            becomeStuck(SagaTrigger.RETRIABLE_EXHAUSTED, "retriable step " + step.getName() + " gave up after " + made
-                    + " attempts: " + step.getLastErrorCode(), step);
-        } else {
-            record(SagaEventKind.STEP_FAILED, step.getName(), reason + "; no attempts left after " + made,
-                    step.getLastErrorCode(), step.getLastErrorMessage());
-            turnBack(SagaTrigger.STEP_FAILED, "step " + step.getName() + " failed after " + made + " attempts: " + step.getLastErrorCode(), false);
-        }
-    }
-
-    private void undoOrConfirmSettled(int i, boolean succeeded, String reason) {
-        StepState step = step(i);
-        StepDefinition def = stepDef(i);
-        boolean confirm = step.getAction() == StepAction.CONFIRM;
-        if (succeeded) {
-            step.setStatus(confirm ? StepStatus.CONFIRMED : StepStatus.UNDONE);
-            record(confirm ? SagaEventKind.STEP_CONFIRMED : SagaEventKind.STEP_UNDONE, step.getName(), step.getAction() + " " + reason, null, null);
-            return;
-        }
-        RetryPolicy policy = policies.undo(def);
-        int made = step.getAttempt() - step.getBudgetStart();
-        if (policy.allowsAnotherAfter(made)) {
-            scheduleRetry(i, policy, made, step.getAction() + " " + reason);
-            return;
-        }
-        becomeStuck(confirm ? SagaTrigger.CONFIRM_EXHAUSTED : SagaTrigger.UNDO_EXHAUSTED,
-                step.getAction() + " of step " + step.getName() + " gave up after " + made + " attempts: " + step.getLastErrorCode(), step);
-    }
-
-    private void scheduleRetry(int i, RetryPolicy policy, int made, String reason) {
-        StepState step = step(i);
-        String nextCommandId = commandId(step.getName(), step.getAction(), step.getAttempt() + 1);
-        long wait = policy.backoffAfter(made, spread(nextCommandId)).toMillis();
-        step.setDueMs(Instant.ofEpochMilli(now + wait));
-        record(SagaEventKind.STEP_RETRY_SCHEDULED, step.getName(), reason + "; attempt " + (step.getAttempt() + 1) + " in " + wait + " ms",
-                step.getLastErrorCode(), step.getLastErrorMessage());
-    }
-
-    // ---- status changes -----------------------------------------------------------------------
+    // ---- saga rows ----------------------------------------------------------------------------
 
     /**
-     * Turns the saga back to compensation. With {@code abandonInFlight} (deadline, abort) forward
-     * commands still outstanding are no longer awaited: their outcome is unknown and they are
-     * compensated at once. After a step failure they are awaited, so their members of a parallel
-     * group are compensated together once all have settled.
+     * Looks up the row for {@code trigger}, changes the status, writes the row's event (its reason
+     * worded for the row, its step the culprit, if any) and carries out the row's verdict.
      */
-    private void turnBack(SagaTrigger trigger, String reason, boolean abandonInFlight) {
+    private void follow(SagaTrigger trigger, Function<SagaRules.Rule, String> reason, StepState culprit) {
+        SagaStatus from = state.getStatus();
+        SagaRules.Rule rule = SagaRules.lookup(trigger == SagaTrigger.START ? null : state, trigger);
+        String why = reason.apply(rule);
+        if (rule.to() != null) {
+            state.setStatus(rule.to());
+        }
+        SagaOutput.Event event = out.event(rule.event()).reason(why);
+        if (culprit != null) {
+            event.about(culprit).command(culprit.getAction(), culprit.getAttempt(), null);
+        }
+        if (rule.changesStatus()) {
+            event.statuses(rule.from(), rule.to() == null ? from : rule.to());
+        }
+        event.write();
+        switch (rule.verdict()) {
+            case BEGIN, RECORD, PROCEED, SETTLE -> { }
+            case DROP_DEADLINE -> state.setDeadlineMs(null);
+            case TURN_BACK_ABANDONING_IN_FLIGHT -> turnBack(why, true);
+            case TURN_BACK_AWAITING_IN_FLIGHT -> turnBack(why, false);
+            case STICK -> stick(from);
+            case RESUME -> resume(rule.to());
+            case FINISH -> state.setFinishedAtMs(Instant.ofEpochMilli(now));
+            case PURGE -> purged = true;
+            default -> throw new IllegalStateException("verdict " + rule.verdict() + " of " + rule + " is not carried out");
+        }
+    }
+
+    private void turnBack(String reason, boolean abandonInFlight) {
         state.setFailureReason(reason);
-        transition(trigger, reason, null);
-        for (int i = 0; i < state.getSteps().size(); i++) {
-            StepState step = step(i);
-            boolean forward = step.getAction() == StepAction.DO || step.getAction() == StepAction.TRY;
-            if (!forward || step.getStatus() != StepStatus.IN_FLIGHT) {
+        for (StepState step : state.getSteps()) {
+            if (!StepLifecycle.isForward(step.getAction()) || step.getStatus() != StepStatus.IN_FLIGHT) {
                 continue;
             }
             if (step.getCommandId() == null) {
-                step.setStatus(StepStatus.FAILED);
+                StepLifecycle.move(step, Move.FORWARD_FAILED);
                 step.setDueMs(null);
             } else if (abandonInFlight) {
-                step.setStatus(StepStatus.UNCERTAIN);
+                StepLifecycle.move(step, Move.FORWARD_UNKNOWN);
                 step.setCommandId(null);
                 step.setDueMs(null);
             }
         }
     }
 
-    private void becomeStuck(SagaTrigger trigger, String reason, StepState culprit) {
-        SagaStatus from = state.getStatus();
-        transition(trigger, reason, culprit);
+    private void stick(SagaStatus from) {
         state.setStuckFrom(from);
         for (StepState step : state.getSteps()) {
             step.setCommandId(null);
@@ -338,224 +209,173 @@ final class SagaRun {
         }
     }
 
-    private void finishForward() {
-        if (definition.hasTccSteps()) {
-            transition(SagaTrigger.FORWARD_DONE_NEEDS_CONFIRM, "every step succeeded; confirming TCC steps", null);
-        } else {
-            transition(SagaTrigger.FORWARD_DONE, "every step succeeded", null);
-            state.setFinishedAtMs(Instant.ofEpochMilli(now));
+    /** Resends what the saga was stuck on, with a fresh budget of attempts, and goes on as {@code resumed}. */
+    private void resume(SagaStatus resumed) {
+        state.setStuckFrom(null);
+        for (int i : stages().stuckScope(resumed)) {
+            StepState step = step(i);
+            StepAction action = stages().actionResuming(i, resumed);
+            if (step.getAction() == action) {
+                step.setBudgetStart(step.getAttempt());
+                send(i, action, step.getAttempt() + 1);
+            } else {
+                step.setBudgetStart(0);
+                send(i, action, 1);
+            }
         }
     }
+
+    // ---- step answers -------------------------------------------------------------------------
+
+    private void timedOut(int i) {
+        StepState step = step(i);
+        String commandId = step.getCommandId();
+        step.setCommandId(null);
+        step.setDueMs(null);
+        step.setLastErrorCode(OutcomeRules.TIMEOUT);
+        step.setLastErrorMessage("no reply to " + step.getAction() + " attempt " + step.getAttempt() + " within " + policies.timeout(stepDef(i)));
+        String reason = step.getAction() + " attempt " + step.getAttempt() + " timed out";
+        out.event(SagaEventKind.STEP_TIMED_OUT).step(step.getName()).reason(reason).error(OutcomeRules.TIMEOUT, step.getLastErrorMessage())
+                .command(step.getAction(), step.getAttempt(), commandId).write();
+        settle(i, Ending.TIMED_OUT, null, reason);
+    }
+
+    /** Carries out the {@link OutcomeRules} verdict for step {@code i}'s command that ended so. */
+    private void settle(int i, Ending ending, Payload output, String reason) {
+        StepState step = step(i);
+        StepDefinition def = stepDef(i);
+        Role role = OutcomeRules.roleOf(def.kind(), step.getAction(), state.getStatus());
+        boolean forward = StepLifecycle.isForward(step.getAction());
+        String told = forward ? reason : step.getAction() + " " + reason;
+        switch (OutcomeRules.verdict(role, ending)) {
+            case SUCCEED -> {
+                StepLifecycle.move(step, Move.FORWARD_SUCCEEDED);
+                step.setOutput(output);
+                out.event(SagaEventKind.STEP_SUCCEEDED).step(step.getName()).reason(told).write();
+                if (def.kind() == StepKind.PIVOT) {
+                    state.setPivotPassed(true);
+                }
+            }
+            case CLOSE -> {
+                boolean confirm = step.getAction() == StepAction.CONFIRM;
+                StepLifecycle.move(step, confirm ? Move.CONFIRM_SUCCEEDED : Move.UNDO_SUCCEEDED);
+                out.event(confirm ? SagaEventKind.STEP_CONFIRMED : SagaEventKind.STEP_UNDONE).step(step.getName()).reason(told).write();
+            }
+            case FAIL -> fail(step, told);
+            case FAIL_AND_TURN_BACK -> {
+                fail(step, told);
+                follow(SagaTrigger.STEP_FAILED, rule -> "step " + step.getName() + " failed: " + step.getLastErrorCode(), null);
+            }
+            case RETRY_ELSE_TURN_BACK -> {
+                int made = attemptsMade(step);
+                if (!retry(i, policies.forward(def), told)) {
+                    StepLifecycle.move(step, ending == Ending.TIMED_OUT ? Move.FORWARD_UNKNOWN : Move.FORWARD_FAILED);
+                    out.event(SagaEventKind.STEP_FAILED).about(step).reason(told + "; no attempts left after " + made).write();
+                    follow(SagaTrigger.STEP_FAILED, rule -> "step " + step.getName() + " failed after " + made + " attempts: "
+                            + step.getLastErrorCode(), null);
+                }
+            }
+            case RETRY_ELSE_STUCK -> {
+                int made = attemptsMade(step);
+                if (!retry(i, forward ? policies.forward(def) : policies.undo(def), told)) {
+                    if (forward) {
+                        StepLifecycle.move(step, ending == Ending.TIMED_OUT ? Move.FORWARD_UNKNOWN : Move.FORWARD_FAILED);
+                    }
+                    SagaTrigger trigger = role == Role.RETRIABLE ? SagaTrigger.RETRIABLE_EXHAUSTED
+                            : role == Role.CONFIRM ? SagaTrigger.CONFIRM_EXHAUSTED : SagaTrigger.UNDO_EXHAUSTED;
+                    String what = forward ? "retriable step " + step.getName() : step.getAction() + " of step " + step.getName();
+                    follow(trigger, rule -> what + " gave up after " + made + " attempts: " + step.getLastErrorCode(), step);
+                }
+            }
+            case LEAVE_UNCERTAIN -> StepLifecycle.move(step, Move.FORWARD_UNKNOWN);
+            default -> throw new IllegalStateException("outcome verdict for " + role + " on " + ending + " is not carried out");
+        }
+    }
+
+    private void fail(StepState step, String reason) {
+        StepLifecycle.move(step, Move.FORWARD_FAILED);
+        out.event(SagaEventKind.STEP_FAILED).about(step).reason(reason).write();
+    }
+
+    /** Schedules the next attempt if {@code policy}'s budget allows one; returns whether it did. */
+    private boolean retry(int i, RetryPolicy policy, String reason) {
+        StepState step = step(i);
+        int made = attemptsMade(step);
+        if (!policy.allowsAnotherAfter(made)) {
+            return false;
+        }
+        String nextCommandId = CommandIds.of(state.getSagaId(), step.getName(), step.getAction(), step.getAttempt() + 1);
+        long wait = policy.backoffAfter(made, CommandIds.spread(nextCommandId)).toMillis();
+        step.setDueMs(Instant.ofEpochMilli(now + wait));
+        out.event(SagaEventKind.STEP_RETRY_SCHEDULED).about(step)
+                .reason(reason + "; attempt " + (step.getAttempt() + 1) + " in " + wait + " ms").write();
+        return true;
+    }
+
+    private static int attemptsMade(StepState step) {
+        return step.getAttempt() - step.getBudgetStart();
+    }
+
+    // ---- walking the stages -------------------------------------------------------------------
 
     /** Sends whatever the saga's status and current stage call for, until it must wait. */
     private void advance() {
+        StageWalk stages = stages();
         while (true) {
-            switch (state.getStatus()) {
-                case RUNNING -> {
-                    if (!advanceForward()) {
-                        return;
-                    }
-                }
-                case COMPENSATING -> {
-                    if (!advanceUndo()) {
-                        return;
-                    }
-                }
-                case CONFIRMING -> {
-                    advanceConfirm();
+            StageWalk.Next next = switch (state.getStatus()) {
+                case RUNNING -> stages.forward();
+                case COMPENSATING -> stages.undo();
+                case CONFIRMING -> stages.confirm();
+                default -> StageWalk.Next.WAIT;
+            };
+            switch (next) {
+                case WAIT -> {
                     return;
                 }
-                default -> {
+                case AGAIN -> {
+                }
+                case FORWARD_DONE -> follow(definition.hasTccSteps() ? SagaTrigger.FORWARD_DONE_NEEDS_CONFIRM : SagaTrigger.FORWARD_DONE,
+                        rule -> rule.trigger() == SagaTrigger.FORWARD_DONE ? "every step succeeded" : "every step succeeded; confirming TCC steps", null);
+                case ALL_UNDONE -> follow(SagaTrigger.ALL_UNDONE, rule -> "every sent step is compensated", null);
+                case ALL_CONFIRMED -> {
+                    follow(SagaTrigger.ALL_CONFIRMED, rule -> "every TCC step confirmed", null);
                     return;
                 }
+                default -> throw new IllegalStateException("stage walk result " + next);
             }
         }
     }
 
-    /** Returns true when the saga moved to another stage or status and should look again. */
-    private boolean advanceForward() {
-        int cursor = state.getCursor();
-        if (cursor >= definition.stages().size()) {
-            finishForward();
-            return true;
-        }
-        boolean allSucceeded = true;
-        for (int i : stageSteps(cursor)) {
-            StepState step = step(i);
-            if (step.getStatus() == StepStatus.PENDING) {
-                step.setBudgetStart(0);
-                send(i, stepDef(i).kind().forwardAction(), 1);
-            }
-            allSucceeded &= step.getStatus() == StepStatus.SUCCEEDED;
-        }
-        if (!allSucceeded) {
-            return false;
-        }
-        state.setCursor(cursor + 1);
-        return true;
+    private StageWalk stages() {
+        return new StageWalk(definition, state, this::send);
     }
 
-    private boolean advanceUndo() {
-        int cursor = Math.min(state.getCursor(), definition.stages().size() - 1);
-        state.setCursor(cursor);
-        if (cursor < 0) {
-            transition(SagaTrigger.ALL_UNDONE, "every sent step is compensated", null);
-            state.setFinishedAtMs(Instant.ofEpochMilli(now));
-            return true;
-        }
-        List<Integer> members = stageSteps(cursor);
-        for (int i : members) {
-            StepState step = step(i);
-            boolean forwardOutstanding = (step.getAction() == StepAction.DO || step.getAction() == StepAction.TRY) && step.getCommandId() != null;
-            if (forwardOutstanding) {
-                return false;
-            }
-        }
-        boolean allUndone = true;
-        for (int i : members) {
-            StepState step = step(i);
-            if (!step.getSent() || !stepDef(i).kind().isUndoable()) {
-                continue;
-            }
-            StepStatus status = step.getStatus();
-            if (status == StepStatus.SUCCEEDED || status == StepStatus.FAILED || status == StepStatus.UNCERTAIN || status == StepStatus.IN_FLIGHT) {
-                step.setBudgetStart(0);
-                send(i, stepDef(i).kind().undoAction(), 1);
-            }
-            allUndone &= step.getStatus() == StepStatus.UNDONE;
-        }
-        if (!allUndone) {
-            return false;
-        }
-        state.setCursor(cursor - 1);
-        return true;
-    }
-
-    private void advanceConfirm() {
-        boolean allConfirmed = true;
-        for (int i = 0; i < state.getSteps().size(); i++) {
-            if (stepDef(i).kind() != StepKind.TCC) {
-                continue;
-            }
-            StepState step = step(i);
-            if (step.getStatus() == StepStatus.SUCCEEDED) {
-                step.setBudgetStart(0);
-                send(i, StepAction.CONFIRM, 1);
-            }
-            allConfirmed &= step.getStatus() == StepStatus.CONFIRMED;
-        }
-        if (allConfirmed) {
-            transition(SagaTrigger.ALL_CONFIRMED, "every TCC step confirmed", null);
-            state.setFinishedAtMs(Instant.ofEpochMilli(now));
-        }
-    }
-
-    /** The steps an operator retry resends: those the saga was stuck on. */
-    private List<Integer> stuckScope(SagaStatus resume) {
-        List<Integer> scope = new ArrayList<>();
-        if (resume == SagaStatus.CONFIRMING) {
-            for (int i = 0; i < state.getSteps().size(); i++) {
-                if (stepDef(i).kind() == StepKind.TCC && step(i).getStatus() != StepStatus.CONFIRMED) {
-                    scope.add(i);
-                }
-            }
-            return scope;
-        }
-        for (int i : stageSteps(state.getCursor())) {
-            StepState step = step(i);
-            boolean pending = resume == SagaStatus.RUNNING
-                    ? step.getStatus() != StepStatus.SUCCEEDED && step.getStatus() != StepStatus.PENDING
-                    : step.getSent() && stepDef(i).kind().isUndoable() && step.getStatus() != StepStatus.UNDONE;
-            if (pending) {
-                scope.add(i);
-            }
-        }
-        return scope;
-    }
-
-    // ---- emitting -----------------------------------------------------------------------------
-
+    /** Sends attempt {@code attempt} of {@code action} to step {@code i}. */
     private void send(int i, StepAction action, int attempt) {
         StepState step = step(i);
         StepDefinition def = stepDef(i);
-        String commandId = commandId(step.getName(), action, attempt);
         step.setAction(action);
         step.setAttempt(attempt);
-        step.setCommandId(commandId);
+        step.setCommandId(CommandIds.of(state.getSagaId(), step.getName(), action, attempt));
         step.setDueMs(Instant.ofEpochMilli(now + policies.timeout(def).toMillis()));
-        boolean forward = action == StepAction.DO || action == StepAction.TRY;
-        if (forward) {
+        if (StepLifecycle.isForward(action)) {
             step.setSent(true);
-            step.setStatus(StepStatus.IN_FLIGHT);
-        } else {
-            step.setStatus(action == StepAction.CONFIRM ? StepStatus.CONFIRMING : StepStatus.UNDOING);
         }
+        StepLifecycle.move(step, StepLifecycle.sent(action));
         // COMPENSATE carries what DO produced, when it produced something; TCC's three phases all
         // carry the step's own input, as participants decode them into one type.
-        Payload input = action == StepAction.COMPENSATE && step.getOutput() != null ? step.getOutput() : def.input().build(view());
-        StepCommand command = StepCommand.newBuilder()
-                .setCommandId(commandId)
-                .setSagaId(state.getSagaId())
-                .setSagaType(state.getSagaType())
-                .setDefinitionVersion(state.getDefinitionVersion())
-                .setStep(step.getName())
-                .setAction(action)
-                .setAttempt(attempt)
-                .setInput(input)
-                .setReplyTopic(replyTopic)
-                .setIssuedAtMs(Instant.ofEpochMilli(now))
-                .setMetadata(state.getMetadata())
-                .build();
-        commands.add(new SagaDecision.OutgoingCommand(def.commandTopic(), command));
-        record(SagaEventKind.STEP_COMMANDED, step.getName(), action + " attempt " + attempt, null, null, action, attempt, commandId);
-    }
-
-    private void transition(SagaTrigger trigger, String reason, StepState culprit) {
-        SagaStatus from = state.getStatus();
-        SagaTransitions.Transition row = SagaTransitions.require(trigger == SagaTrigger.START ? null : from, trigger);
-        if (row.to() != null) {
-            state.setStatus(row.to());
-        }
-        SagaEvent event = event(row.event(), culprit == null ? null : culprit.getName(), reason,
-                culprit == null ? null : culprit.getLastErrorCode(), culprit == null ? null : culprit.getLastErrorMessage(),
-                culprit == null ? null : culprit.getAction(), culprit == null ? null : culprit.getAttempt(), null);
-        event.setFromStatus(trigger == SagaTrigger.START ? null : from);
-        event.setToStatus(row.to() == null ? from : row.to());
-        events.add(event);
-    }
-
-    private void record(SagaEventKind kind, String step, String reason, String errorCode, String errorMessage) {
-        record(kind, step, reason, errorCode, errorMessage, null, null, null);
-    }
-
-    private void record(SagaEventKind kind, String step, String reason, String errorCode, String errorMessage,
-                        StepAction action, Integer attempt, String commandId) {
-        events.add(event(kind, step, reason, errorCode, errorMessage, action, attempt, commandId));
-    }
-
-    private SagaEvent event(SagaEventKind kind, String step, String reason, String errorCode, String errorMessage,
-                            StepAction action, Integer attempt, String commandId) {
-        state.setEventSequence(state.getEventSequence() + 1);
-        return SagaEvent.newBuilder()
-                .setSagaId(state.getSagaId())
-                .setSagaType(state.getSagaType())
-                .setDefinitionVersion(state.getDefinitionVersion())
-                .setSequence(state.getEventSequence())
-                .setKind(kind)
-                .setFromStatus(state.getStatus())
-                .setToStatus(state.getStatus())
-                .setStep(step)
-                .setAction(action)
-                .setAttempt(attempt)
-                .setCommandId(commandId)
-                .setReason(reason)
-                .setErrorCode(errorCode)
-                .setErrorMessage(errorMessage)
-                .setTimestampMs(Instant.ofEpochMilli(now))
-                .build();
+        Payload input = action == StepAction.COMPENSATE && step.getOutput() != null
+                ? step.getOutput() : def.input().build(new SagaView(definition, state));
+        out.command(def.commandTopic(), step, input);
+        out.event(SagaEventKind.STEP_COMMANDED).step(step.getName()).reason(action + " attempt " + attempt)
+                .command(action, attempt, step.getCommandId()).write();
     }
 
     // ---- small reads --------------------------------------------------------------------------
+
+    private boolean deadlineArmed() {
+        return state.getDeadlineMs() != null && SagaRules.handles(state.getStatus(), SagaTrigger.DEADLINE);
+    }
 
     private String refusal() {
         if (state.getPivotPassed()) {
@@ -568,27 +388,6 @@ final class SagaRun {
         return state.getFinishedAtMs().toEpochMilli() + policies.finishedRetention().toMillis();
     }
 
-    private List<Integer> stageSteps(int stage) {
-        List<Integer> indexes = new ArrayList<>();
-        for (StepDefinition s : definition.stages().get(stage).steps()) {
-            indexes.add(definition.indexOf(s.name()));
-        }
-        return indexes;
-    }
-
-    /**
-     * True when the step's last command, no longer outstanding, was settled by a reply, so another
-     * reply to it is a duplicate; false when it timed out or was abandoned (its outcome is
-     * unknown), so a reply to it is late.
-     */
-    private static boolean lastCommandAnswered(StepState step) {
-        return switch (step.getStatus()) {
-            case SUCCEEDED, UNDONE, CONFIRMED -> true;
-            case UNCERTAIN -> false;
-            default -> !TIMEOUT.equals(step.getLastErrorCode());
-        };
-    }
-
     private StepState step(int i) {
         return state.getSteps().get(i);
     }
@@ -596,40 +395,4 @@ final class SagaRun {
     private StepDefinition stepDef(int i) {
         return definition.steps().get(i);
     }
-
-    private String commandId(String step, StepAction action, int attempt) {
-        return state.getSagaId() + '/' + step + '/' + action + '/' + attempt;
-    }
-
-    /** A value in [0, 1) fixed by the command id, spreading retries without randomness. */
-    private static double spread(String commandId) {
-        int h = commandId.hashCode() * 0x9E3779B1;
-        return (h >>> 8) / (double) (1 << 24);
-    }
-
-    private StepInput.Saga view() {
-        return new StepInput.Saga() {
-            @Override
-            public String sagaId() {
-                return state.getSagaId();
-            }
-
-            @Override
-            public Optional<Payload> input() {
-                return Optional.ofNullable(state.getInput());
-            }
-
-            @Override
-            public Optional<Payload> output(String stepName) {
-                int i = definition.indexOf(stepName);
-                return i < 0 ? Optional.empty() : Optional.ofNullable(step(i).getOutput());
-            }
-
-            @Override
-            public Map<String, String> metadata() {
-                return state.getMetadata();
-            }
-        };
-    }
-
 }

@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sagaline.orchestrator.definition.RetryPolicy;
 import dev.sagaline.orchestrator.definition.SagaDefinitions;
-import dev.sagaline.orchestrator.internals.statemachine.SagaMachine;
+import dev.sagaline.orchestrator.internals.statemachine.SagaDecider;
 import dev.sagaline.orchestrator.internals.statemachine.StepPolicies;
 import dev.sagaline.protocol.v1.SagaRequest;
 import dev.sagaline.protocol.v1.SagaState;
@@ -84,7 +84,7 @@ class SagaCoordinatorVersionsTest {
 
     /** Stores the state of sagas (id, version pairs) started by a coordinator running {@code definitions}. */
     private void runBefore(SagaDefinitions definitions, Object... idsAndVersions) {
-        SagaMachine before = new SagaMachine(definitions, POLICIES, "replies");
+        SagaDecider before = new SagaDecider(definitions, POLICIES, "replies");
         for (int i = 0; i < idsAndVersions.length; i += 2) {
             String sagaId = (String) idsAndVersions[i];
             SagaRequest start = SagaRequest.newBuilder().setSagaId(sagaId)
@@ -94,6 +94,6 @@ class SagaCoordinatorVersionsTest {
     }
 
     private static SagaCoordinator coordinator(SagaDefinitions definitions) {
-        return new SagaCoordinator(new SagaMachine(definitions, POLICIES, "replies"), Duration.ofMillis(100), 100);
+        return new SagaCoordinator(new SagaDecider(definitions, POLICIES, "replies"), Duration.ofMillis(100), 100);
     }
 }

@@ -1,6 +1,6 @@
 package dev.sagaline.orchestrator.runtime.support;
 
-import dev.sagaline.orchestrator.internals.statemachine.SagaTransitions;
+import dev.sagaline.orchestrator.internals.statemachine.SagaRules;
 import dev.sagaline.protocol.v1.SagaEvent;
 import dev.sagaline.protocol.v1.SagaEventKind;
 import dev.sagaline.protocol.v1.SagaStatus;
@@ -19,14 +19,14 @@ import java.util.stream.Collectors;
 /**
  * Reads and checks a saga's audit log. {@link #assertWellFormed} is the check every rule test gets
  * through {@link WellFormedHistories}: sequence numbers 1..n without gaps, each event starting from
- * the status the previous one left, every status change a row of {@link SagaTransitions} with its
+ * the status the previous one left, every status change a row of {@link SagaRules} with its
  * one event, and exactly one {@code STEP_COMMANDED} event per command sent.
  */
 public final class SagaHistory {
 
     /** The event kinds only a status change writes. */
-    public static final Set<SagaEventKind> TRANSITION_KINDS = SagaTransitions.table().stream()
-            .map(SagaTransitions.Transition::event)
+    public static final Set<SagaEventKind> TRANSITION_KINDS = SagaRules.statusChanges().stream()
+            .map(SagaRules.Rule::event)
             .collect(Collectors.toCollection(() -> EnumSet.noneOf(SagaEventKind.class)));
 
     private SagaHistory() {
@@ -126,7 +126,7 @@ public final class SagaHistory {
     }
 
     private static boolean isRow(SagaStatus from, SagaEventKind kind, SagaStatus to) {
-        return SagaTransitions.table().stream()
+        return SagaRules.statusChanges().stream()
                 .anyMatch(t -> t.from() == from && t.event() == kind && Objects.equals(t.to(), to));
     }
 

@@ -22,14 +22,14 @@ import org.junit.jupiter.api.Test;
  * An instance keeps the definition version it started with when the orchestrator restarts with a
  * newer version loaded: the state machine alone, as the coordinator drives it across a restart.
  */
-class SagaMachineVersionsTest {
+class SagaDeciderVersionsTest {
 
     private static final long NOW = Instant.parse("2030-01-01T00:00:00Z").toEpochMilli();
     private static final StepPolicies POLICIES = new StepPolicies(Duration.ofSeconds(30), RetryPolicy.attempts(3),
             RetryPolicy.untilSuccess(), RetryPolicy.attempts(10), Duration.ofDays(1));
 
-    private final SagaMachine beforeUpgrade = new SagaMachine(SagaDefinitions.of(SIGNUP_V1), POLICIES, "replies");
-    private final SagaMachine afterUpgrade = new SagaMachine(SagaDefinitions.of(SIGNUP_V1, SIGNUP_V2), POLICIES, "replies");
+    private final SagaDecider beforeUpgrade = new SagaDecider(SagaDefinitions.of(SIGNUP_V1), POLICIES, "replies");
+    private final SagaDecider afterUpgrade = new SagaDecider(SagaDefinitions.of(SIGNUP_V1, SIGNUP_V2), POLICIES, "replies");
 
     @Test
     void keepsRunningItsOwnVersionAfterANewerOneIsLoaded() {
@@ -57,7 +57,7 @@ class SagaMachineVersionsTest {
     @Test
     void cannotRunAnInstanceWhoseVersionIsNoLongerLoaded() {
         SagaState running = beforeUpgrade.onRequest("s-1", start("s-1"), null, NOW).state();
-        SagaMachine withoutV1 = new SagaMachine(SagaDefinitions.of(SIGNUP_V2), POLICIES, "replies");
+        SagaDecider withoutV1 = new SagaDecider(SagaDefinitions.of(SIGNUP_V2), POLICIES, "replies");
 
         assertThatThrownBy(() -> withoutV1.onTimer(running, NOW + 1))
                 .isInstanceOf(IllegalStateException.class)

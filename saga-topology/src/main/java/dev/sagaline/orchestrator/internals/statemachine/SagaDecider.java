@@ -17,18 +17,19 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The orchestrator's decisions, free of Kafka: given a saga's stored state and one input (a
- * request, a reply, or the clock), returns the new state and what to emit. Inputs it cannot act
- * on are rejected with {@link InvalidSagaInputException} before anything changes, so the
- * processor can dead-letter them.
+ * The entry point of the orchestrator's decisions, free of Kafka: it checks one input (a request,
+ * a reply, or the clock) against the saga's stored state, creates a new saga's state, and has a
+ * {@link SagaRun} apply the rules tables to it, returning the new state and what to emit. Inputs
+ * it cannot act on are rejected with {@link InvalidSagaInputException} before anything changes,
+ * so the processor can dead-letter them.
  */
-public final class SagaMachine {
+public final class SagaDecider {
 
     private final SagaDefinitions definitions;
     private final StepPolicies policies;
     private final String replyTopic;
 
-    public SagaMachine(SagaDefinitions definitions, StepPolicies policies, String replyTopic) {
+    public SagaDecider(SagaDefinitions definitions, StepPolicies policies, String replyTopic) {
         this.definitions = Objects.requireNonNull(definitions, "definitions");
         this.policies = Objects.requireNonNull(policies, "policies");
         this.replyTopic = Objects.requireNonNull(replyTopic, "replyTopic");

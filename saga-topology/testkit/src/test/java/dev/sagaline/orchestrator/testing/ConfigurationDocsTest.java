@@ -13,7 +13,7 @@ class ConfigurationDocsTest {
 
     @Test
     void readmeDocumentsEverySettingWithItsDefault() throws IOException {
-        String readme = Files.readString(Path.of("..", "README.md"));
+        String readme = Files.readString(Path.of("..", "..", "README.md"));
         SagalineConfig.configDef().configKeys().values().forEach(key -> {
             String shown = key.defaultValue == null || key.defaultValue.toString().isEmpty() ? "(none)" : key.defaultValue.toString();
             assertThat(readme).as("README row of %s", key.name).contains("| `" + key.name + "` | " + shown + " | " + key.documentation + " |");

@@ -41,7 +41,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(WellFormedHistories.class)
 class SagaRulesTest {
 
-    private static final Path README = Path.of("..", "README.md");
+    private static final Path README = Path.of("..", "..", "README.md");
     private static final Duration RETENTION = Duration.ofMinutes(1);
     private static final Duration TIMEOUT = SagaFixtures.DEFAULT_TIMEOUT;
 

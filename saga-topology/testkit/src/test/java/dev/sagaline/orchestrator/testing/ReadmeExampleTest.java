@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  */
 class ReadmeExampleTest {
 
-    private static final Path README = Path.of("..", "README.md");
+    private static final Path README = Path.of("..", "..", "README.md");
     private static final Path EXAMPLE = Path.of("src", "test", "java", "com", "example", "shop", "OrderSagaTest.java");
 
     @Test

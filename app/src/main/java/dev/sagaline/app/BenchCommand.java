@@ -1,5 +1,6 @@
 package dev.sagaline.app;
 
+import dev.sagaline.app.internals.FileTrees;
 import dev.sagaline.app.bench.BenchRun;
 import dev.sagaline.localkafka.LocalKafkaBroker;
 import java.nio.file.Files;

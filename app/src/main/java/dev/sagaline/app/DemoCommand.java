@@ -1,5 +1,6 @@
 package dev.sagaline.app;
 
+import dev.sagaline.app.internals.FileTrees;
 import dev.sagaline.app.demo.DemoPlan;
 import dev.sagaline.app.demo.DemoReport;
 import dev.sagaline.app.demo.OrderDemo;

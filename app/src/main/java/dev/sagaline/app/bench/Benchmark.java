@@ -2,7 +2,7 @@ package dev.sagaline.app.bench;
 
 import dev.sagaline.orchestrator.definition.SagaDefinition;
 import dev.sagaline.orchestrator.definition.SagaDefinitions;
-import dev.sagaline.app.FileTrees;
+import dev.sagaline.app.internals.FileTrees;
 import dev.sagaline.demo.Order;
 import dev.sagaline.participant.Participant;
 import dev.sagaline.participant.StepResult;

@@ -4,6 +4,7 @@ import dev.sagaline.orchestrator.definition.SagaDefinitions;
 import dev.sagaline.orchestrator.internals.processor.CommandTopics;
 import dev.sagaline.orchestrator.internals.processor.SagaCoordinator;
 import dev.sagaline.orchestrator.internals.processor.SagaInputExceptionHandler;
+import dev.sagaline.orchestrator.internals.processor.TopologyNames;
 import dev.sagaline.orchestrator.internals.statemachine.SagaDecider;
 import dev.sagaline.orchestrator.internals.statemachine.StepPolicies;
 import dev.sagaline.schemas.serde.ProtocolSerdes;
@@ -33,15 +34,20 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class SagaTopology {
 
-    /** The saga state store: saga id to {@code SagaState}. */
-    public static final String SAGA_STATE_STORE = "sagaline-saga-state";
+    /** The saga state store: saga id to {@code SagaState}, readable by interactive queries. */
+    public static final String SAGA_STATE_STORE = TopologyNames.SAGA_STATE_STORE;
     /** The timer store: due time and saga id to nothing. */
-    public static final String TIMER_STORE = "sagaline-timers";
-    public static final String REQUESTS_SOURCE = "sagaline-requests-source";
-    public static final String REPLIES_SOURCE = "sagaline-replies-source";
-    public static final String COORDINATOR = "sagaline-coordinator";
-    public static final String COMMANDS_SINK = "sagaline-commands-sink";
-    public static final String EVENTS_SINK = "sagaline-events-sink";
+    public static final String TIMER_STORE = TopologyNames.TIMER_STORE;
+    /** The source reading the requests topic. */
+    public static final String REQUESTS_SOURCE = TopologyNames.REQUESTS_SOURCE;
+    /** The source reading the replies topic. */
+    public static final String REPLIES_SOURCE = TopologyNames.REPLIES_SOURCE;
+    /** The coordinator processor. */
+    public static final String COORDINATOR = TopologyNames.COORDINATOR;
+    /** The sink writing commands to their step's topic. */
+    public static final String COMMANDS_SINK = TopologyNames.COMMANDS_SINK;
+    /** The sink writing audit events. */
+    public static final String EVENTS_SINK = TopologyNames.EVENTS_SINK;
 
     private SagaTopology() {
     }

@@ -1,66 +1,58 @@
 package dev.sagaline.orchestrator.architecture;
 
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
-import com.tngtech.archunit.base.DescribedPredicate;
-import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.domain.JavaMethod;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
-import com.tngtech.archunit.lang.ArchCondition;
-import com.tngtech.archunit.lang.ConditionEvents;
-import com.tngtech.archunit.lang.SimpleConditionEvent;
+import dev.sagaline.architecture.ArchitectureRules;
 import org.junit.jupiter.api.Test;
 
 /**
- * The package structure is the architecture: users see {@code definition}, {@code runtime},
- * {@code testing} and {@code errors}; the state machine, processors and stores live under
- * {@code internals}. These rules keep it so.
+ * The package structure is the architecture: users see {@code definition}, {@code runtime} and
+ * {@code errors}; the rules tables, processor and stores live under {@code internals}. The
+ * shared {@link ArchitectureRules} and the orchestrator's own keep it so.
  */
 class ArchitectureTest {
 
-    private static final JavaClasses CLASSES = new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .importPackages("dev.sagaline");
+    private static final String ORCHESTRATOR = "dev.sagaline.orchestrator";
+    private static final JavaClasses CLASSES = ArchitectureRules.mainClasses(ORCHESTRATOR);
 
     @Test
-    void publicSignaturesDoNotExposeInternals() {
-        methods().that().arePublic().and().areDeclaredInClassesThat().resideOutsideOfPackage("..internals..")
-                .and().areDeclaredInClassesThat().areNotPrivate()
-                .should(new ArchCondition<>("not mention an internals type in their signature") {
-                    @Override
-                    public void check(JavaMethod method, ConditionEvents events) {
-                        boolean leaks = method.getRawReturnType().getPackageName().contains(".internals")
-                                || method.getRawParameterTypes().stream().anyMatch(t -> t.getPackageName().contains(".internals"));
-                        if (leaks) {
-                            events.add(SimpleConditionEvent.violated(method, method.getFullName() + " exposes an internals type"));
-                        }
-                    }
-                })
-                .check(CLASSES.that(DescribedPredicate.describe("orchestrator classes",
-                        (JavaClass c) -> c.getPackageName().startsWith("dev.sagaline.orchestrator.definition") || c.getPackageName().startsWith("dev.sagaline.orchestrator.runtime")
-                                || c.getPackageName().startsWith("dev.sagaline.orchestrator.testing") || c.getPackageName().startsWith("dev.sagaline.orchestrator.errors"))));
+    void publicApiMentionsNoInternals() {
+        ArchitectureRules.publicApiMentionsNoInternals(ORCHESTRATOR).check(CLASSES);
+    }
+
+    @Test
+    void publicPackagesHaveNoCycles() {
+        ArchitectureRules.noCyclesBetweenPublicPackages(ORCHESTRATOR).check(CLASSES);
+    }
+
+    @Test
+    void internalsDoNotDependOnTheRuntimeOrTheTestKit() {
+        ArchitectureRules.internalsDoNotDependOn(ORCHESTRATOR, ORCHESTRATOR + ".runtime..", ORCHESTRATOR + ".testing..").check(CLASSES);
+    }
+
+    @Test
+    void nothingReadsTheWallClock() {
+        ArchitectureRules.noWallClockReads(ORCHESTRATOR).check(CLASSES);
     }
 
     @Test
     void onlyTheYamlReaderUsesJackson() {
-        noClasses().that().resideOutsideOfPackage("dev.sagaline.orchestrator.internals.yaml..")
+        noClasses().that().resideInAPackage(ORCHESTRATOR + "..").and().resideOutsideOfPackage(ORCHESTRATOR + ".internals.yaml..")
                 .should().dependOnClassesThat().resideInAPackage("com.fasterxml.jackson..")
-                .check(CLASSES.that(DescribedPredicate.describe("orchestrator classes",
-                        (JavaClass c) -> !c.getPackageName().startsWith("dev.sagaline.schemas") && !c.getPackageName().startsWith("dev.sagaline.participant"))));
+                .check(CLASSES);
     }
 
     @Test
     void nothingTalksToRocksDbDirectly() {
-        noClasses().should().dependOnClassesThat().resideInAPackage("org.rocksdb..").check(CLASSES);
+        noClasses().that().resideInAPackage(ORCHESTRATOR + "..").should().dependOnClassesThat().resideInAPackage("org.rocksdb..").check(CLASSES);
     }
 
     @Test
     void definitionsDoNotDependOnTheRuntime() {
-        noClasses().that().resideInAPackage("dev.sagaline.orchestrator.definition..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.sagaline.orchestrator.runtime..", "dev.sagaline.orchestrator.testing..", "dev.sagaline.orchestrator.internals.processor..")
+        noClasses().that().resideInAPackage(ORCHESTRATOR + ".definition..")
+                .should().dependOnClassesThat().resideInAnyPackage(ORCHESTRATOR + ".runtime..", ORCHESTRATOR + ".testing..",
+                        ORCHESTRATOR + ".internals.processor..", ORCHESTRATOR + ".internals.statemachine..")
                 .check(CLASSES);
     }
 }

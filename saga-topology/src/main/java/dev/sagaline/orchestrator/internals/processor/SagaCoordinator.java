@@ -9,7 +9,6 @@ import dev.sagaline.protocol.v1.SagaEvent;
 import dev.sagaline.protocol.v1.SagaRequest;
 import dev.sagaline.protocol.v1.SagaState;
 import dev.sagaline.protocol.v1.StepReply;
-import dev.sagaline.orchestrator.runtime.SagaTopology;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -47,8 +46,8 @@ public final class SagaCoordinator implements Processor<String, Object, String, 
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
-        this.sagas = context.getStateStore(SagaTopology.SAGA_STATE_STORE);
-        KeyValueStore<Bytes, byte[]> timerStore = context.getStateStore(SagaTopology.TIMER_STORE);
+        this.sagas = context.getStateStore(TopologyNames.SAGA_STATE_STORE);
+        KeyValueStore<Bytes, byte[]> timerStore = context.getStateStore(TopologyNames.TIMER_STORE);
         this.timers = new TimerStore(timerStore);
         rebuildTimersAndCheckVersions();
         context.schedule(scanInterval, PunctuationType.WALL_CLOCK_TIME, this::fireTimers);
@@ -85,10 +84,10 @@ public final class SagaCoordinator implements Processor<String, Object, String, 
 
     private void apply(String sagaId, SagaState before, SagaDecision decision, long now) {
         for (SagaDecision.OutgoingCommand command : decision.commands()) {
-            context.forward(new Record<String, Object>(sagaId, command.command(), now), SagaTopology.COMMANDS_SINK);
+            context.forward(new Record<String, Object>(sagaId, command.command(), now), TopologyNames.COMMANDS_SINK);
         }
         for (SagaEvent event : decision.events()) {
-            context.forward(new Record<String, Object>(sagaId, event, now), SagaTopology.EVENTS_SINK);
+            context.forward(new Record<String, Object>(sagaId, event, now), TopologyNames.EVENTS_SINK);
         }
         SagaState state = decision.state();
         Instant registered = state != null ? state.getTimerMs() : before != null ? before.getTimerMs() : null;

@@ -1,4 +1,4 @@
-package dev.sagaline.app;
+package dev.sagaline.app.internals;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

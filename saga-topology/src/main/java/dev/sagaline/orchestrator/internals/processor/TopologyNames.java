@@ -1,0 +1,27 @@
+package dev.sagaline.orchestrator.internals.processor;
+
+/**
+ * The stable names of the orchestrator topology's stores, sources, processor and sinks. A store's
+ * name is also its changelog's, so renaming one orphans every saga's state: they are pinned by a
+ * golden topology description test.
+ */
+public final class TopologyNames {
+
+    /** The saga state store: saga id to {@code SagaState}. */
+    public static final String SAGA_STATE_STORE = "sagaline-saga-state";
+    /** The timer store: due time and saga id to nothing. */
+    public static final String TIMER_STORE = "sagaline-timers";
+    /** The source reading the requests topic. */
+    public static final String REQUESTS_SOURCE = "sagaline-requests-source";
+    /** The source reading the replies topic. */
+    public static final String REPLIES_SOURCE = "sagaline-replies-source";
+    /** The coordinator processor. */
+    public static final String COORDINATOR = "sagaline-coordinator";
+    /** The sink writing commands to their step's topic. */
+    public static final String COMMANDS_SINK = "sagaline-commands-sink";
+    /** The sink writing audit events. */
+    public static final String EVENTS_SINK = "sagaline-events-sink";
+
+    private TopologyNames() {
+    }
+}

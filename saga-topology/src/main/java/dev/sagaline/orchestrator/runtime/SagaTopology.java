@@ -56,7 +56,7 @@ public final class SagaTopology {
     public static Topology build(SagaDefinitions definitions, SagalineConfig config, ProtocolSerdes serdes) {
         SagaTopics topics = config.topics();
         StepPolicies policies = new StepPolicies(config.stepTimeout(), config.forwardRetry(), config.retriableRetry(),
-                config.undoRetry(), config.finishedRetention());
+                config.undoRetry(), config.finishedRetention(), config.finishedIdsRetention(), config.inDoubtMax());
         SagaDecider decider = new SagaDecider(definitions, policies, topics.replies());
         Topology topology = new Topology();
         topology.addSource(REQUESTS_SOURCE, Serdes.String().deserializer(), serdes.requests().deserializer(), topics.requests());

@@ -41,7 +41,7 @@ public final class SagalineConfig extends AbstractConfig {
     private static final String STEP_MAX_ATTEMPTS_DOC = "Default attempts of a forward action (DO, TRY) of compensatable, TCC and pivot steps.";
 
     public static final String RETRIABLE_MAX_ATTEMPTS_CONFIG = "sagaline.retriable.max.attempts";
-    private static final String RETRIABLE_MAX_ATTEMPTS_DOC = "Default attempts of a retriable step before the saga is STUCK; 0 means no limit.";
+    private static final String RETRIABLE_MAX_ATTEMPTS_DOC = "Default attempts of a retriable step (transient errors and timeouts) before the saga is STUCK; 0 means no limit. A FAILED reply makes the saga STUCK at once.";
 
     public static final String UNDO_MAX_ATTEMPTS_CONFIG = "sagaline.undo.max.attempts";
     private static final String UNDO_MAX_ATTEMPTS_DOC = "Default attempts of COMPENSATE, CANCEL and CONFIRM before the saga is STUCK until an operator retries it.";
@@ -67,6 +67,12 @@ public final class SagalineConfig extends AbstractConfig {
     public static final String FINISHED_RETENTION_MS_CONFIG = "sagaline.finished.retention.ms";
     private static final String FINISHED_RETENTION_MS_DOC = "How long a COMPLETED or COMPENSATED saga stays queryable in the state store before it is purged.";
 
+    public static final String IN_DOUBT_MAX_MS_CONFIG = "sagaline.in.doubt.max.ms";
+    private static final String IN_DOUBT_MAX_MS_DOC = "How long the command of a step that cannot be undone (the pivot) is sent again, with the same id, while its outcome is unknown, before the saga goes STUCK with reason 'pivot in doubt' for an operator to resolve.";
+
+    public static final String FINISHED_IDS_RETENTION_MS_CONFIG = "sagaline.finished.ids.retention.ms";
+    private static final String FINISHED_IDS_RETENTION_MS_DOC = "How long after a saga finished its id and outcome are kept, so a duplicate start is ignored instead of running the saga again. Counted from the finish; at least sagaline.finished.retention.ms, and no shorter than the participants' sagaline.participant.retention.ms.";
+
     public static final String SCHEMA_REGISTRY_URL_CONFIG = "sagaline.schema.registry.url";
     private static final String SCHEMA_REGISTRY_URL_DOC = "memory://SCOPE for the in-process registry (default), or the http(s) address of a Confluent-compatible Schema Registry.";
 
@@ -86,7 +92,7 @@ public final class SagalineConfig extends AbstractConfig {
             .define(DEAD_LETTER_TOPIC_CONFIG, Type.STRING, "sagaline.dead-letter", new ConfigDef.NonEmptyString(), Importance.HIGH, DEAD_LETTER_TOPIC_DOC)
             .define(STEP_TIMEOUT_MS_CONFIG, Type.LONG, 30_000L, ConfigDef.Range.atLeast(1), Importance.HIGH, STEP_TIMEOUT_MS_DOC)
             .define(STEP_MAX_ATTEMPTS_CONFIG, Type.INT, 3, ConfigDef.Range.atLeast(1), Importance.MEDIUM, STEP_MAX_ATTEMPTS_DOC)
-            .define(RETRIABLE_MAX_ATTEMPTS_CONFIG, Type.INT, 0, ConfigDef.Range.atLeast(0), Importance.MEDIUM, RETRIABLE_MAX_ATTEMPTS_DOC)
+            .define(RETRIABLE_MAX_ATTEMPTS_CONFIG, Type.INT, 10, ConfigDef.Range.atLeast(0), Importance.MEDIUM, RETRIABLE_MAX_ATTEMPTS_DOC)
             .define(UNDO_MAX_ATTEMPTS_CONFIG, Type.INT, 10, ConfigDef.Range.atLeast(1), Importance.MEDIUM, UNDO_MAX_ATTEMPTS_DOC)
             .define(RETRY_BACKOFF_MS_CONFIG, Type.LONG, 1_000L, ConfigDef.Range.atLeast(0), Importance.MEDIUM, RETRY_BACKOFF_MS_DOC)
             .define(RETRY_BACKOFF_MAX_MS_CONFIG, Type.LONG, 60_000L, ConfigDef.Range.atLeast(0), Importance.LOW, RETRY_BACKOFF_MAX_MS_DOC)
@@ -95,6 +101,8 @@ public final class SagalineConfig extends AbstractConfig {
             .define(TIMER_SCAN_INTERVAL_MS_CONFIG, Type.LONG, 100L, ConfigDef.Range.atLeast(1), Importance.LOW, TIMER_SCAN_INTERVAL_MS_DOC)
             .define(TIMER_SCAN_BATCH_CONFIG, Type.INT, 10_000, ConfigDef.Range.atLeast(1), Importance.LOW, TIMER_SCAN_BATCH_DOC)
             .define(FINISHED_RETENTION_MS_CONFIG, Type.LONG, Duration.ofDays(1).toMillis(), ConfigDef.Range.atLeast(0), Importance.MEDIUM, FINISHED_RETENTION_MS_DOC)
+            .define(IN_DOUBT_MAX_MS_CONFIG, Type.LONG, Duration.ofMinutes(10).toMillis(), ConfigDef.Range.atLeast(0), Importance.MEDIUM, IN_DOUBT_MAX_MS_DOC)
+            .define(FINISHED_IDS_RETENTION_MS_CONFIG, Type.LONG, Duration.ofDays(7).toMillis(), ConfigDef.Range.atLeast(0), Importance.MEDIUM, FINISHED_IDS_RETENTION_MS_DOC)
             .define(SCHEMA_REGISTRY_URL_CONFIG, Type.STRING, "memory://sagaline", Importance.HIGH, SCHEMA_REGISTRY_URL_DOC)
             .define(DEFINITIONS_DIR_CONFIG, Type.STRING, "", Importance.HIGH, DEFINITIONS_DIR_DOC)
             .define(TOPIC_PARTITIONS_CONFIG, Type.INT, 6, ConfigDef.Range.atLeast(1), Importance.MEDIUM, TOPIC_PARTITIONS_DOC)
@@ -112,6 +120,11 @@ public final class SagalineConfig extends AbstractConfig {
         if (getLong(RETRY_BACKOFF_MAX_MS_CONFIG) < getLong(RETRY_BACKOFF_MS_CONFIG)) {
             throw new SagalineConfigException(RETRY_BACKOFF_MAX_MS_CONFIG + "=" + getLong(RETRY_BACKOFF_MAX_MS_CONFIG)
                     + " must not be less than " + RETRY_BACKOFF_MS_CONFIG + "=" + getLong(RETRY_BACKOFF_MS_CONFIG));
+        }
+        if (getLong(FINISHED_IDS_RETENTION_MS_CONFIG) < getLong(FINISHED_RETENTION_MS_CONFIG)) {
+            throw new SagalineConfigException(FINISHED_IDS_RETENTION_MS_CONFIG + "=" + getLong(FINISHED_IDS_RETENTION_MS_CONFIG)
+                    + " must not be less than " + FINISHED_RETENTION_MS_CONFIG + "=" + getLong(FINISHED_RETENTION_MS_CONFIG)
+                    + ": a finished saga's id must outlive its details");
         }
         Map<String, Object> streams = new HashMap<>();
         streams.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
@@ -198,6 +211,16 @@ public final class SagalineConfig extends AbstractConfig {
     /** How long finished sagas stay in the store. */
     public Duration finishedRetention() {
         return Duration.ofMillis(getLong(FINISHED_RETENTION_MS_CONFIG));
+    }
+
+    /** How long an in-doubt command is sent again before the saga goes STUCK. */
+    public Duration inDoubtMax() {
+        return Duration.ofMillis(getLong(IN_DOUBT_MAX_MS_CONFIG));
+    }
+
+    /** How long a finished saga's id is kept to recognise duplicate starts, counted from its finish. */
+    public Duration finishedIdsRetention() {
+        return Duration.ofMillis(getLong(FINISHED_IDS_RETENTION_MS_CONFIG));
     }
 
     /** The schema registry URL. */

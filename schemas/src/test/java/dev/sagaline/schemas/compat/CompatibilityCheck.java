@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.SchemaCompatibility.SchemaIncompatibilityType;
 import org.apache.avro.SchemaCompatibility.Incompatibility;
 import org.apache.avro.SchemaCompatibility.SchemaPairCompatibility;
 
@@ -22,8 +23,16 @@ import org.apache.avro.SchemaCompatibility.SchemaPairCompatibility;
  * both as Avro's {@link SchemaCompatibility#checkReaderWriterCompatibility} decides. On top of Avro,
  * a released enum symbol may not be removed: Avro accepts that when the enum has a default, but
  * every stored record holding the symbol would then silently read as the default.
+ *
+ * <p>One FORWARD exception is part of the promise: the union of request kinds in
+ * {@code SagaRequest.body} may gain a kind. An older orchestrator cannot decode a request of a kind
+ * it does not know and dead-letters it with the reason, which is the documented behaviour of a
+ * newer operator tool talking to an older orchestrator; everything it could read before it still reads.
  */
 public final class CompatibilityCheck {
+
+    /** Unions that may gain branches, by type and location: new request kinds an older reader dead-letters. */
+    private static final Map<String, String> GROWABLE_UNIONS = Map.of("dev.sagaline.protocol.v1.SagaRequest", "/fields/2/type");
 
     private CompatibilityCheck() {
     }
@@ -43,20 +52,28 @@ public final class CompatibilityCheck {
                 return;
             }
             check(name, "BACKWARD", "the current schema cannot read data written with the released one",
-                    currentSchema, releasedSchema).ifPresent(problems::add);
+                    currentSchema, releasedSchema, null).ifPresent(problems::add);
             check(name, "FORWARD", "the released schema cannot read data written with the current one",
-                    releasedSchema, currentSchema).ifPresent(problems::add);
+                    releasedSchema, currentSchema, GROWABLE_UNIONS.get(name)).ifPresent(problems::add);
             removedSymbols(name, releasedSchema, currentSchema).ifPresent(problems::add);
         });
         return problems;
     }
 
-    private static Optional<String> check(String name, String direction, String meaning, Schema reader, Schema writer) {
+    private static Optional<String> check(String name, String direction, String meaning, Schema reader, Schema writer,
+                                          String growableUnion) {
         SchemaPairCompatibility result = SchemaCompatibility.checkReaderWriterCompatibility(reader, writer);
         if (result.getType() == SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
             return Optional.empty();
         }
-        String avroSays = result.getResult().getIncompatibilities().stream()
+        List<Incompatibility> incompatibilities = result.getResult().getIncompatibilities().stream()
+                .filter(i -> !(growableUnion != null && i.getType() == SchemaIncompatibilityType.MISSING_UNION_BRANCH
+                        && i.getLocation().startsWith(growableUnion)))
+                .toList();
+        if (incompatibilities.isEmpty()) {
+            return Optional.empty();
+        }
+        String avroSays = incompatibilities.stream()
                 .map(CompatibilityCheck::describe)
                 .collect(Collectors.joining("; "));
         return Optional.of(name + " is not " + direction + " compatible (" + meaning + "): " + avroSays);

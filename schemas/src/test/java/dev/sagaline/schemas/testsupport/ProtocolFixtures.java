@@ -3,7 +3,9 @@ package dev.sagaline.schemas.testsupport;
 import dev.sagaline.protocol.v1.AbortSaga;
 import dev.sagaline.protocol.v1.Payload;
 import dev.sagaline.protocol.v1.PayloadEncoding;
+import dev.sagaline.protocol.v1.ResolveStep;
 import dev.sagaline.protocol.v1.RetrySaga;
+import dev.sagaline.protocol.v1.StepResolution;
 import dev.sagaline.protocol.v1.SagaEvent;
 import dev.sagaline.protocol.v1.SagaEventKind;
 import dev.sagaline.protocol.v1.SagaRequest;
@@ -15,6 +17,7 @@ import dev.sagaline.protocol.v1.StepCommand;
 import dev.sagaline.protocol.v1.StepOutcome;
 import dev.sagaline.protocol.v1.StepReply;
 import dev.sagaline.protocol.v1.StepState;
+import dev.sagaline.protocol.v1.TurnBackCause;
 import dev.sagaline.protocol.v1.StepStatus;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -46,6 +49,7 @@ public final class ProtocolFixtures {
                 Named.of("SagaRequest with StartSaga", startSaga()),
                 Named.of("SagaRequest with AbortSaga", abortSaga()),
                 Named.of("SagaRequest with RetrySaga", retrySaga()),
+                Named.of("SagaRequest with ResolveStep", resolveStep()),
                 Named.of("StepCommand", stepCommand()),
                 Named.of("StepReply", stepReply()),
                 Named.of("SagaEvent", sagaEvent()),
@@ -71,11 +75,17 @@ public final class ProtocolFixtures {
     }
 
     public static SagaRequest abortSaga() {
-        return request(AbortSaga.newBuilder().setReason("customer cancelled").build());
+        return request(AbortSaga.newBuilder().setReason("customer cancelled").setOperator("ops@shop").build());
     }
 
     public static SagaRequest retrySaga() {
-        return request(RetrySaga.newBuilder().setReason("payment provider is back").build());
+        return request(RetrySaga.newBuilder().setReason("payment provider is back").setOperator("ops@shop").build());
+    }
+
+    /** An operator's resolve of an in-doubt step. */
+    public static SagaRequest resolveStep() {
+        return request(ResolveStep.newBuilder().setStep("charge-card").setOutcome(StepResolution.SUCCEEDED)
+                .setReason("the provider's dashboard shows the charge").setOperator("ops@shop").build());
     }
 
     private static SagaRequest request(Object body) {
@@ -152,6 +162,8 @@ public final class ProtocolFixtures {
                 .setLastErrorMessage("first attempt timed out")
                 .setDueMs(T0.plusSeconds(30))
                 .setBudgetStart(1)
+                .setInDoubtSinceMs(Instant.ofEpochMilli(1_700_000_001_000L))
+                .setResends(2)
                 .build());
         steps.add(StepState.newBuilder()
                 .setName("charge-card")
@@ -165,6 +177,8 @@ public final class ProtocolFixtures {
                 .setLastErrorMessage("card declined")
                 .setDueMs(T0.plusSeconds(45))
                 .setBudgetStart(2)
+                .setInDoubtSinceMs(Instant.ofEpochMilli(1_700_000_002_000L))
+                .setResends(0)
                 .build());
         return SagaState.newBuilder()
                 .setSagaId(SAGA_ID)
@@ -183,6 +197,9 @@ public final class ProtocolFixtures {
                 .setFailureReason("step charge-card failed")
                 .setTimerMs(T0.plusSeconds(30))
                 .setEventSequence(9L)
+                .setPendingTurnBackCause(TurnBackCause.ABORT)
+                .setPendingTurnBackReason("operator abort: customer cancelled")
+                .setCompacted(false)
                 .build();
     }
 

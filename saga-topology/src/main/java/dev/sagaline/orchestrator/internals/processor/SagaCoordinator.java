@@ -122,7 +122,7 @@ public final class SagaCoordinator implements Processor<String, Object, String, 
                 if (s.getTimerMs() != null) {
                     timers.put(s.getTimerMs().toEpochMilli(), entry.key);
                 }
-                if (definitions.find(s.getSagaType(), s.getDefinitionVersion()).isEmpty()) {
+                if (!s.getCompacted() && definitions.find(s.getSagaType(), s.getDefinitionVersion()).isEmpty()) {
                     orphans.merge("saga '" + s.getSagaType() + "' version " + s.getDefinitionVersion(), 1, Integer::sum);
                 }
             }

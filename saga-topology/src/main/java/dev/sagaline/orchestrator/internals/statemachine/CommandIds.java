@@ -11,9 +11,17 @@ final class CommandIds {
     private CommandIds() {
     }
 
-    /** The id of attempt {@code attempt} of {@code action} on {@code step} of saga {@code sagaId}. */
+    /**
+     * The id of attempt {@code attempt} of {@code action} on {@code step} of saga {@code sagaId}:
+     * {@code sagaId/step/ACTION/attempt}, with {@code %} and {@code /} in the saga id and step name
+     * percent-encoded, so no two (saga, step) pairs share an id.
+     */
     static String of(String sagaId, String step, StepAction action, int attempt) {
-        return sagaId + '/' + step + '/' + action + '/' + attempt;
+        return escape(sagaId) + '/' + escape(step) + '/' + action + '/' + attempt;
+    }
+
+    private static String escape(String part) {
+        return part.indexOf('%') < 0 && part.indexOf('/') < 0 ? part : part.replace("%", "%25").replace("/", "%2F");
     }
 
     /** A value in [0, 1) fixed by the command id, spreading retries without randomness. */

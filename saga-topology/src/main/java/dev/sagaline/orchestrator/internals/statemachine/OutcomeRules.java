@@ -22,6 +22,8 @@ public final class OutcomeRules {
         FORWARD,
         /** DO of the pivot while the saga goes forward. */
         PIVOT,
+        /** DO of the pivot while an abort or the deadline waits for its outcome. */
+        PIVOT_TURN_BACK_PENDING,
         /** DO of a retriable step. */
         RETRIABLE,
         /** A forward command answered after the saga turned back: it is compensated whatever it did. */
@@ -47,12 +49,22 @@ public final class OutcomeRules {
     public enum Verdict {
         /** The forward action succeeded; a pivot's success means the saga only goes forward from now on. */
         SUCCEED,
+        /** The pivot succeeded, so the abort or deadline that waited for it is refused. */
+        SUCCEED_REFUSING_TURN_BACK,
         /** The undo or confirm succeeded. */
         CLOSE,
         /** The step failed; the saga has turned back already. */
         FAIL,
         /** The step failed and the saga turns back. */
         FAIL_AND_TURN_BACK,
+        /** A step that must not fail was refused: the saga is STUCK at once, for an operator. */
+        FAIL_AND_STICK,
+        /**
+         * The outcome is unknown and the step cannot be undone: it is resolved, never guessed. The
+         * same command (same id, so the participant answers what it did without doing it again) is
+         * sent again with backoff until it is answered; past the configured bound the saga is STUCK.
+         */
+        RESOLVE_IN_DOUBT,
         /** Another attempt after backoff if the budget allows; otherwise the step failed and the saga turns back. */
         RETRY_ELSE_TURN_BACK,
         /** Another attempt after backoff if the budget allows; otherwise the saga is STUCK. */
@@ -66,8 +78,9 @@ public final class OutcomeRules {
     static {
         //   role                          SUCCEEDED        FAILED                       RETRYABLE_ERROR               TIMED_OUT
         row(Role.FORWARD,                 Verdict.SUCCEED, Verdict.FAIL_AND_TURN_BACK,  Verdict.RETRY_ELSE_TURN_BACK, Verdict.RETRY_ELSE_TURN_BACK);
-        row(Role.PIVOT,                   Verdict.SUCCEED, Verdict.FAIL_AND_TURN_BACK,  Verdict.RETRY_ELSE_TURN_BACK, Verdict.RETRY_ELSE_TURN_BACK);
-        row(Role.RETRIABLE,               Verdict.SUCCEED, Verdict.RETRY_ELSE_STUCK,    Verdict.RETRY_ELSE_STUCK,     Verdict.RETRY_ELSE_STUCK);
+        row(Role.PIVOT,                   Verdict.SUCCEED, Verdict.FAIL_AND_TURN_BACK,  Verdict.RETRY_ELSE_TURN_BACK, Verdict.RESOLVE_IN_DOUBT);
+        row(Role.PIVOT_TURN_BACK_PENDING, Verdict.SUCCEED_REFUSING_TURN_BACK, Verdict.FAIL_AND_TURN_BACK, Verdict.FAIL_AND_TURN_BACK, Verdict.RESOLVE_IN_DOUBT);
+        row(Role.RETRIABLE,               Verdict.SUCCEED, Verdict.FAIL_AND_STICK,      Verdict.RETRY_ELSE_STUCK,     Verdict.RETRY_ELSE_STUCK);
         row(Role.FORWARD_AFTER_TURN_BACK, Verdict.SUCCEED, Verdict.FAIL,                Verdict.FAIL,                 Verdict.LEAVE_UNCERTAIN);
         row(Role.UNDO,                    Verdict.CLOSE,   Verdict.RETRY_ELSE_STUCK,    Verdict.RETRY_ELSE_STUCK,     Verdict.RETRY_ELSE_STUCK);
         row(Role.CONFIRM,                 Verdict.CLOSE,   Verdict.RETRY_ELSE_STUCK,    Verdict.RETRY_ELSE_STUCK,     Verdict.RETRY_ELSE_STUCK);
@@ -93,8 +106,11 @@ public final class OutcomeRules {
         return TABLE.get(role).get(ending);
     }
 
-    /** The role of a command of {@code action} to a step of {@code kind}, in a saga that is {@code status}. */
-    static Role roleOf(StepKind kind, StepAction action, SagaStatus status) {
+    /**
+     * The role of a command of {@code action} to a step of {@code kind}, in a saga that is
+     * {@code status}, with or without an abort or deadline waiting for it.
+     */
+    static Role roleOf(StepKind kind, StepAction action, SagaStatus status, boolean turnBackPending) {
         if (!StepLifecycle.isForward(action)) {
             return action == StepAction.CONFIRM ? Role.CONFIRM : Role.UNDO;
         }
@@ -102,7 +118,7 @@ public final class OutcomeRules {
             return Role.FORWARD_AFTER_TURN_BACK;
         }
         return switch (kind) {
-            case PIVOT -> Role.PIVOT;
+            case PIVOT -> turnBackPending ? Role.PIVOT_TURN_BACK_PENDING : Role.PIVOT;
             case RETRIABLE -> Role.RETRIABLE;
             default -> Role.FORWARD;
         };

@@ -4,6 +4,7 @@ import dev.sagaline.orchestrator.definition.SagaDefinition;
 import dev.sagaline.orchestrator.definition.SagaDefinitions;
 import dev.sagaline.orchestrator.errors.InvalidSagaInputException;
 import dev.sagaline.protocol.v1.AbortSaga;
+import dev.sagaline.protocol.v1.ResolveStep;
 import dev.sagaline.protocol.v1.RetrySaga;
 import dev.sagaline.protocol.v1.SagaRequest;
 import dev.sagaline.protocol.v1.SagaState;
@@ -70,9 +71,15 @@ public final class SagaDecider {
         }
         SagaRun run = run(existing, now, request.getRequestId());
         if (body instanceof AbortSaga abort) {
-            run.abort(abort.getReason());
+            run.abort(abort.getReason(), abort.getOperator());
         } else if (body instanceof RetrySaga retry) {
-            run.operatorRetry(retry.getReason());
+            run.operatorRetry(retry.getReason(), retry.getOperator());
+        } else if (body instanceof ResolveStep resolve) {
+            if (!existing.getCompacted() && definitionOf(existing).indexOf(resolve.getStep()) < 0) {
+                throw new InvalidSagaInputException("resolve request for saga '" + key + "' names step '" + resolve.getStep()
+                        + "', which " + definitionOf(existing) + " does not have");
+            }
+            run.resolve(resolve.getStep(), resolve.getOutcome(), resolve.getReason(), resolve.getOperator());
         } else {
             throw new InvalidSagaInputException("request for saga '" + key + "' has an unknown body " + body);
         }
@@ -91,8 +98,8 @@ public final class SagaDecider {
         if (existing == null) {
             throw new InvalidSagaInputException("reply from step '" + reply.getStep() + "' for unknown saga '" + key + "'");
         }
-        SagaDefinition definition = definitionOf(existing);
-        if (definition.indexOf(reply.getStep()) < 0) {
+        SagaDefinition definition = existing.getCompacted() ? null : definitionOf(existing);
+        if (definition != null && definition.indexOf(reply.getStep()) < 0) {
             throw new InvalidSagaInputException("reply for saga '" + key + "' names step '" + reply.getStep()
                     + "', which " + definition + " does not have");
         }
@@ -116,7 +123,10 @@ public final class SagaDecider {
     }
 
     private SagaRun run(SagaState state, long now, String requestId) {
-        return new SagaRun(definitionOf(state), state, policies, replyTopic, now, requestId);
+        // a compacted finished saga needs no definition: nothing it can still do walks the steps
+        SagaDefinition definition = state.getCompacted()
+                ? definitions.find(state.getSagaType(), state.getDefinitionVersion()).orElse(null) : definitionOf(state);
+        return new SagaRun(definition, state, policies, replyTopic, now, requestId);
     }
 
     private SagaState newState(SagaRequest request, StartSaga start, long now) {
@@ -132,6 +142,10 @@ public final class SagaDecider {
         Long deadline = definition.deadline().map(d -> now + d.toMillis()).orElse(null);
         if (start.getDeadlineMs() != null) {
             long requested = start.getDeadlineMs().toEpochMilli();
+            if (requested < 0) {
+                throw new InvalidSagaInputException("start request for saga '" + request.getSagaId() + "' has deadlineMs " + requested
+                        + ", before 1970; give an absolute epoch-millis deadline, or none to use the definition's");
+            }
             deadline = deadline == null ? requested : Math.min(deadline, requested);
         }
         return SagaState.newBuilder()

@@ -1,8 +1,10 @@
 package dev.sagaline.orchestrator.internals.statemachine;
 
+import dev.sagaline.orchestrator.definition.SagaDefinition;
+import dev.sagaline.orchestrator.definition.StepKind;
 import dev.sagaline.protocol.v1.SagaState;
 import dev.sagaline.protocol.v1.SagaStatus;
-import java.util.function.Predicate;
+import java.util.function.BiPredicate;
 
 /**
  * The guard column of {@link SagaRules}: a condition on the saga's stored state that decides
@@ -10,26 +12,40 @@ import java.util.function.Predicate;
  */
 public enum SagaGuard {
     /** No condition. */
-    ALWAYS(state -> true),
-    /** The pivot step has not succeeded, so the saga may still turn back. */
-    BEFORE_PIVOT(state -> !state.getPivotPassed()),
+    ALWAYS((state, definition) -> true),
+    /** The pivot step has neither succeeded nor a command outstanding, so the saga may still turn back now. */
+    BEFORE_PIVOT((state, definition) -> !state.getPivotPassed() && !pivotOutstanding(state, definition)),
+    /**
+     * The pivot's command is outstanding, so its outcome is unknown: turning back now could leave
+     * it applied with everything before it undone, so an abort or the deadline waits for it.
+     */
+    PIVOT_IN_DOUBT((state, definition) -> !state.getPivotPassed() && pivotOutstanding(state, definition)),
     /** The pivot step succeeded: from now on the saga only goes forward. */
-    PIVOT_PASSED(SagaState::getPivotPassed),
+    PIVOT_PASSED((state, definition) -> state.getPivotPassed()),
     /** Stuck while going forward. */
-    STUCK_GOING_FORWARD(state -> state.getStuckFrom() == SagaStatus.RUNNING),
+    STUCK_GOING_FORWARD((state, definition) -> state.getStuckFrom() == SagaStatus.RUNNING),
     /** Stuck while compensating. */
-    STUCK_COMPENSATING(state -> state.getStuckFrom() == SagaStatus.COMPENSATING),
+    STUCK_COMPENSATING((state, definition) -> state.getStuckFrom() == SagaStatus.COMPENSATING),
     /** Stuck while confirming TCC steps. */
-    STUCK_CONFIRMING(state -> state.getStuckFrom() == SagaStatus.CONFIRMING);
+    STUCK_CONFIRMING((state, definition) -> state.getStuckFrom() == SagaStatus.CONFIRMING);
 
-    private final Predicate<SagaState> condition;
+    private final BiPredicate<SagaState, SagaDefinition> condition;
 
-    SagaGuard(Predicate<SagaState> condition) {
+    SagaGuard(BiPredicate<SagaState, SagaDefinition> condition) {
         this.condition = condition;
     }
 
     /** Whether the guard holds for a saga in {@code state}; a saga that does not exist yet passes only {@link #ALWAYS}. */
-    boolean holds(SagaState state) {
-        return this == ALWAYS || state != null && condition.test(state);
+    boolean holds(SagaState state, SagaDefinition definition) {
+        return this == ALWAYS || state != null && condition.test(state, definition);
+    }
+
+    private static boolean pivotOutstanding(SagaState state, SagaDefinition definition) {
+        for (int i = 0; i < state.getSteps().size(); i++) {
+            if (definition.steps().get(i).kind() == StepKind.PIVOT && state.getSteps().get(i).getCommandId() != null) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -2,6 +2,7 @@ package dev.sagaline.orchestrator.internals.statemachine;
 
 import static dev.sagaline.orchestrator.internals.statemachine.SagaGuard.ALWAYS;
 import static dev.sagaline.orchestrator.internals.statemachine.SagaGuard.BEFORE_PIVOT;
+import static dev.sagaline.orchestrator.internals.statemachine.SagaGuard.PIVOT_IN_DOUBT;
 import static dev.sagaline.orchestrator.internals.statemachine.SagaGuard.PIVOT_PASSED;
 import static dev.sagaline.orchestrator.internals.statemachine.SagaGuard.STUCK_COMPENSATING;
 import static dev.sagaline.orchestrator.internals.statemachine.SagaGuard.STUCK_CONFIRMING;
@@ -13,6 +14,7 @@ import static dev.sagaline.protocol.v1.SagaStatus.CONFIRMING;
 import static dev.sagaline.protocol.v1.SagaStatus.RUNNING;
 import static dev.sagaline.protocol.v1.SagaStatus.STUCK;
 
+import dev.sagaline.orchestrator.definition.SagaDefinition;
 import dev.sagaline.protocol.v1.SagaEventKind;
 import dev.sagaline.protocol.v1.SagaState;
 import dev.sagaline.protocol.v1.SagaStatus;
@@ -40,14 +42,14 @@ public final class SagaRules {
      * @param trigger what happens
      * @param guard the condition on the saga's state under which the row applies
      * @param to the status after; equal to {@code from} for a row that changes no status, null for a purge
-     * @param event the kind of the audit event written, or null when the verdict writes its own
+     * @param event the kind of the audit event written, or null when the verdict writes its own (or none)
      * @param verdict what is carried out after the event
      */
     public record Rule(SagaStatus from, SagaTrigger trigger, SagaGuard guard, SagaStatus to, SagaEventKind event, SagaVerdict verdict) {
 
         /** Whether the row moves the saga to another status, or out of the store. */
         public boolean changesStatus() {
-            return from != to || trigger == SagaTrigger.START || trigger == SagaTrigger.PURGE;
+            return from != to || trigger == SagaTrigger.START;
         }
     }
 
@@ -60,16 +62,21 @@ public final class SagaRules {
         rule(null,         SagaTrigger.START,                      ALWAYS,              RUNNING,      SagaEventKind.STARTED,                  SagaVerdict.BEGIN);
         every(SagaTrigger.DUPLICATE_START, SagaEventKind.DUPLICATE_START_IGNORED, EXISTING);
 
-        // going forward
+        // going forward; an abort or the deadline waits while the pivot is in doubt, and is refused once it succeeded
         rule(RUNNING,      SagaTrigger.REPLY,                      ALWAYS,              RUNNING,      null,                                   SagaVerdict.SETTLE);
         rule(RUNNING,      SagaTrigger.FORWARD_DONE,               ALWAYS,              COMPLETED,    SagaEventKind.COMPLETED,                SagaVerdict.FINISH);
         rule(RUNNING,      SagaTrigger.FORWARD_DONE_NEEDS_CONFIRM, ALWAYS,              CONFIRMING,   SagaEventKind.CONFIRMATION_STARTED,     SagaVerdict.PROCEED);
         rule(RUNNING,      SagaTrigger.STEP_FAILED,                ALWAYS,              COMPENSATING, SagaEventKind.COMPENSATION_STARTED,     SagaVerdict.TURN_BACK_AWAITING_IN_FLIGHT);
         rule(RUNNING,      SagaTrigger.DEADLINE,                   BEFORE_PIVOT,        COMPENSATING, SagaEventKind.COMPENSATION_STARTED,     SagaVerdict.TURN_BACK_ABANDONING_IN_FLIGHT);
+        rule(RUNNING,      SagaTrigger.DEADLINE,                   PIVOT_IN_DOUBT,      RUNNING,      SagaEventKind.TURN_BACK_PENDING,        SagaVerdict.DEFER_TURN_BACK);
         rule(RUNNING,      SagaTrigger.DEADLINE,                   PIVOT_PASSED,        RUNNING,      SagaEventKind.DEADLINE_REFUSED,         SagaVerdict.DROP_DEADLINE);
         rule(RUNNING,      SagaTrigger.ABORT,                      BEFORE_PIVOT,        COMPENSATING, SagaEventKind.COMPENSATION_STARTED,     SagaVerdict.TURN_BACK_ABANDONING_IN_FLIGHT);
+        rule(RUNNING,      SagaTrigger.ABORT,                      PIVOT_IN_DOUBT,      RUNNING,      SagaEventKind.TURN_BACK_PENDING,        SagaVerdict.DEFER_TURN_BACK);
         rule(RUNNING,      SagaTrigger.ABORT,                      PIVOT_PASSED,        RUNNING,      SagaEventKind.ABORT_REFUSED,            SagaVerdict.RECORD);
         rule(RUNNING,      SagaTrigger.RETRIABLE_EXHAUSTED,        ALWAYS,              STUCK,        SagaEventKind.STUCK,                    SagaVerdict.STICK);
+        rule(RUNNING,      SagaTrigger.IN_DOUBT_UNRESOLVED,        ALWAYS,              STUCK,        SagaEventKind.STUCK,                    SagaVerdict.STICK);
+        rule(RUNNING,      SagaTrigger.RESOLVE_SUCCEEDED,          ALWAYS,              RUNNING,      SagaEventKind.STEP_RESOLVED,            SagaVerdict.RESOLVE_FORWARD);
+        rule(RUNNING,      SagaTrigger.RESOLVE_NOT_APPLIED,        ALWAYS,              COMPENSATING, SagaEventKind.STEP_RESOLVED,            SagaVerdict.RESOLVE_BACK);
 
         // confirming TCC steps
         rule(CONFIRMING,   SagaTrigger.REPLY,                      ALWAYS,              CONFIRMING,   null,                                   SagaVerdict.SETTLE);
@@ -82,18 +89,24 @@ public final class SagaRules {
         rule(COMPENSATING, SagaTrigger.ALL_UNDONE,                 ALWAYS,              COMPENSATED,  SagaEventKind.COMPENSATED,              SagaVerdict.FINISH);
         rule(COMPENSATING, SagaTrigger.UNDO_EXHAUSTED,             ALWAYS,              STUCK,        SagaEventKind.STUCK,                    SagaVerdict.STICK);
 
-        // stuck, until an operator retries
+        // stuck, until an operator retries or resolves, or the in-doubt step's reply resolves it
         rule(STUCK,        SagaTrigger.OPERATOR_RETRY,             STUCK_GOING_FORWARD, RUNNING,      SagaEventKind.RETRIED_BY_OPERATOR,      SagaVerdict.RESUME);
         rule(STUCK,        SagaTrigger.OPERATOR_RETRY,             STUCK_COMPENSATING,  COMPENSATING, SagaEventKind.RETRIED_BY_OPERATOR,      SagaVerdict.RESUME);
         rule(STUCK,        SagaTrigger.OPERATOR_RETRY,             STUCK_CONFIRMING,    CONFIRMING,   SagaEventKind.RETRIED_BY_OPERATOR,      SagaVerdict.RESUME);
+        rule(STUCK,        SagaTrigger.RESOLVE_SUCCEEDED,          ALWAYS,              RUNNING,      SagaEventKind.STEP_RESOLVED,            SagaVerdict.RESOLVE_FORWARD);
+        rule(STUCK,        SagaTrigger.RESOLVE_NOT_APPLIED,        ALWAYS,              COMPENSATING, SagaEventKind.STEP_RESOLVED,            SagaVerdict.RESOLVE_BACK);
+        rule(STUCK,        SagaTrigger.REPLY_WHILE_STUCK,          ALWAYS,              STUCK,        null,                                   SagaVerdict.RECORD_OUTCOME);
         every(SagaTrigger.OPERATOR_RETRY, SagaEventKind.REQUEST_REFUSED, RUNNING, COMPENSATING, CONFIRMING, COMPLETED, COMPENSATED);
+        every(SagaTrigger.RESOLVE_NOT_IN_DOUBT, SagaEventKind.REQUEST_REFUSED, EXISTING);
 
         // only a saga going forward before its pivot can be aborted
         every(SagaTrigger.ABORT, SagaEventKind.ABORT_REFUSED, COMPENSATING, CONFIRMING, STUCK, COMPLETED, COMPENSATED);
 
-        // finished
-        rule(COMPLETED,    SagaTrigger.PURGE,                      ALWAYS,              null,         SagaEventKind.PURGED,                   SagaVerdict.PURGE);
-        rule(COMPENSATED,  SagaTrigger.PURGE,                      ALWAYS,              null,         SagaEventKind.PURGED,                   SagaVerdict.PURGE);
+        // finished: details go after the retention, the id and outcome after the duplicate-start window
+        rule(COMPLETED,    SagaTrigger.PURGE,                      ALWAYS,              COMPLETED,    SagaEventKind.PURGED,                   SagaVerdict.COMPACT);
+        rule(COMPENSATED,  SagaTrigger.PURGE,                      ALWAYS,              COMPENSATED,  SagaEventKind.PURGED,                   SagaVerdict.COMPACT);
+        rule(COMPLETED,    SagaTrigger.FORGET,                     ALWAYS,              null,         null,                                   SagaVerdict.FORGET);
+        rule(COMPENSATED,  SagaTrigger.FORGET,                     ALWAYS,              null,         null,                                   SagaVerdict.FORGET);
 
         // a reply that is not the answer to an outstanding command never moves a saga
         every(SagaTrigger.LATE_REPLY, SagaEventKind.LATE_REPLY_IGNORED, EXISTING);
@@ -128,15 +141,15 @@ public final class SagaRules {
 
     /**
      * The row for {@code trigger} on a saga in {@code state} (null for a saga that does not exist
-     * yet), counted as used.
+     * yet) running {@code definition}, counted as used.
      *
      * @throws IllegalStateException when no row applies: a defect in the orchestrator, never bad input
      */
-    static Rule lookup(SagaState state, SagaTrigger trigger) {
+    static Rule lookup(SagaState state, SagaDefinition definition, SagaTrigger trigger) {
         SagaStatus from = state == null ? null : state.getStatus();
         for (int i = 0; i < TABLE.size(); i++) {
             Rule rule = TABLE.get(i);
-            if (rule.from() == from && rule.trigger() == trigger && rule.guard().holds(state)) {
+            if (rule.from() == from && rule.trigger() == trigger && rule.guard().holds(state, definition)) {
                 USES.incrementAndGet(i);
                 return rule;
             }

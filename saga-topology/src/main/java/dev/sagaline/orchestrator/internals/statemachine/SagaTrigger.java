@@ -37,6 +37,18 @@ public enum SagaTrigger {
     CONFIRM_EXHAUSTED,
     /** A retriable step ran out of its (optional) attempts, or was refused. */
     RETRIABLE_EXHAUSTED,
-    /** A finished saga's retention ran out. */
-    PURGE
+    /** An operator asserts that the in-doubt step succeeded, or its reply says so while the saga is STUCK. */
+    RESOLVE_SUCCEEDED,
+    /** An operator asserts that the in-doubt step did not happen, or its reply says so while the saga is STUCK. */
+    RESOLVE_NOT_APPLIED,
+    /** A resolve request for a step that is not in doubt. */
+    RESOLVE_NOT_IN_DOUBT,
+    /** A step that cannot be undone stayed in doubt longer than the configured bound. */
+    IN_DOUBT_UNRESOLVED,
+    /** A reply to a command that was still outstanding when the saga got STUCK. */
+    REPLY_WHILE_STUCK,
+    /** A finished saga's retention ran out: its details go, its id and outcome stay. */
+    PURGE,
+    /** A finished saga's id window ran out: it leaves the store. */
+    FORGET
 }

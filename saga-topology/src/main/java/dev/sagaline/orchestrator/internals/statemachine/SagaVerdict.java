@@ -25,12 +25,25 @@ public enum SagaVerdict {
     TURN_BACK_AWAITING_IN_FLIGHT,
     /** Nothing is commanded any more until an operator retries; outstanding commands are forgotten. */
     STICK,
-    /** Resend what the saga was stuck on, with a fresh budget of attempts. */
+    /** Resend what the saga was stuck on, with a fresh budget of attempts; an in-doubt command is resent with its own id. */
     RESUME,
+    /**
+     * Remember the abort or deadline until the in-doubt step is answered: refused if it succeeded,
+     * carried out if it did not.
+     */
+    DEFER_TURN_BACK,
+    /** The in-doubt step succeeded: go on as if its reply had said so. */
+    RESOLVE_FORWARD,
+    /** The in-doubt step did not happen: fail it and turn back, as if its reply had said so. */
+    RESOLVE_BACK,
+    /** Record what a command left outstanding by a STUCK saga turned out to do, for the operator's retry to build on. */
+    RECORD_OUTCOME,
     /** Move on to the next phase (confirming). */
     PROCEED,
     /** The saga has finished: its retention starts now. */
     FINISH,
+    /** Keep only the finished saga's id, type and outcome, to recognise a duplicate start. */
+    COMPACT,
     /** Delete the finished saga from the store. */
-    PURGE
+    FORGET
 }

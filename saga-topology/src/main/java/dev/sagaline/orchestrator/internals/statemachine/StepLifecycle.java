@@ -35,8 +35,14 @@ public final class StepLifecycle {
         FORWARD_SUCCEEDED,
         /** Its forward action was refused, ran out of attempts, or its pending retry was cancelled by a turn-back. */
         FORWARD_FAILED,
-        /** Its forward command got no answer for good: it may or may not have been applied. */
+        /**
+         * Its forward command got no answer in time: it may or may not have been applied. A step
+         * that can be undone is compensated either way; one that cannot stays in doubt, its command
+         * still outstanding, until it is answered or resolved.
+         */
         FORWARD_UNKNOWN,
+        /** Its in-doubt forward command is sent again with the same id. */
+        FORWARD_RESENT,
         /** Its COMPENSATE or CANCEL is sent. */
         UNDO_SENT,
         /** It was compensated or cancelled. */
@@ -62,9 +68,10 @@ public final class StepLifecycle {
     static {
         //  from                                                move                    to
         row(EnumSet.of(PENDING, IN_FLIGHT, FAILED, UNCERTAIN), Move.FORWARD_SENT,      IN_FLIGHT);
-        row(EnumSet.of(IN_FLIGHT),                             Move.FORWARD_SUCCEEDED, SUCCEEDED);
-        row(EnumSet.of(IN_FLIGHT),                             Move.FORWARD_FAILED,    FAILED);
-        row(EnumSet.of(IN_FLIGHT),                             Move.FORWARD_UNKNOWN,   UNCERTAIN);
+        row(EnumSet.of(IN_FLIGHT, UNCERTAIN),                  Move.FORWARD_SUCCEEDED, SUCCEEDED);
+        row(EnumSet.of(IN_FLIGHT, UNCERTAIN),                  Move.FORWARD_FAILED,    FAILED);
+        row(EnumSet.of(IN_FLIGHT, UNCERTAIN),                  Move.FORWARD_UNKNOWN,   UNCERTAIN);
+        row(EnumSet.of(UNCERTAIN),                             Move.FORWARD_RESENT,    UNCERTAIN);
         row(EnumSet.of(SUCCEEDED, FAILED, UNCERTAIN, UNDOING), Move.UNDO_SENT,         UNDOING);
         row(EnumSet.of(UNDOING),                               Move.UNDO_SUCCEEDED,    UNDONE);
         row(EnumSet.of(SUCCEEDED, CONFIRMING),                 Move.CONFIRM_SENT,      CONFIRMING);
@@ -106,6 +113,14 @@ public final class StepLifecycle {
     /** The move that sending a command of {@code action} makes. */
     static Move sent(StepAction action) {
         return isForward(action) ? Move.FORWARD_SENT : action == StepAction.CONFIRM ? Move.CONFIRM_SENT : Move.UNDO_SENT;
+    }
+
+    /**
+     * True when the step's outcome is in doubt: its forward command went unanswered past its
+     * timeout and is still outstanding, because the step cannot be undone and so is resolved, never guessed.
+     */
+    static boolean inDoubt(StepState step) {
+        return step.getStatus() == UNCERTAIN && step.getCommandId() != null;
     }
 
     /** True for DO and TRY, the actions that move a saga forward; the only place that says so. */

@@ -13,10 +13,12 @@ import java.time.Duration;
  * @param forwardRetry DO/TRY of compensatable, TCC and pivot steps
  * @param retriableRetry DO of retriable steps
  * @param undoRetry COMPENSATE, CANCEL and CONFIRM
- * @param finishedRetention how long finished sagas stay before they are purged
+ * @param finishedRetention how long finished sagas stay before their details are purged
+ * @param finishedIdsRetention how long a finished saga's id stays, counted from its finish
+ * @param inDoubtMax how long an in-doubt command is sent again before the saga goes STUCK
  */
 public record StepPolicies(Duration stepTimeout, RetryPolicy forwardRetry, RetryPolicy retriableRetry,
-                           RetryPolicy undoRetry, Duration finishedRetention) {
+                           RetryPolicy undoRetry, Duration finishedRetention, Duration finishedIdsRetention, Duration inDoubtMax) {
 
     Duration timeout(StepDefinition step) {
         return step.timeout() != null ? step.timeout() : stepTimeout;

@@ -20,6 +20,12 @@ public final class TimerStore {
     private static final byte[] PRESENT = new byte[0];
 
     private final KeyValueStore<Bytes, byte[]> store;
+    /**
+     * No registration is due before this time: scans start here rather than at time 0, so they do
+     * not walk the tombstones of every timer already fired. Kept in memory; after a restart the
+     * index is rebuilt, and every put lowers it as needed.
+     */
+    private long scanFrom = Long.MAX_VALUE;
 
     public TimerStore(KeyValueStore<Bytes, byte[]> store) {
         this.store = store;
@@ -28,6 +34,7 @@ public final class TimerStore {
     /** Registers {@code sagaId} as due at {@code dueMs}. */
     public void put(long dueMs, String sagaId) {
         store.put(key(dueMs, sagaId), PRESENT);
+        scanFrom = Math.min(scanFrom, dueMs);
     }
 
     /** Removes the registration of {@code sagaId} at {@code dueMs}, if there is one. */
@@ -42,7 +49,10 @@ public final class TimerStore {
      */
     public List<Due> takeDue(long nowMs, int limit) {
         List<Due> due = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it = store.range(key(0L, ""), key(nowMs + 1, ""))) {
+        if (scanFrom > nowMs) {
+            return due;
+        }
+        try (KeyValueIterator<Bytes, byte[]> it = store.range(key(scanFrom, ""), key(nowMs + 1, ""))) {
             while (it.hasNext() && due.size() < limit) {
                 Bytes key = it.next().key;
                 due.add(decode(key));
@@ -51,6 +61,8 @@ public final class TimerStore {
         for (Due d : due) {
             store.delete(key(d.dueMs(), d.sagaId()));
         }
+        // everything due up to now was taken, unless the batch filled up: then the rest starts at the last one taken
+        scanFrom = due.size() < limit ? nowMs + 1 : due.get(due.size() - 1).dueMs();
         return due;
     }
 
@@ -61,6 +73,7 @@ public final class TimerStore {
             it.forEachRemaining(entry -> keys.add(entry.key));
         }
         keys.forEach(store::delete);
+        scanFrom = Long.MAX_VALUE;
     }
 
     /** A saga due at a time. */

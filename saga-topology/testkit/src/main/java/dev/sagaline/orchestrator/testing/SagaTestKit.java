@@ -6,6 +6,7 @@ import dev.sagaline.participant.ParticipantHandlers;
 import dev.sagaline.orchestrator.internals.processor.SagaInputExceptionHandler;
 import dev.sagaline.protocol.v1.AbortSaga;
 import dev.sagaline.protocol.v1.Payload;
+import dev.sagaline.protocol.v1.ResolveStep;
 import dev.sagaline.protocol.v1.RetrySaga;
 import dev.sagaline.protocol.v1.SagaEvent;
 import dev.sagaline.protocol.v1.SagaRequest;
@@ -15,6 +16,7 @@ import dev.sagaline.protocol.v1.StartSaga;
 import dev.sagaline.protocol.v1.StepCommand;
 import dev.sagaline.protocol.v1.StepOutcome;
 import dev.sagaline.protocol.v1.StepReply;
+import dev.sagaline.protocol.v1.StepResolution;
 import dev.sagaline.orchestrator.runtime.SagaTopology;
 import dev.sagaline.orchestrator.runtime.SagalineConfig;
 import dev.sagaline.schemas.registry.InMemorySchemaRegistry;
@@ -89,6 +91,7 @@ public final class SagaTestKit implements AutoCloseable {
     private final List<SentCommand> sent = new ArrayList<>();
     private final List<SagaEvent> events = new ArrayList<>();
     private final List<DeadLetter> deadLetters = new ArrayList<>();
+    private final Map<String, Integer> repliesToLose = new HashMap<>();
     private Instant now;
 
     private SagaTestKit(Builder builder) {
@@ -164,12 +167,31 @@ public final class SagaTestKit implements AutoCloseable {
 
     /** Sends an operator's abort. */
     public SagaTestKit abort(String sagaId, String reason) {
-        return request(SagaRequest.newBuilder().setSagaId(sagaId).setBody(new AbortSaga(reason)).build());
+        return request(SagaRequest.newBuilder().setSagaId(sagaId).setBody(AbortSaga.newBuilder().setReason(reason).build()).build());
     }
 
     /** Sends an operator's retry of a stuck saga. */
     public SagaTestKit retry(String sagaId, String reason) {
-        return request(SagaRequest.newBuilder().setSagaId(sagaId).setBody(new RetrySaga(reason)).build());
+        return request(SagaRequest.newBuilder().setSagaId(sagaId).setBody(RetrySaga.newBuilder().setReason(reason).build()).build());
+    }
+
+    /**
+     * Sends an operator's resolve of an in-doubt step: {@code SUCCEEDED} goes forward, {@code NOT_APPLIED}
+     * turns the saga back.
+     */
+    public SagaTestKit resolve(String sagaId, String step, StepResolution outcome, String reason) {
+        return request(SagaRequest.newBuilder().setSagaId(sagaId)
+                .setBody(ResolveStep.newBuilder().setStep(step).setOutcome(outcome).setReason(reason).setOperator("test-kit").build()).build());
+    }
+
+    /**
+     * Loses the reply to the next command of {@code step} that a plugged-in participant answers:
+     * the participant does its work and records it, but the orchestrator never hears back, as when
+     * a reply is delayed past every timeout. Shows what a step whose outcome is unknown does.
+     */
+    public SagaTestKit loseNextReply(String step) {
+        repliesToLose.merge(step, 1, Integer::sum);
+        return this;
     }
 
     /** Sends any request as it is, keyed by its saga id. */
@@ -343,11 +365,24 @@ public final class SagaTestKit implements AutoCloseable {
             Function<StepCommand, StepReply> participant = participants.get(command.topic());
             if (participant != null) {
                 StepReply reply = participant.apply(command.command());
-                if (reply != null) {
+                if (reply != null && !loseReply(command.step())) {
                     reply(reply);
                 }
             }
         }
+    }
+
+    private boolean loseReply(String step) {
+        Integer toLose = repliesToLose.get(step);
+        if (toLose == null) {
+            return false;
+        }
+        if (toLose == 1) {
+            repliesToLose.remove(step);
+        } else {
+            repliesToLose.put(step, toLose - 1);
+        }
+        return true;
     }
 
     private static String header(TestRecord<byte[], byte[]> record, String... names) {

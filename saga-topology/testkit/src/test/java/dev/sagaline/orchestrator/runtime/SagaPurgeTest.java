@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sagaline.protocol.v1.SagaEvent;
 import dev.sagaline.protocol.v1.SagaEventKind;
+import dev.sagaline.protocol.v1.SagaState;
 import dev.sagaline.protocol.v1.SagaStatus;
 import dev.sagaline.orchestrator.runtime.support.WellFormedHistories;
 import dev.sagaline.orchestrator.testing.SagaTestKit;
@@ -17,7 +18,11 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Finished sagas stay queryable for the configured retention, then leave the store; STUCK sagas wait. */
+/**
+ * Finished sagas stay queryable for the configured retention; then their details leave the store
+ * but their id and outcome stay for the duplicate-start window, so a duplicate start or a late
+ * reply is still recognised. STUCK sagas wait.
+ */
 @ExtendWith(WellFormedHistories.class)
 class SagaPurgeTest {
 
@@ -37,13 +42,17 @@ class SagaPurgeTest {
     }
 
     @Test
-    void purgesACompletedSagaWhenItsRetentionEnds() {
+    void purgesTheDetailsOfACompletedSagaWhenItsRetentionEndsButKeepsItsIdAndOutcome() {
         try (SagaTestKit kit = kit(retention(RETENTION), ORDER)) {
             complete(kit, "o-1");
 
             kit.advanceTime(RETENTION);
 
-            assertThat(kit.state("o-1")).isNull();
+            SagaState compacted = kit.state("o-1");
+            assertThat(compacted.getCompacted()).isTrue();
+            assertThat(compacted.getStatus()).isEqualTo(SagaStatus.COMPLETED);
+            assertThat(compacted.getSteps()).isEmpty();
+            assertThat(compacted.getInput()).isNull();
             List<SagaEvent> events = kit.events("o-1");
             SagaEvent purged = events.get(events.size() - 1);
             assertThat(purged.getKind()).isEqualTo(SagaEventKind.PURGED);
@@ -61,7 +70,8 @@ class SagaPurgeTest {
 
             kit.advanceTime(RETENTION);
 
-            assertThat(kit.state("o-1")).isNull();
+            assertThat(kit.state("o-1").getCompacted()).isTrue();
+            assertThat(kit.state("o-1").getStatus()).isEqualTo(SagaStatus.COMPENSATED);
             assertThat(kinds(kit, "o-1")).endsWith(SagaEventKind.COMPENSATED, SagaEventKind.PURGED);
         }
     }
@@ -74,6 +84,63 @@ class SagaPurgeTest {
 
             kit.advanceTime(Duration.ofDays(1).minus(scan));
             kit.assertThat("o-1").isCompleted();
+
+            kit.advanceTime(scan);
+            assertThat(kit.state("o-1").getCompacted()).isTrue();
+        }
+    }
+
+    @Test
+    void ignoresADuplicateStartAfterThePurgeInsteadOfRunningTheSagaAgain() {
+        try (SagaTestKit kit = kit(retention(RETENTION), ORDER)) {
+            complete(kit, "o-1");
+            kit.advanceTime(RETENTION);
+            int sent = kit.commands("o-1").size();
+
+            kit.start("o-1", "order");
+
+            assertThat(kinds(kit, "o-1")).last().isEqualTo(SagaEventKind.DUPLICATE_START_IGNORED);
+            assertThat(kit.commands("o-1")).hasSize(sent);
+            kit.assertThat("o-1").isCompleted();
+        }
+    }
+
+    @Test
+    void ignoresALateReplyAfterThePurge() {
+        try (SagaTestKit kit = kit(retention(RETENTION), ORDER)) {
+            complete(kit, "o-1");
+            kit.advanceTime(RETENTION);
+
+            kit.replyTo(kit.commands("o-1").get(0)).succeed();
+
+            assertThat(kinds(kit, "o-1")).last().isEqualTo(SagaEventKind.LATE_REPLY_IGNORED);
+            assertThat(kit.deadLetters()).isEmpty();
+        }
+    }
+
+    @Test
+    void forgetsAFinishedSagaIdOnceTheDuplicateStartWindowEnds() {
+        Duration window = Duration.ofMinutes(5);
+        try (SagaTestKit kit = kit(retention(RETENTION).andThen(settings -> settings
+                .config(SagalineConfig.FINISHED_IDS_RETENTION_MS_CONFIG, window.toMillis())), ORDER)) {
+            complete(kit, "o-1");
+            kit.advanceTime(window.minus(SCAN));
+            assertThat(kit.state("o-1")).isNotNull();
+
+            kit.advanceTime(SCAN);
+
+            assertThat(kit.state("o-1")).isNull();
+        }
+    }
+
+    @Test
+    void keepsFinishedSagaIdsForSevenDaysByDefault() {
+        Duration scan = Duration.ofSeconds(30);
+        try (SagaTestKit kit = kit(settings -> settings.config(SagalineConfig.TIMER_SCAN_INTERVAL_MS_CONFIG, scan.toMillis()), ORDER)) {
+            complete(kit, "o-1");
+
+            kit.advanceTime(Duration.ofDays(7).minus(scan));
+            assertThat(kit.state("o-1")).isNotNull();
 
             kit.advanceTime(scan);
             assertThat(kit.state("o-1")).isNull();

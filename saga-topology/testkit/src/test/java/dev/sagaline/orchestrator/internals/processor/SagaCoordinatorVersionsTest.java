@@ -39,7 +39,7 @@ class SagaCoordinatorVersionsTest {
 
     private static final long NOW = Instant.parse("2030-01-01T00:00:00Z").toEpochMilli();
     private static final StepPolicies POLICIES = new StepPolicies(Duration.ofSeconds(30), RetryPolicy.attempts(3),
-            RetryPolicy.untilSuccess(), RetryPolicy.attempts(10), Duration.ofDays(1));
+            RetryPolicy.untilSuccess(), RetryPolicy.attempts(10), Duration.ofDays(1), Duration.ofDays(7), Duration.ofMinutes(10));
 
     private final ProtocolSerdes serdes = new ProtocolSerdes(new InMemorySchemaRegistry());
     private final MockProcessorContext<String, Object> context = new MockProcessorContext<>();

@@ -26,7 +26,7 @@ class SagaDeciderVersionsTest {
 
     private static final long NOW = Instant.parse("2030-01-01T00:00:00Z").toEpochMilli();
     private static final StepPolicies POLICIES = new StepPolicies(Duration.ofSeconds(30), RetryPolicy.attempts(3),
-            RetryPolicy.untilSuccess(), RetryPolicy.attempts(10), Duration.ofDays(1));
+            RetryPolicy.untilSuccess(), RetryPolicy.attempts(10), Duration.ofDays(1), Duration.ofDays(7), Duration.ofMinutes(10));
 
     private final SagaDecider beforeUpgrade = new SagaDecider(SagaDefinitions.of(SIGNUP_V1), POLICIES, "replies");
     private final SagaDecider afterUpgrade = new SagaDecider(SagaDefinitions.of(SIGNUP_V1, SIGNUP_V2), POLICIES, "replies");

@@ -1,5 +1,6 @@
 package dev.sagaline.orchestrator.internals.statemachine;
 
+import static dev.sagaline.orchestrator.runtime.support.SagaFixtures.BOOKING;
 import static dev.sagaline.orchestrator.runtime.support.SagaFixtures.CHECKOUT;
 import static dev.sagaline.orchestrator.runtime.support.SagaFixtures.DEADLINE;
 import static dev.sagaline.orchestrator.runtime.support.SagaFixtures.FIRST_BACKOFF;
@@ -19,6 +20,7 @@ import dev.sagaline.orchestrator.runtime.support.WellFormedHistories;
 import dev.sagaline.orchestrator.testing.SagaTestKit;
 import dev.sagaline.orchestrator.testing.SentCommand;
 import dev.sagaline.protocol.v1.SagaStatus;
+import dev.sagaline.protocol.v1.StepResolution;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,6 +46,8 @@ class SagaRulesTest {
     private static final Path README = Path.of("..", "..", "README.md");
     private static final Duration RETENTION = Duration.ofMinutes(1);
     private static final Duration TIMEOUT = SagaFixtures.DEFAULT_TIMEOUT;
+    private static final Duration ID_WINDOW = Duration.ofMinutes(2);
+    private static final Duration IN_DOUBT_MAX = Duration.ofMinutes(2);
 
     /** One TCC step and a deadline, to refuse a deadline while confirming. */
     private static final SagaDefinition TIMED_TRIP = SagaDefinition.named("timed-trip")
@@ -99,12 +103,12 @@ class SagaRulesTest {
             kit -> {
                 kit.start("stuck-forward", "checkout");
                 List.of("reserve-stock", "charge-payment").forEach(step -> kit.replyTo("stuck-forward", step).succeed());
-                for (int attempt = 1; attempt <= 3; attempt++) {
-                    kit.replyTo("stuck-forward", "ship").fail("NO_COURIER", "none");
-                    kit.advanceTime(FIRST_BACKOFF.multipliedBy(attempt));
-                }
+                kit.replyTo("stuck-forward", "ship").retryableError("NO_COURIER", "none yet");
+                kit.advanceTime(FIRST_BACKOFF);
+                kit.replyTo("stuck-forward", "ship").fail("ADDRESS_UNKNOWN", "no such street");
                 poke(kit, "stuck-forward", "checkout", first(kit, "stuck-forward", "ship"), last(kit, "stuck-forward", "ship"), true, false);
                 kit.retry("stuck-forward", "test");
+                assertThat(kit.status("stuck-forward")).isEqualTo(SagaStatus.RUNNING);
             },
             kit -> {
                 kit.start("stuck-confirming", "trip");
@@ -120,6 +124,44 @@ class SagaRulesTest {
                 kit.replyTo("stuck-compensating", "reserve-stock").fail("OUT_OF_STOCK", "none left");
                 kit.replyTo("stuck-compensating", "reserve-stock").fail("DB_DOWN", "none");
                 kit.retry("stuck-compensating", "test");
+            },
+            kit -> {
+                kit.start("abort-waits-for-pivot", "checkout");
+                kit.replyTo("abort-waits-for-pivot", "reserve-stock").succeed();
+                kit.abort("abort-waits-for-pivot", "test");
+                kit.replyTo("abort-waits-for-pivot", "charge-payment").succeed();
+            },
+            kit -> {
+                kit.start("deadline-waits-for-pivot", "checkout");
+                kit.replyTo("deadline-waits-for-pivot", "reserve-stock").succeed();
+                kit.advanceTime(DEADLINE);
+                kit.resolve("deadline-waits-for-pivot", "charge-payment", StepResolution.SUCCEEDED, "test");
+            },
+            kit -> {
+                kit.start("resolved-not-applied", "checkout");
+                kit.replyTo("resolved-not-applied", "reserve-stock").succeed();
+                kit.advanceTime(TIMEOUT);
+                kit.resolve("resolved-not-applied", "charge-payment", StepResolution.NOT_APPLIED, "test");
+            },
+            kit -> {
+                kit.start("stuck-in-doubt-resolved", "checkout");
+                kit.replyTo("stuck-in-doubt-resolved", "reserve-stock").succeed();
+                kit.advanceTime(TIMEOUT.plus(IN_DOUBT_MAX).plus(TIMEOUT.multipliedBy(2)));
+                kit.resolve("stuck-in-doubt-resolved", "charge-payment", StepResolution.SUCCEEDED, "test");
+            },
+            kit -> {
+                kit.start("stuck-in-doubt-replied", "checkout");
+                kit.replyTo("stuck-in-doubt-replied", "reserve-stock").succeed();
+                kit.advanceTime(TIMEOUT.plus(IN_DOUBT_MAX).plus(TIMEOUT.multipliedBy(2)));
+                kit.replyTo(first(kit, "stuck-in-doubt-replied", "charge-payment")).fail("CARD_DECLINED", "declined");
+            },
+            kit -> {
+                kit.start("stuck-with-siblings-outstanding", "booking");
+                kit.replyTo("stuck-with-siblings-outstanding", "reserve-budget").succeed();
+                kit.replyTo("stuck-with-siblings-outstanding", "book-flight").fail("SOLD_OUT", "none");
+                List.of("book-hotel", "book-car").forEach(step -> kit.replyTo("stuck-with-siblings-outstanding", step).succeed());
+                kit.replyTo("stuck-with-siblings-outstanding", "book-flight").fail("AIRLINE_DOWN", "cannot refund");
+                kit.replyTo("stuck-with-siblings-outstanding", "book-car").succeed();
             },
             kit -> {
                 kit.start("retry-pending-then-aborted", "order");
@@ -166,7 +208,7 @@ class SagaRulesTest {
             kit.start("o-1", "order");
             List.of("reserve-stock", "charge-payment", "ship").forEach(step -> kit.replyTo("o-1", step).succeed());
 
-            assertThatThrownBy(() -> SagaRules.lookup(kit.state("o-1"), SagaTrigger.STEP_FAILED))
+            assertThatThrownBy(() -> SagaRules.lookup(kit.state("o-1"), ORDER, SagaTrigger.STEP_FAILED))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessage("no saga rule for STEP_FAILED in status COMPLETED in the rules table");
         }
@@ -197,10 +239,12 @@ class SagaRulesTest {
     private static void runScenarios() {
         try (SagaTestKit kit = SagaFixtures.kit(settings -> settings
                 .config(SagalineConfig.FINISHED_RETENTION_MS_CONFIG, RETENTION.toMillis())
-                .config(SagalineConfig.UNDO_MAX_ATTEMPTS_CONFIG, 1), ORDER, TIMED_ORDER, TRIP, CHECKOUT, TIMED_TRIP)) {
+                .config(SagalineConfig.FINISHED_IDS_RETENTION_MS_CONFIG, ID_WINDOW.toMillis())
+                .config(SagalineConfig.IN_DOUBT_MAX_MS_CONFIG, IN_DOUBT_MAX.toMillis())
+                .config(SagalineConfig.UNDO_MAX_ATTEMPTS_CONFIG, 1), ORDER, TIMED_ORDER, TRIP, CHECKOUT, TIMED_TRIP, BOOKING)) {
             SCENARIOS.forEach(scenario -> scenario.accept(kit));
-            assertThat(kit.status("completed")).isNull();
-            assertThat(kit.status("stuck-forward")).isEqualTo(SagaStatus.RUNNING);
+            kit.advanceTime(ID_WINDOW);
+            assertThat(kit.status("completed")).as("forgotten once the id window ended").isNull();
         }
     }
 
@@ -222,6 +266,7 @@ class SagaRulesTest {
         kit.start(sagaId, type);
         kit.replyTo(late).succeed();
         kit.replyTo(answered).succeed();
+        kit.resolve(sagaId, late.step(), StepResolution.SUCCEEDED, "not in doubt");
         if (abort) {
             kit.abort(sagaId, "refused");
         }

@@ -25,9 +25,12 @@ import java.util.stream.Collectors;
 public final class SagaHistory {
 
     /** The event kinds only a status change writes. */
-    public static final Set<SagaEventKind> TRANSITION_KINDS = SagaRules.statusChanges().stream()
-            .map(SagaRules.Rule::event)
-            .collect(Collectors.toCollection(() -> EnumSet.noneOf(SagaEventKind.class)));
+    public static final Set<SagaEventKind> TRANSITION_KINDS = onlyInStatusChanges();
+
+    /** The event kinds a finished saga may still write after its details were purged: inputs it ignores or refuses. */
+    private static final Set<SagaEventKind> AFTER_PURGE = EnumSet.of(SagaEventKind.DUPLICATE_START_IGNORED,
+            SagaEventKind.LATE_REPLY_IGNORED, SagaEventKind.DUPLICATE_REPLY_IGNORED, SagaEventKind.ABORT_REFUSED,
+            SagaEventKind.REQUEST_REFUSED);
 
     private SagaHistory() {
     }
@@ -53,22 +56,23 @@ public final class SagaHistory {
         for (int i = 0; i < events.size(); i++) {
             SagaEvent e = events.get(i);
             String where = "event " + (i + 1) + " (" + e.getKind() + ")";
-            check(!purged, sagaId, events, where + " follows PURGED");
+            check(!purged || AFTER_PURGE.contains(e.getKind()), sagaId, events, where + " follows PURGED, but only ignored or refused inputs may");
             check(e.getSequence() == i + 1, sagaId, events, where + " has sequence " + e.getSequence() + "; expected " + (i + 1) + " (no gaps, from 1)");
             check(e.getFromStatus() == status, sagaId, events, where + " starts from " + e.getFromStatus() + " but the saga was " + status);
-            boolean changes = e.getFromStatus() != e.getToStatus() || e.getKind() == SagaEventKind.STARTED || e.getKind() == SagaEventKind.PURGED;
+            boolean changes = e.getFromStatus() != e.getToStatus() || e.getKind() == SagaEventKind.STARTED;
             if (changes || TRANSITION_KINDS.contains(e.getKind())) {
-                SagaStatus to = e.getKind() == SagaEventKind.PURGED ? null : e.getToStatus();
-                check(isRow(e.getFromStatus(), e.getKind(), to), sagaId, events,
-                        where + " changes " + e.getFromStatus() + " -> " + to + ", which is no row of the transition table");
+                check(isRow(e.getFromStatus(), e.getKind(), e.getToStatus()), sagaId, events,
+                        where + " changes " + e.getFromStatus() + " -> " + e.getToStatus() + ", which is no row of the rules table");
             }
             status = e.getToStatus();
-            purged = e.getKind() == SagaEventKind.PURGED;
+            purged |= e.getKind() == SagaEventKind.PURGED;
         }
-        List<String> commanded = events.stream().filter(e -> e.getKind() == SagaEventKind.STEP_COMMANDED).map(SagaEvent::getCommandId).toList();
+        List<String> commanded = events.stream().filter(e -> e.getKind() == SagaEventKind.STEP_COMMANDED || e.getKind() == SagaEventKind.STEP_RESENT)
+                .map(SagaEvent::getCommandId).toList();
         List<String> sent = commands.stream().map(SentCommand::commandId).toList();
-        check(commanded.equals(sent), sagaId, events, "STEP_COMMANDED events name commands " + commanded + " but the saga sent " + sent);
-        check(new HashSet<>(sent).size() == sent.size(), sagaId, events, "a command id was used twice: " + sent);
+        check(commanded.equals(sent), sagaId, events, "STEP_COMMANDED and STEP_RESENT events name commands " + commanded + " but the saga sent " + sent);
+        List<String> fresh = events.stream().filter(e -> e.getKind() == SagaEventKind.STEP_COMMANDED).map(SagaEvent::getCommandId).toList();
+        check(new HashSet<>(fresh).size() == fresh.size(), sagaId, events, "a command id was used for two commands (only an in-doubt resend repeats one): " + fresh);
     }
 
     /** The kinds of the saga's events, in order. */
@@ -123,6 +127,13 @@ public final class SagaHistory {
                         + (e.getAction() == null ? "" : " " + e.getAction() + "#" + e.getAttempt())
                         + " " + e.getFromStatus() + "->" + e.getToStatus() + (e.getReason() == null ? "" : " (" + e.getReason() + ")"))
                 .collect(Collectors.joining("\n"));
+    }
+
+    private static Set<SagaEventKind> onlyInStatusChanges() {
+        Set<SagaEventKind> kinds = EnumSet.noneOf(SagaEventKind.class);
+        SagaRules.statusChanges().stream().map(SagaRules.Rule::event).filter(Objects::nonNull).forEach(kinds::add);
+        SagaRules.table().stream().filter(r -> !r.changesStatus()).map(SagaRules.Rule::event).filter(Objects::nonNull).forEach(kinds::remove);
+        return kinds;
     }
 
     private static boolean isRow(SagaStatus from, SagaEventKind kind, SagaStatus to) {

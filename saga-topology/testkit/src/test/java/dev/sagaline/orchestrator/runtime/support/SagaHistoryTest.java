@@ -47,7 +47,7 @@ class SagaHistoryTest {
                 event(1, SagaEventKind.STARTED, null, SagaStatus.RUNNING),
                 event(2, SagaEventKind.STEP_FAILED, SagaStatus.RUNNING, SagaStatus.COMPENSATED)), List.of()))
                 .isInstanceOf(AssertionError.class)
-                .hasMessageContaining("changes RUNNING -> COMPENSATED, which is no row of the transition table");
+                .hasMessageContaining("changes RUNNING -> COMPENSATED, which is no row of the rules table");
     }
 
     @Test
@@ -57,7 +57,7 @@ class SagaHistoryTest {
 
         assertThatThrownBy(() -> SagaHistory.assertWellFormed("s", List.of(event(1, SagaEventKind.STARTED, null, SagaStatus.RUNNING), commanded), List.of()))
                 .isInstanceOf(AssertionError.class)
-                .hasMessageContaining("STEP_COMMANDED events name commands [s/a/DO/1] but the saga sent []");
+                .hasMessageContaining("STEP_COMMANDED and STEP_RESENT events name commands [s/a/DO/1] but the saga sent []");
     }
 
     private static SagaEvent event(long sequence, SagaEventKind kind, SagaStatus from, SagaStatus to) {

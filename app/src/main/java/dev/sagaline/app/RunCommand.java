@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -56,7 +57,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-d", "--definitions"}, paramLabel = "DIR", description = "Directory of saga definition YAML files (overrides sagaline.definitions.dir).")
     private Path definitionsDir;
 
-    @Option(names = "-D", paramLabel = "KEY=VALUE", description = "A setting, overriding the config file.")
+    @Option(names = "-D", paramLabel = "KEY=VALUE", description = "A setting, overriding the config file and the environment.")
     private Map<String, String> overrides = new HashMap<>();
 
     @Option(names = "--embedded-broker", description = "Start a throwaway local Kafka broker for this run instead of joining a cluster (to try Sagaline out; never for production).")
@@ -137,7 +138,7 @@ final class RunCommand implements Callable<Integer> {
         }
         if (servers == null && !embeddedBrokerWanted) {
             String near = config.streamsProperties().keySet().stream()
-                    .filter(key -> key.toLowerCase(java.util.Locale.ROOT).contains("bootstrap")).sorted()
+                    .filter(key -> key.toLowerCase(Locale.ROOT).contains("bootstrap")).sorted()
                     .map(key -> " (found '" + key + "': misspelled?)").findFirst().orElse("");
             throw new SagalineConfigException("bootstrap.servers is not set" + near + "; name the Kafka cluster in the config file,"
                     + " with -D bootstrap.servers=HOST:PORT or " + EnvironmentSettings.variable(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)

@@ -182,11 +182,11 @@ final class RunCommand implements Callable<Integer> {
                     || state == KafkaStreams.State.NOT_RUNNING || state == KafkaStreams.State.PENDING_SHUTDOWN) {
                 spec.commandLine().getErr().println("sagaline: the orchestrator stopped on its own (state " + state
                         + "); the log above says why");
-                return 1;
+                return SagalineCli.EXIT_FAILED;
             }
         }
         log.info("stopping the orchestrator");
-        return 0;
+        return SagalineCli.EXIT_OK;
     }
 
     /** What the shutdown hook does: ask the command to stop, and hold the JVM until it has. */

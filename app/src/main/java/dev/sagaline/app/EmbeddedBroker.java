@@ -1,5 +1,6 @@
 package dev.sagaline.app;
 
+import dev.sagaline.orchestrator.errors.SagalineConfigException;
 import dev.sagaline.localkafka.LocalKafkaBroker;
 import java.nio.file.Path;
 import org.slf4j.Logger;
@@ -17,7 +18,19 @@ final class EmbeddedBroker {
     private EmbeddedBroker() {
     }
 
+    /** A class only the broker's jars hold; the distribution archive leaves them out. */
+    private static final String BROKER_CLASS = "kafka/server/KafkaRaftServer.class";
+
+    /**
+     * Starts the broker, with its data in {@code dataDir} when given.
+     *
+     * @throws SagalineConfigException when this build carries no broker (the distribution archive)
+     */
     static LocalKafkaBroker start(Path dataDir) {
+        if (EmbeddedBroker.class.getClassLoader().getResource(BROKER_CLASS) == null) {
+            throw new SagalineConfigException("this distribution has no embedded Kafka broker: name a cluster (bootstrap.servers,"
+                    + " or --bootstrap-servers for demo and bench), or use the one-jar build (java -jar sagaline.jar), which has one");
+        }
         // The demo and the benchmark put real load on the broker: give it the optimising compiler,
         // which the test default leaves out to start faster.
         LocalKafkaBroker.Builder builder = LocalKafkaBroker.builder().jvmOption("-XX:TieredStopAtLevel=4").jvmOption("-Xmx1g");

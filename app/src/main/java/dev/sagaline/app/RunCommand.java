@@ -12,12 +12,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
@@ -28,9 +31,15 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code sagaline run}: joins a Kafka cluster as an orchestrator instance and runs until stopped
- * (SIGTERM or Ctrl-C close it cleanly). Without {@code bootstrap.servers} it starts the embedded
- * local broker. The configuration and the saga definitions are checked before anything starts,
- * so a mistake in either fails at once, naming the key or the file.
+ * (SIGTERM or Ctrl-C close it cleanly). It never starts a broker on its own: without
+ * {@code bootstrap.servers} it stops, unless {@code --embedded-broker} asks for a throwaway local
+ * one. The configuration and the saga definitions are checked before anything connects, then the
+ * cluster must answer within {@code sagaline.connect.timeout.ms}; every failure up to then is one
+ * line naming the key, the file or the address.
+ *
+ * <p>Settings come from the config file, then {@code SAGALINE_*} environment variables
+ * ({@link EnvironmentSettings}), then {@code -D}, each overriding the one before; any value may
+ * name a {@code config.providers} variable such as {@code ${env:NAME}} or {@code ${file:PATH:KEY}}.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run the orchestrator: load saga definitions, create missing topics, process until stopped.",
@@ -48,17 +57,26 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-d", "--definitions"}, paramLabel = "DIR", description = "Directory of saga definition YAML files (overrides sagaline.definitions.dir).")
     private Path definitionsDir;
 
-    @Option(names = "-D", paramLabel = "KEY=VALUE", description = "A setting, overriding the config file.")
+    @Option(names = "-D", paramLabel = "KEY=VALUE", description = "A setting, overriding the config file and the environment.")
     private Map<String, String> overrides = new HashMap<>();
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Without bootstrap.servers: keep the embedded broker's data and the state stores here.")
+    @Option(names = "--embedded-broker", description = "Start a throwaway local Kafka broker for this run instead of joining a cluster (to try Sagaline out; never for production).")
+    private boolean embeddedBrokerWanted;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "With --embedded-broker: keep the broker's data and the state stores here.")
     private Path dataDir;
+
+    @Option(names = "--verbose", description = "On a start-up failure, print the whole stack trace after the one-line message.")
+    boolean verbose;
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
     /** Starts the embedded broker; replaceable by tests in this package. */
     Function<Path, LocalKafkaBroker> embeddedBroker = EmbeddedBroker::start;
+
+    /** The environment {@code SAGALINE_*} settings are read from; replaceable by tests in this package. */
+    Map<String, String> environment = System.getenv();
 
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -84,20 +102,23 @@ final class RunCommand implements Callable<Integer> {
     private int runUntilStopped() throws IOException, InterruptedException {
         Map<String, Object> settings = settings();
         settings.putIfAbsent(StreamsConfig.APPLICATION_ID_CONFIG, "sagaline");
-        // Check everything that can be checked without a cluster before starting one.
+        // Check everything that can be checked without a cluster before connecting to one.
         SagalineConfig unconnected = SagalineConfig.of(settings);
         checkKafkaSettings(unconnected);
         SagaDefinitions definitions = SagaDefinitionLoader.fromDirectory(definitionsDirectory(unconnected));
+        checkClusterChoice(unconnected);
         LocalKafkaBroker broker = null;
         try {
-            if (!settings.containsKey(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)) {
+            if (embeddedBrokerWanted) {
                 broker = embeddedBroker.apply(dataDir);
                 settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
                 if (dataDir != null) {
                     settings.putIfAbsent(StreamsConfig.STATE_DIR_CONFIG, dataDir.resolve("state").toString());
                 }
             }
-            return runOrchestrator(SagalineConfig.of(settings), definitions);
+            SagalineConfig config = SagalineConfig.of(settings);
+            ConnectionCheck.awaitCluster(config);
+            return runOrchestrator(config, definitions);
         } finally {
             if (broker != null) {
                 broker.close();
@@ -105,11 +126,31 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
+    /** A cluster is named, or the embedded broker asked for; not both, not neither. */
+    private void checkClusterChoice(SagalineConfig config) {
+        Object servers = config.streamsProperties().get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG);
+        if (servers != null && embeddedBrokerWanted) {
+            throw new SagalineConfigException("--embedded-broker starts a local broker, but bootstrap.servers=" + servers
+                    + " names a cluster; drop one of them");
+        }
+        if (dataDir != null && !embeddedBrokerWanted) {
+            throw new SagalineConfigException("--data-dir keeps the embedded broker's data; it needs --embedded-broker");
+        }
+        if (servers == null && !embeddedBrokerWanted) {
+            String near = config.streamsProperties().keySet().stream()
+                    .filter(key -> key.toLowerCase(Locale.ROOT).contains("bootstrap")).sorted()
+                    .map(key -> " (found '" + key + "': misspelled?)").findFirst().orElse("");
+            throw new SagalineConfigException("bootstrap.servers is not set" + near + "; name the Kafka cluster in the config file,"
+                    + " with -D bootstrap.servers=HOST:PORT or " + EnvironmentSettings.variable(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)
+                    + ", or pass --embedded-broker to try Sagaline on a throwaway local broker");
+        }
+    }
+
     private int runOrchestrator(SagalineConfig config, SagaDefinitions definitions) throws InterruptedException {
         Thread hook = new Thread(this::stopAndAwait, "sagaline-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            SagalineApp app = SagalineApp.start(config, definitions);
+            SagalineApp app = startOrchestrator(config, definitions);
             try {
                 return awaitStop(app);
             } finally {
@@ -121,6 +162,18 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
+    /** Starts the orchestrator; a Kafka client that cannot start (SSL, SASL) fails as a connection failure. */
+    private static SagalineApp startOrchestrator(SagalineConfig config, SagaDefinitions definitions) {
+        try {
+            return SagalineApp.start(config, definitions);
+        } catch (ConfigException e) {
+            throw e;
+        } catch (KafkaException e) {
+            throw new ClusterUnreachableException("cannot start the orchestrator's Kafka clients for bootstrap.servers="
+                    + config.streamsProperties().get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG) + ": " + CauseChain.oneLine(e), e);
+        }
+    }
+
     /** Waits for {@link #stop()}; returns the exit code: 0, or 1 when the orchestrator stopped on its own first. */
     private int awaitStop(SagalineApp app) throws InterruptedException {
         while (!stopRequested.await(200, TimeUnit.MILLISECONDS)) {
@@ -129,11 +182,11 @@ final class RunCommand implements Callable<Integer> {
                     || state == KafkaStreams.State.NOT_RUNNING || state == KafkaStreams.State.PENDING_SHUTDOWN) {
                 spec.commandLine().getErr().println("sagaline: the orchestrator stopped on its own (state " + state
                         + "); the log above says why");
-                return 1;
+                return SagalineCli.EXIT_FAILED;
             }
         }
         log.info("stopping the orchestrator");
-        return 0;
+        return SagalineCli.EXIT_OK;
     }
 
     /** What the shutdown hook does: ask the command to stop, and hold the JVM until it has. */
@@ -166,9 +219,14 @@ final class RunCommand implements Callable<Integer> {
             }
             props.forEach((k, v) -> settings.put(k.toString(), v.toString().trim()));
         }
+        settings.putAll(EnvironmentSettings.from(environment));
         settings.putAll(overrides);
         if (definitionsDir != null) {
             settings.put(SagalineConfig.DEFINITIONS_DIR_CONFIG, definitionsDir.toString());
+        }
+        // "bootstrap.servers=" means no cluster is named, not a cluster named "".
+        if (settings.getOrDefault(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "x").toString().isBlank()) {
+            settings.remove(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG);
         }
         return settings;
     }

@@ -1,6 +1,10 @@
 package dev.sagaline.app;
 
 import dev.sagaline.orchestrator.errors.SagalineException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,9 +26,20 @@ public final class SagalineCli implements Runnable {
         System.exit(execute(args));
     }
 
+    /** Exit code: the command did what it was asked. */
+    static final int EXIT_OK = 0;
+    /** Exit code: a check failed or the orchestrator stopped on its own while running. */
+    static final int EXIT_FAILED = 1;
+    /** Exit code: bad settings, options or definitions; nothing was started. */
+    static final int EXIT_BAD_INPUT = 2;
+    /** Exit code: the Kafka cluster could not be reached or refused the client at start-up. */
+    static final int EXIT_CANNOT_CONNECT = 3;
+
     /**
-     * Runs the command line and returns its exit code: 0 success, 1 a failed check, 2 bad input
-     * (then one line on stderr, {@code sagaline: <what is wrong>}).
+     * Runs the command line and returns its exit code ({@link #EXIT_OK}, {@link #EXIT_FAILED},
+     * {@link #EXIT_BAD_INPUT}, {@link #EXIT_CANNOT_CONNECT}); a failure before a command runs is
+     * one line on stderr, {@code sagaline: <what is wrong>}, followed by its trace with
+     * {@code --verbose}.
      */
     public static int execute(String... args) {
         return commandLine().execute(args);
@@ -34,11 +49,25 @@ public final class SagalineCli implements Runnable {
     static CommandLine commandLine() {
         return new CommandLine(new SagalineCli())
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
-                    if (e instanceof SagalineException || e instanceof IllegalArgumentException || e instanceof ConfigException) {
-                        cmd.getErr().println("sagaline: " + e.getMessage());
-                        return 2;
+                    int exit;
+                    String message;
+                    if (e instanceof ClusterUnreachableException) {
+                        exit = EXIT_CANNOT_CONNECT;
+                        message = e.getMessage();
+                    } else if (e instanceof SagalineException || e instanceof IllegalArgumentException || e instanceof ConfigException) {
+                        exit = EXIT_BAD_INPUT;
+                        message = e.getMessage();
+                    } else if (e instanceof KafkaException) {
+                        exit = EXIT_CANNOT_CONNECT;
+                        message = CauseChain.oneLine(e);
+                    } else {
+                        throw e;
                     }
-                    throw e;
+                    cmd.getErr().println("sagaline: " + message);
+                    if (cmd.getCommand() instanceof RunCommand run && run.verbose) {
+                        e.printStackTrace(cmd.getErr());
+                    }
+                    return exit;
                 });
     }
 
@@ -47,12 +76,22 @@ public final class SagalineCli implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** The version from the jar's manifest. */
+    /** The project version and the Kafka version it was built with, from a resource filtered by the build. */
     static final class Version implements CommandLine.IVersionProvider {
+
+        static final String RESOURCE = "/dev/sagaline/app/version.properties";
+
         @Override
-        public String[] getVersion() {
-            String version = SagalineCli.class.getPackage().getImplementationVersion();
-            return new String[] {"sagaline " + (version == null ? "development build" : version)};
+        public String[] getVersion() throws IOException {
+            Properties build = new Properties();
+            try (InputStream in = SagalineCli.class.getResourceAsStream(RESOURCE)) {
+                if (in == null) {
+                    throw new IOException(RESOURCE + " is missing from the class path; the build filters it into place");
+                }
+                build.load(in);
+            }
+            return new String[] {"sagaline " + build.getProperty("version"),
+                    "built with Kafka " + build.getProperty("kafka.version") + ", running on Java " + Runtime.version()};
         }
     }
 }

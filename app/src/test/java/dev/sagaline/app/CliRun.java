@@ -3,12 +3,14 @@ package dev.sagaline.app;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine;
 
 /**
  * The {@code sagaline} command line as {@link SagalineCli#execute} runs it, with its output
- * captured and the embedded broker replaced by a counter that refuses to start one.
+ * captured, the embedded broker replaced by a counter that refuses to start one, and an empty
+ * environment unless a test gives one.
  */
 final class CliRun {
 
@@ -25,6 +27,13 @@ final class CliRun {
             embeddedBrokerStarts.incrementAndGet();
             throw new IllegalStateException("this test must not start the embedded broker");
         };
+        run.environment = Map.of();
+    }
+
+    /** Runs with these environment variables instead of none. */
+    CliRun environment(Map<String, String> environment) {
+        run.environment = environment;
+        return this;
     }
 
     /** Runs the command line; returns its exit code. */

@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.sagaline.app.testsupport.AuditLog;
+import dev.sagaline.app.testsupport.GreetingSaga;
 import dev.sagaline.app.testsupport.OrderRequests;
-import dev.sagaline.demo.Order;
 import dev.sagaline.localkafka.LocalKafkaBroker;
 import dev.sagaline.localkafka.LocalKafkaExtension;
 import dev.sagaline.participant.Participant;
-import dev.sagaline.participant.StepResult;
 import dev.sagaline.protocol.v1.SagaEvent;
 import dev.sagaline.protocol.v1.SagaEventKind;
 import dev.sagaline.schemas.registry.SchemaRegistries;
@@ -27,7 +26,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -67,12 +65,12 @@ class RunCommandIT {
     @Test
     void runsSagasOnTheConfiguredClusterUntilStopped(LocalKafkaBroker broker) throws Exception {
         Path config = writeConfig(broker, "run-it");
-        Path definitions = writeDefinitions("definitions", "greeting", "run-it.greetings");
+        Path definitions = GreetingSaga.writeDefinitions(dir.resolve("definitions"), "greeting", "run-it.greetings");
         CliRun cli = new CliRun();
 
         Future<Integer> exit = background.submit(() -> cli.execute("run", "-c", config.toString(), "-d", definitions.toString()));
         awaitTopics(broker, exit, cli, Set.of("run-it.requests", "run-it.replies", "run-it.events", "run-it.dead-letter", "run-it.greetings"));
-        startGreeter(broker, "run-it.greetings");
+        greeter = GreetingSaga.startGreeter(broker.bootstrapServers(), "run-it.greetings", registry, dir.resolve("greeter"));
         try (AuditLog audit = AuditLog.fromStart(broker.bootstrapServers(), "run-it.events", registry);
              OrderRequests requests = new OrderRequests(broker.bootstrapServers(), registry, "run-it.requests")) {
             requests.start("greeting", "greeting-1");
@@ -93,7 +91,7 @@ class RunCommandIT {
     @Test
     void exitsWithOneWhenItsOrchestratorStopsOnItsOwn(LocalKafkaBroker broker) throws Exception {
         Path config = writeConfig(broker, "fail-it");
-        Path greetings = writeDefinitions("greetings", "greeting", "fail-it.greetings");
+        Path greetings = GreetingSaga.writeDefinitions(dir.resolve("greetings"), "greeting", "fail-it.greetings");
         CliRun first = new CliRun();
         Future<Integer> firstExit = background.submit(() -> first.execute("run", "-c", config.toString(), "-d", greetings.toString()));
         awaitTopics(broker, firstExit, first, Set.of("fail-it.requests", "fail-it.events", "fail-it.greetings"));
@@ -108,7 +106,7 @@ class RunCommandIT {
         assertThat(firstExit.get(60, TimeUnit.SECONDS)).as("first run's exit code").isZero();
         // A saga of type greeting is still running, and the next run no longer loads that type:
         // its orchestrator refuses to start the task holding the saga and shuts down.
-        Path farewells = writeDefinitions("farewells", "farewell", "fail-it.farewells");
+        Path farewells = GreetingSaga.writeDefinitions(dir.resolve("farewells"), "farewell", "fail-it.farewells");
         CliRun second = new CliRun();
 
         int secondExit = background.submit(() -> second.execute("run", "-c", config.toString(), "-d", farewells.toString()))
@@ -122,7 +120,7 @@ class RunCommandIT {
     @Test
     void closesTheOrchestratorCleanlyOnSigterm(LocalKafkaBroker broker) throws Exception {
         Path config = writeConfig(broker, "sigterm-it");
-        Path definitions = writeDefinitions("sigterm-definitions", "greeting", "sigterm-it.greetings");
+        Path definitions = GreetingSaga.writeDefinitions(dir.resolve("sigterm-definitions"), "greeting", "sigterm-it.greetings");
         Path output = dir.resolve("sigterm-run.log");
         Process run = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), SagalineCli.class.getName(),
@@ -139,18 +137,6 @@ class RunCommandIT {
         } finally {
             run.destroyForcibly();
         }
-    }
-
-    private void startGreeter(LocalKafkaBroker broker, String topic) {
-        greeter = Participant.builder()
-                .applicationId(topic + "-greeter")
-                .bootstrapServers(broker.bootstrapServers())
-                .commandTopic(topic)
-                .schemaRegistry(registry)
-                .property(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("greeter").toString())
-                .onDo("greet", Order.class, (order, context) -> StepResult.succeeded())
-                .build();
-        greeter.start();
     }
 
     private static void awaitTopics(LocalKafkaBroker broker, Future<Integer> exit, CliRun cli, Set<String> topics) {
@@ -186,19 +172,5 @@ class RunCommandIT {
                 "sagaline.topic.events=" + prefix + ".events",
                 "sagaline.topic.dead.letter=" + prefix + ".dead-letter",
                 ""));
-    }
-
-    /** A definitions directory holding one saga of one step on {@code topic}. */
-    private Path writeDefinitions(String name, String saga, String topic) throws IOException {
-        Path definitions = Files.createDirectories(dir.resolve(name));
-        Files.writeString(definitions.resolve(saga + ".yaml"), """
-                saga: %s
-                steps:
-                  - name: greet
-                    topic: %s
-                    kind: compensatable
-                    timeout: 1m
-                """.formatted(saga, topic));
-        return definitions;
     }
 }

@@ -116,6 +116,11 @@ public final class Participant implements AutoCloseable {
         created.start();
     }
 
+    /** The Kafka Streams instance processing the commands, for its metrics; null before {@link #start()}. */
+    public synchronized KafkaStreams streams() {
+        return streams;
+    }
+
     /** The Kafka Streams state; {@code CREATED} before {@link #start()}. */
     public synchronized KafkaStreams.State state() {
         return streams == null ? KafkaStreams.State.CREATED : streams.state();

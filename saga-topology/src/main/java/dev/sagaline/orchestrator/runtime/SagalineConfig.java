@@ -18,7 +18,10 @@ import org.apache.kafka.streams.StreamsConfig;
  * with type, default, validator and documentation, and every other key passed through to Kafka
  * Streams and its clients unchanged (so security and tuning settings need nothing from us).
  *
- * <p>Checked when built: a wrong value fails with a message that names the key.
+ * <p>Checked when built: a wrong value fails with a message that names the key. Any value, of
+ * any key, may name a variable of Kafka's {@code config.providers} ({@code ${env:NAME}} with
+ * {@code EnvVarConfigProvider}, {@code ${file:PATH:KEY}} with {@code FileConfigProvider}), so
+ * secrets need not be written into the configuration itself.
  */
 public final class SagalineConfig extends AbstractConfig {
 
@@ -85,6 +88,9 @@ public final class SagalineConfig extends AbstractConfig {
     public static final String TOPIC_REPLICATION_FACTOR_CONFIG = "sagaline.topic.replication.factor";
     private static final String TOPIC_REPLICATION_FACTOR_DOC = "Replication factor of the topics the app creates when missing.";
 
+    public static final String CONNECT_TIMEOUT_MS_CONFIG = "sagaline.connect.timeout.ms";
+    private static final String CONNECT_TIMEOUT_MS_DOC = "How long start-up waits for the Kafka cluster at bootstrap.servers to answer before it stops, naming the address.";
+
     private static final ConfigDef DEFINITION = new ConfigDef()
             .define(REQUESTS_TOPIC_CONFIG, Type.STRING, "sagaline.requests", new ConfigDef.NonEmptyString(), Importance.HIGH, REQUESTS_TOPIC_DOC)
             .define(REPLIES_TOPIC_CONFIG, Type.STRING, "sagaline.replies", new ConfigDef.NonEmptyString(), Importance.HIGH, REPLIES_TOPIC_DOC)
@@ -106,7 +112,8 @@ public final class SagalineConfig extends AbstractConfig {
             .define(SCHEMA_REGISTRY_URL_CONFIG, Type.STRING, "memory://sagaline", Importance.HIGH, SCHEMA_REGISTRY_URL_DOC)
             .define(DEFINITIONS_DIR_CONFIG, Type.STRING, "", Importance.HIGH, DEFINITIONS_DIR_DOC)
             .define(TOPIC_PARTITIONS_CONFIG, Type.INT, 6, ConfigDef.Range.atLeast(1), Importance.MEDIUM, TOPIC_PARTITIONS_DOC)
-            .define(TOPIC_REPLICATION_FACTOR_CONFIG, Type.SHORT, (short) 1, ConfigDef.Range.atLeast(1), Importance.MEDIUM, TOPIC_REPLICATION_FACTOR_DOC);
+            .define(TOPIC_REPLICATION_FACTOR_CONFIG, Type.SHORT, (short) 1, ConfigDef.Range.atLeast(1), Importance.MEDIUM, TOPIC_REPLICATION_FACTOR_DOC)
+            .define(CONNECT_TIMEOUT_MS_CONFIG, Type.LONG, 15_000L, ConfigDef.Range.atLeast(1), Importance.MEDIUM, CONNECT_TIMEOUT_MS_DOC);
 
     private final Map<String, Object> streamsProperties;
 
@@ -128,8 +135,10 @@ public final class SagalineConfig extends AbstractConfig {
         }
         Map<String, Object> streams = new HashMap<>();
         streams.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.forEach((k, v) -> {
-            if (!k.startsWith("sagaline.")) {
+        // originals() holds the values with config.providers variables (${env:X}, ${file:F:K})
+        // resolved; the providers themselves are not handed on, so no value is resolved twice.
+        originals().forEach((k, v) -> {
+            if (!k.startsWith("sagaline.") && !k.startsWith(CONFIG_PROVIDERS_CONFIG)) {
                 streams.put(k, v);
             }
         });
@@ -221,6 +230,11 @@ public final class SagalineConfig extends AbstractConfig {
     /** How long a finished saga's id is kept to recognise duplicate starts, counted from its finish. */
     public Duration finishedIdsRetention() {
         return Duration.ofMillis(getLong(FINISHED_IDS_RETENTION_MS_CONFIG));
+    }
+
+    /** How long start-up waits for the cluster to answer. */
+    public Duration connectTimeout() {
+        return Duration.ofMillis(getLong(CONNECT_TIMEOUT_MS_CONFIG));
     }
 
     /** The schema registry URL. */

@@ -16,11 +16,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 
 /**
- * A client of a Confluent-compatible Schema Registry REST API, speaking only the two calls the
- * wire format needs: {@code POST /subjects/{subject}/versions} and {@code GET /schemas/ids/{id}}.
+ * A client of a Confluent-compatible Schema Registry REST API, speaking the calls the wire format
+ * needs: {@code POST /subjects/{subject}/versions} (register), {@code POST /subjects/{subject}}
+ * (look up without registering), {@code GET /subjects/{subject}/versions/latest} and
+ * {@code GET /schemas/ids/{id}}.
  *
- * <p>Both directions are cached for the life of the client, since ids are immutable in such a
- * registry; after warm-up a serde never waits on the network.
+ * <p>Every answer is cached for the life of the client, since ids are immutable in such a
+ * registry; after warm-up a serde never waits on the network. The latest version of a subject is
+ * cached too, as Confluent's serializer does by default: a client picks up a newer version when it
+ * is restarted.
  */
 public final class HttpSchemaRegistry implements SchemaRegistry {
 
@@ -33,6 +37,8 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, Integer> idsBySubjectAndSchema = new ConcurrentHashMap<>();
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
+    private final Map<String, Integer> lookedUpBySubjectAndSchema = new ConcurrentHashMap<>();
+    private final Map<String, RegisteredSchema> latestBySubject = new ConcurrentHashMap<>();
 
     /**
      * @param baseUri the registry's base address, e.g. {@code http://127.0.0.1:8081}
@@ -54,22 +60,42 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
 
     @Override
     public int register(String subject, Schema schema) {
-        String text = schema.toString();
-        return idsBySubjectAndSchema.computeIfAbsent(subject + '\u0000' + text, k -> {
-            String body;
-            try {
-                body = json.writeValueAsString(Map.of("schema", text));
-            } catch (IOException e) {
-                throw new SchemaRegistryException("cannot encode schema " + schema.getFullName(), e);
-            }
-            String path = "subjects/" + URLEncoder.encode(subject, StandardCharsets.UTF_8) + "/versions";
-            JsonNode reply = send(request(path).POST(HttpRequest.BodyPublishers.ofString(body)), "register subject '" + subject + "'");
+        return idsBySubjectAndSchema.computeIfAbsent(subject + '\u0000' + schema,
+                k -> postSchema(subject, "/versions", schema, "register subject '" + subject + "'"));
+    }
+
+    @Override
+    public int lookUp(String subject, Schema schema) {
+        return lookedUpBySubjectAndSchema.computeIfAbsent(subject + '\u0000' + schema,
+                k -> postSchema(subject, "", schema, "look up schema " + schema.getFullName() + " under subject '" + subject + "'"));
+    }
+
+    /** Posts {@code schema} to {@code subjects/<subject><suffix>} and returns the id the registry answers with. */
+    private int postSchema(String subject, String suffix, Schema schema, String what) {
+        String path = "subjects/" + URLEncoder.encode(subject, StandardCharsets.UTF_8) + suffix;
+        JsonNode reply = send(request(path).POST(HttpRequest.BodyPublishers.ofString(schemaBody(schema))), what);
+        int id = reply.path("id").asInt(-1);
+        if (id < 0) {
+            throw new SchemaRegistryException("cannot " + what + ": registry answered without an id: " + reply);
+        }
+        schemasById.putIfAbsent(id, schema);
+        return id;
+    }
+
+    @Override
+    public RegisteredSchema latest(String subject) {
+        return latestBySubject.computeIfAbsent(subject, k -> {
+            String path = "subjects/" + URLEncoder.encode(subject, StandardCharsets.UTF_8) + "/versions/latest";
+            JsonNode reply = send(request(path).GET(), "fetch the latest schema of subject '" + subject + "'");
             int id = reply.path("id").asInt(-1);
-            if (id < 0) {
-                throw new SchemaRegistryException("registry answered registering subject '" + subject + "' without an id: " + reply);
+            String text = reply.path("schema").asText(null);
+            if (id < 0 || text == null) {
+                throw new SchemaRegistryException("registry answered fetching the latest schema of subject '" + subject
+                        + "' without an id and a schema: " + reply);
             }
+            Schema schema = parse(text, "the latest schema of subject '" + subject + "'");
             schemasById.putIfAbsent(id, schema);
-            return id;
+            return new RegisteredSchema(id, schema);
         });
     }
 
@@ -81,12 +107,24 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
             if (text == null) {
                 throw new SchemaRegistryException("registry answered fetching schema id " + id + " without a schema: " + reply);
             }
-            try {
-                return new Schema.Parser().parse(text);
-            } catch (RuntimeException e) {
-                throw new SchemaRegistryException("schema id " + id + " from the registry is not a valid Avro schema", e);
-            }
+            return parse(text, "schema id " + id);
         });
+    }
+
+    private String schemaBody(Schema schema) {
+        try {
+            return json.writeValueAsString(Map.of("schema", schema.toString()));
+        } catch (IOException e) {
+            throw new SchemaRegistryException("cannot encode schema " + schema.getFullName(), e);
+        }
+    }
+
+    private static Schema parse(String text, String what) {
+        try {
+            return new Schema.Parser().parse(text);
+        } catch (RuntimeException e) {
+            throw new SchemaRegistryException(what + " from the registry is not a valid Avro schema", e);
+        }
     }
 
     private HttpRequest.Builder request(String path) {

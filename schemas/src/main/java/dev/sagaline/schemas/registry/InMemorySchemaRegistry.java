@@ -43,6 +43,26 @@ public final class InMemorySchemaRegistry implements SchemaRegistry {
     }
 
     @Override
+    public synchronized int lookUp(String subject, Schema schema) {
+        String canonical = SchemaNormalization.toParsingForm(schema);
+        Integer id = idsByCanonicalForm.get(canonical);
+        if (id == null || !versionsBySubject.getOrDefault(subject, List.of()).contains(id)) {
+            throw new SchemaRegistryException("schema " + schema.getFullName() + " is not registered under subject '" + subject + "'");
+        }
+        return id;
+    }
+
+    @Override
+    public synchronized RegisteredSchema latest(String subject) {
+        List<Integer> versions = versionsBySubject.getOrDefault(subject, List.of());
+        if (versions.isEmpty()) {
+            throw new SchemaRegistryException("no schema is registered under subject '" + subject + "'");
+        }
+        int id = versions.get(versions.size() - 1);
+        return new RegisteredSchema(id, schemasById.get(id));
+    }
+
+    @Override
     public synchronized void prime(Schema schema) {
         idOf(schema);
     }

@@ -21,6 +21,22 @@ public interface SchemaRegistry {
     int register(String subject, Schema schema);
 
     /**
+     * Returns the id {@code schema} has under {@code subject}, without registering it: what a
+     * serializer with {@code auto.register.schemas=false} writes with.
+     *
+     * @throws SchemaRegistryException when the schema is not registered under the subject or the registry cannot be reached
+     */
+    int lookUp(String subject, Schema schema);
+
+    /**
+     * Returns the newest schema registered under {@code subject}: what a serializer with
+     * {@code use.latest.version=true} writes with.
+     *
+     * @throws SchemaRegistryException when nothing is registered under the subject or the registry cannot be reached
+     */
+    RegisteredSchema latest(String subject);
+
+    /**
      * Returns the schema with this global id.
      *
      * @throws SchemaRegistryException when no schema has this id or the registry cannot be reached

@@ -15,7 +15,6 @@ import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
@@ -71,7 +70,7 @@ public final class Payloads {
 
     /** Encodes a domain record. */
     public <T extends SpecificRecord> Payload encode(T record) {
-        Schema schema = record.getSchema();
+        Schema schema = GeneratedClasses.schemaOf(record.getClass());
         if (registry == null) {
             return new Payload(PayloadEncoding.AVRO_BINARY, schema.getFullName(), ByteBuffer.wrap(plainBytes(record, schema)));
         }
@@ -131,7 +130,7 @@ public final class Payloads {
     }
 
     private static <T extends SpecificRecord> T plainRecord(byte[] bytes, Class<T> type, String writerName) {
-        Schema schema = SpecificData.get().getSchema(type);
+        Schema schema = GeneratedClasses.schemaOf(type);
         try {
             BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, null);
             T record = new JavaListDatumReader<T>(schema, schema).read(null, decoder);

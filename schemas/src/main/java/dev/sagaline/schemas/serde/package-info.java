@@ -9,8 +9,10 @@
  *       then the plain Avro body. Readers resolve the writer's schema by id, so an older or newer
  *       compatible writer still decodes.</li>
  *   <li>{@link dev.sagaline.schemas.serde.SpecificAvroSerde} is that format as a Kafka
- *       {@code Serde}, with subjects named as Confluent's {@code TopicNameStrategy}
- *       ({@code <topic>-value}).</li>
+ *       {@code Serde}: built in code for one class and registry, or named in a client's
+ *       properties and configured from Confluent's keys ({@link dev.sagaline.schemas.serde.AvroSerdeConfig}),
+ *       with subjects named by a {@link dev.sagaline.schemas.serde.SubjectNameStrategy} and the
+ *       writer schema picked by a {@link dev.sagaline.schemas.serde.WriterSchemaChoice}.</li>
  *   <li>{@link dev.sagaline.schemas.serde.ProtocolSerdes} builds the serde of every protocol record
  *       from one registry; pass it to whatever builds a topology.</li>
  *   <li>{@link dev.sagaline.schemas.serde.Payloads} wraps a service's own records into protocol

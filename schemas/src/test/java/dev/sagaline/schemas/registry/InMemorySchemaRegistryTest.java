@@ -59,4 +59,23 @@ class InMemorySchemaRegistryTest {
                 .hasMessageStartingWith("no schema with id 7 in the in-process schema registry")
                 .hasMessageContaining("share a schema registry server");
     }
+
+    @Test
+    void looksUpOnlyASchemaRegisteredUnderTheSubject() {
+        int id = registry.register("orders-value", StepReply.getClassSchema());
+
+        assertThat(registry.lookUp("orders-value", StepReply.getClassSchema())).isEqualTo(id);
+        assertThatThrownBy(() -> registry.lookUp("payments-value", StepReply.getClassSchema()))
+                .isInstanceOf(SchemaRegistryException.class).hasMessageContaining("not registered under subject 'payments-value'");
+    }
+
+    @Test
+    void theLatestOfASubjectIsTheSchemaRegisteredLast() {
+        registry.register("events-value", StepReply.getClassSchema());
+        int last = registry.register("events-value", SagaEvent.getClassSchema());
+
+        assertThat(registry.latest("events-value")).isEqualTo(new RegisteredSchema(last, SagaEvent.getClassSchema()));
+        assertThatThrownBy(() -> registry.latest("nothing-value"))
+                .isInstanceOf(SchemaRegistryException.class).hasMessageContaining("no schema is registered under subject 'nothing-value'");
+    }
 }

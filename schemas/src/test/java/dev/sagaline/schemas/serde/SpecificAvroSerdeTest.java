@@ -6,15 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sagaline.protocol.v1.SagaEvent;
 import dev.sagaline.protocol.v1.StepReply;
 import dev.sagaline.schemas.registry.InMemorySchemaRegistry;
+import dev.sagaline.schemas.registry.RegisteredSchema;
 import dev.sagaline.schemas.registry.SchemaRegistry;
 import dev.sagaline.schemas.registry.SchemaRegistryException;
 import dev.sagaline.schemas.testsupport.ProtocolFixtures;
 import dev.sagaline.schemas.testsupport.WireBytes;
 import java.io.IOException;
 import java.util.Arrays;
-import java.util.List;
-import java.util.function.Consumer;
-import java.util.stream.Collectors;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
@@ -100,7 +98,7 @@ class SpecificAvroSerdeTest {
 
     @Test
     void decodesARecordFromANewerWriterWithAnExtraField() {
-        Schema newer = stepReplyWith(fields -> fields.add(new Schema.Field("traceId", Schema.create(Schema.Type.STRING),
+        Schema newer = ProtocolFixtures.stepReplySchemaWith(fields -> fields.add(new Schema.Field("traceId", Schema.create(Schema.Type.STRING),
                 "A field a newer version added.", "")));
         GenericRecord written = asWrittenWith(newer, reply);
         written.put("traceId", "trace-9");
@@ -113,7 +111,7 @@ class SpecificAvroSerdeTest {
 
     @Test
     void decodesARecordFromAnOlderWriterWithoutAFieldThatHasADefault() {
-        Schema older = stepReplyWith(fields -> fields.removeIf(field -> field.name().equals("output")));
+        Schema older = ProtocolFixtures.stepReplySchemaWith(fields -> fields.removeIf(field -> field.name().equals("output")));
         int id = registry.register(TOPIC + "-value", older);
 
         StepReply decoded = serde.deserialize(TOPIC, WireBytes.framed(id, WireBytes.plainAvro(older, asWrittenWith(older, reply))));
@@ -204,16 +202,6 @@ class SpecificAvroSerdeTest {
                 .hasMessageContainingAll(expected);
     }
 
-    /** StepReply's schema with its field list changed, as another version of the protocol would have it. */
-    private static Schema stepReplyWith(Consumer<List<Schema.Field>> change) {
-        Schema current = StepReply.getClassSchema();
-        List<Schema.Field> fields = current.getFields().stream()
-                .map(field -> new Schema.Field(field, field.schema()))
-                .collect(Collectors.toList());
-        change.accept(fields);
-        return Schema.createRecord(current.getName(), current.getDoc(), current.getNamespace(), false, fields);
-    }
-
     /** {@code record} as a generic record of {@code writer}, resolved the way Avro reads it. */
     private static GenericRecord asWrittenWith(Schema writer, SpecificRecord record) {
         try {
@@ -240,6 +228,16 @@ class SpecificAvroSerdeTest {
         }
 
         @Override
+        public int lookUp(String subject, Schema schema) {
+            return register(subject, schema);
+        }
+
+        @Override
+        public RegisteredSchema latest(String subject) {
+            return new RegisteredSchema(id, schemaById(id));
+        }
+
+        @Override
         public Schema schemaById(int id) {
             if (id != this.id || schema == null) {
                 throw new SchemaRegistryException("no schema with id " + id);
@@ -253,6 +251,16 @@ class SpecificAvroSerdeTest {
         @Override
         public int register(String subject, Schema schema) {
             throw new SchemaRegistryException("incompatible with the latest version");
+        }
+
+        @Override
+        public int lookUp(String subject, Schema schema) {
+            throw new SchemaRegistryException("not registered under " + subject);
+        }
+
+        @Override
+        public RegisteredSchema latest(String subject) {
+            throw new SchemaRegistryException("nothing registered under " + subject);
         }
 
         @Override

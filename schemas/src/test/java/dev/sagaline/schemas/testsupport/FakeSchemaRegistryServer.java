@@ -20,9 +20,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A Confluent-compatible Schema Registry reduced to the two calls the wire format needs
- * ({@code POST /subjects/{subject}/versions}, {@code GET /schemas/ids/{id}}), served by the JDK's
- * HTTP server on 127.0.0.1 and a free port. It records every request so tests can count calls.
+ * A Confluent-compatible Schema Registry reduced to the calls the serdes make: register
+ * ({@code POST /subjects/{subject}/versions}), look up ({@code POST /subjects/{subject}}), the
+ * latest version ({@code GET /subjects/{subject}/versions/latest}) and by id
+ * ({@code GET /schemas/ids/{id}}), served by the JDK's HTTP server on 127.0.0.1 and a free port.
+ * It records every request, with its headers, so tests can count calls and check credentials.
  */
 public final class FakeSchemaRegistryServer implements AutoCloseable {
 
@@ -35,6 +37,8 @@ public final class FakeSchemaRegistryServer implements AutoCloseable {
     }
 
     private static final Pattern REGISTER = Pattern.compile("/subjects/([^/]+)/versions");
+    private static final Pattern LOOK_UP = Pattern.compile("/subjects/([^/]+)");
+    private static final Pattern LATEST = Pattern.compile("/subjects/([^/]+)/versions/latest");
     private static final Pattern BY_ID = Pattern.compile("/schemas/ids/(\\d+)");
     /** Ids start here, far from the in-memory registry's 1, so a test can tell where an id came from. */
     private static final int FIRST_ID = 100;
@@ -70,6 +74,13 @@ public final class FakeSchemaRegistryServer implements AutoCloseable {
     /** Stores a schema as if another client had registered it, without a request; returns its id. */
     public int preload(String schemaText) {
         return idFor(schemaText);
+    }
+
+    /** Registers a schema under a subject as if another client (a deployment pipeline) had; returns its id. */
+    public int preloadUnder(String subject, String schemaText) {
+        int id = idFor(schemaText);
+        idsBySubject.computeIfAbsent(subject, s -> new CopyOnWriteArrayList<>()).add(id);
+        return id;
     }
 
     /** From now on every request is answered with this HTTP status and an error body. */
@@ -119,11 +130,26 @@ public final class FakeSchemaRegistryServer implements AutoCloseable {
             }
             Matcher register = REGISTER.matcher(path);
             Matcher byId = BY_ID.matcher(path);
+            Matcher lookUp = LOOK_UP.matcher(path);
+            Matcher latest = LATEST.matcher(path);
             if ("POST".equals(method) && register.matches()) {
                 String schema = json.readTree(body).path("schema").asText();
                 int id = idFor(schema);
                 idsBySubject.computeIfAbsent(register.group(1), s -> new CopyOnWriteArrayList<>()).add(id);
                 reply(exchange, 200, Map.of("id", id));
+            } else if ("POST".equals(method) && lookUp.matches()) {
+                Integer id = idsBySchema.get(json.readTree(body).path("schema").asText());
+                List<Integer> under = idsBySubject.getOrDefault(lookUp.group(1), List.of());
+                if (id == null || !under.contains(id)) {
+                    reply(exchange, 404, Map.of("error_code", 40403, "message", "Schema not found"));
+                } else {
+                    reply(exchange, 200, Map.of("subject", lookUp.group(1), "id", id, "version", under.indexOf(id) + 1,
+                            "schema", schemasById.get(id)));
+                }
+            } else if ("GET".equals(method) && latest.matches() && !idsBySubject.getOrDefault(latest.group(1), List.of()).isEmpty()) {
+                List<Integer> under = idsBySubject.get(latest.group(1));
+                int id = under.get(under.size() - 1);
+                reply(exchange, 200, Map.of("subject", latest.group(1), "id", id, "version", under.size(), "schema", schemasById.get(id)));
             } else if ("GET".equals(method) && byId.matches() && schemasById.containsKey(Integer.valueOf(byId.group(1)))) {
                 reply(exchange, 200, Map.of("schema", schemasById.get(Integer.valueOf(byId.group(1)))));
             } else {

@@ -25,6 +25,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.apache.avro.Schema;
 import java.util.stream.Stream;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
@@ -228,5 +231,15 @@ public final class ProtocolFixtures {
                 collectNullFields(element, nulls);
             }
         }
+    }
+
+    /** StepReply's schema with its field list changed, as another version of the protocol would have it. */
+    public static Schema stepReplySchemaWith(Consumer<List<Schema.Field>> change) {
+        Schema current = StepReply.getClassSchema();
+        List<Schema.Field> fields = current.getFields().stream()
+                .map(field -> new Schema.Field(field, field.schema()))
+                .collect(Collectors.toList());
+        change.accept(fields);
+        return Schema.createRecord(current.getName(), current.getDoc(), current.getNamespace(), false, fields);
     }
 }

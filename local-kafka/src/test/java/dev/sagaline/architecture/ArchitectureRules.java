@@ -37,7 +37,7 @@ import java.util.stream.Stream;
  * internals stay below the API, and the orchestrator's and participant's decisions never read the
  * wall clock. Each module passes its own package and classes.
  *
- * <p>Shipped to the other modules as this module's test jar.
+ * <p>Shipped to the other modules as the local-kafka test jar, the one module every other tests with.
  */
 public final class ArchitectureRules {
 

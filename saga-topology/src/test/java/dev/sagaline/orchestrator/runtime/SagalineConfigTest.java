@@ -1,0 +1,33 @@
+package dev.sagaline.orchestrator.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Config provider variables resolve in every key handed to Kafka, not only in Sagaline's own. */
+class SagalineConfigTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void resolvesConfigProviderVariablesInTheKeysItPassesToKafka() throws IOException {
+        Path secrets = Files.writeString(dir.resolve("cluster.properties"), "servers=kafka-0:9092\njaas=secret-jaas\ntimeout=4000\n");
+        SagalineConfig config = SagalineConfig.of(Map.of(
+                "config.providers", "file",
+                "config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider",
+                "bootstrap.servers", "${file:" + secrets + ":servers}",
+                "sasl.jaas.config", "${file:" + secrets + ":jaas}",
+                SagalineConfig.CONNECT_TIMEOUT_MS_CONFIG, "${file:" + secrets + ":timeout}"));
+
+        assertThat(config.streamsProperties()).containsEntry("bootstrap.servers", "kafka-0:9092")
+                .containsEntry("sasl.jaas.config", "secret-jaas")
+                .doesNotContainKeys("config.providers", "config.providers.file.class");
+        assertThat(config.connectTimeout().toMillis()).isEqualTo(4000);
+    }
+}

@@ -169,7 +169,7 @@ public final class SagaTestKit implements AutoCloseable {
 
     /** Sends an operator's retry of a stuck saga. */
     public SagaTestKit retry(String sagaId, String reason) {
-        return request(SagaRequest.newBuilder().setSagaId(sagaId).setBody(new RetrySaga(reason)).build());
+        return request(SagaRequest.newBuilder().setSagaId(sagaId).setBody(RetrySaga.newBuilder().setReason(reason).build()).build());
     }
 
     /** Sends any request as it is, keyed by its saga id. */

@@ -3,6 +3,7 @@ package dev.sagaline.schemas.testsupport;
 import dev.sagaline.protocol.v1.AbortSaga;
 import dev.sagaline.protocol.v1.Payload;
 import dev.sagaline.protocol.v1.PayloadEncoding;
+import dev.sagaline.protocol.v1.ResolveStep;
 import dev.sagaline.protocol.v1.RetrySaga;
 import dev.sagaline.protocol.v1.SagaEvent;
 import dev.sagaline.protocol.v1.SagaEventKind;
@@ -14,6 +15,7 @@ import dev.sagaline.protocol.v1.StepAction;
 import dev.sagaline.protocol.v1.StepCommand;
 import dev.sagaline.protocol.v1.StepOutcome;
 import dev.sagaline.protocol.v1.StepReply;
+import dev.sagaline.protocol.v1.StepResolution;
 import dev.sagaline.protocol.v1.StepState;
 import dev.sagaline.protocol.v1.StepStatus;
 import java.nio.ByteBuffer;
@@ -75,7 +77,10 @@ public final class ProtocolFixtures {
     }
 
     public static SagaRequest retrySaga() {
-        return request(RetrySaga.newBuilder().setReason("payment provider is back").build());
+        return request(RetrySaga.newBuilder().setReason("payment provider is back")
+                .setResolve(ResolveStep.newBuilder().setStep("charge-card").setOutcome(StepResolution.NOT_APPLIED)
+                        .setReason("the provider has no charge for this order").setOperator("alice").build())
+                .build());
     }
 
     private static SagaRequest request(Object body) {

@@ -97,7 +97,7 @@ final class RunCommand implements Callable<Integer> {
                     settings.putIfAbsent(StreamsConfig.STATE_DIR_CONFIG, dataDir.resolve("state").toString());
                 }
             }
-            return runOrchestrator(SagalineConfig.of(settings), definitions);
+            return runOrchestrator(settings, definitions);
         } finally {
             if (broker != null) {
                 broker.close();
@@ -105,15 +105,15 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private int runOrchestrator(SagalineConfig config, SagaDefinitions definitions) throws InterruptedException {
+    private int runOrchestrator(Map<String, Object> settings, SagaDefinitions definitions) throws InterruptedException, IOException {
         Thread hook = new Thread(this::stopAndAwait, "sagaline-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            SagalineApp app = SagalineApp.start(config, definitions);
+            ServedOrchestrator orchestrator = ServedOrchestrator.start(settings, definitions, spec.commandLine().getOut());
             try {
-                return awaitStop(app);
+                return awaitStop(orchestrator.app());
             } finally {
-                app.close();
+                orchestrator.close();
                 log.info("orchestrator closed");
             }
         } finally {

@@ -46,7 +46,7 @@ class DevServerIT {
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
     @TempDir
-    Path dir;
+    static Path dir;
 
     private OrchestratorProcess dev;
     private OperatorClient api;
@@ -83,7 +83,7 @@ class DevServerIT {
         assertThat(stats.out).contains("order", "STUCK", "COMPLETED", "total ");
         assertThat(events.exit).isZero();
         assertThat(events.out.lines()).first().asString().contains(stuck + " #1 STARTED RUNNING");
-        assertThat(events.out).contains("STEP_RETRY_SCHEDULED ship DO attempt 1", "STUCK ship");
+        assertThat(events.out).contains("STEP_RETRY_SCHEDULED ship RUNNING CARRIER_DOWN", "STUCK ship DO attempt 3 RUNNING->STUCK");
 
         Cli retry = cli("retry", stuck, "--reason", "carrier is back", "--operator", "bob", "--server", dev.url());
 

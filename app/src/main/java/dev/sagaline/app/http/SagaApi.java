@@ -3,6 +3,7 @@ package dev.sagaline.app.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sagaline.app.operate.OperatorClient;
 import dev.sagaline.orchestrator.runtime.SagaListing;
 import dev.sagaline.orchestrator.runtime.SagaQueries;
 import dev.sagaline.orchestrator.runtime.SagalineApp;
@@ -10,7 +11,6 @@ import dev.sagaline.protocol.v1.SagaEvent;
 import dev.sagaline.protocol.v1.SagaState;
 import dev.sagaline.protocol.v1.SagaStatus;
 import dev.sagaline.protocol.v1.StepResolution;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -55,7 +55,7 @@ final class SagaApi {
             throw HttpProblem.unavailable("the owner of saga '" + sagaId + "' is not known right now (the orchestrator is starting or rebalancing); try again");
         }
         if (!isSelf(owner.get())) {
-            Peers.Answer answer = peers.get(owner.get(), "/api/v1/sagas/" + encode(sagaId));
+            Peers.Answer answer = peers.get(owner.get(), "/api/v1/sagas/" + OperatorClient.encode(sagaId));
             if (answer.status() != 200) {
                 throw new HttpProblem(answer.status(), answer.body().path("error").asText("instance " + owner.get() + " answered " + answer.status()));
             }
@@ -80,17 +80,7 @@ final class SagaApi {
                 if (isSelf(instance)) {
                     queries.localList(wanted, type, after, size).forEach(l -> entries.add(SagaJson.listing(l)));
                 } else {
-                    StringBuilder query = new StringBuilder("/api/v1/sagas?limit=").append(size);
-                    if (status != null) {
-                        query.append("&status=").append(encode(status));
-                    }
-                    if (type != null) {
-                        query.append("&type=").append(encode(type));
-                    }
-                    if (cursor != null) {
-                        query.append("&cursor=").append(encode(cursor));
-                    }
-                    Peers.Answer answer = peers.get(instance, query.toString());
+                    Peers.Answer answer = peers.get(instance, OperatorClient.listPath(status, type, size, cursor));
                     if (answer.status() != 200) {
                         throw HttpProblem.unavailable("instance " + instance + " answered " + answer.status() + ": " + answer.body().path("error").asText());
                     }
@@ -233,7 +223,4 @@ final class SagaApi {
         return node == null || node.isNull() ? null : node.asText();
     }
 
-    static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
-    }
 }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -34,6 +35,26 @@ public final class OperatorClient {
     public OperatorClient(String baseUrl, Optional<String> token) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.token = token;
+    }
+
+    /** The path and query of a list of sagas; null filters are left out. */
+    public static String listPath(String status, String type, int limit, String cursor) {
+        StringBuilder query = new StringBuilder("/api/v1/sagas?limit=").append(limit);
+        if (status != null) {
+            query.append("&status=").append(encode(status));
+        }
+        if (type != null) {
+            query.append("&type=").append(encode(type));
+        }
+        if (cursor != null) {
+            query.append("&cursor=").append(encode(cursor));
+        }
+        return query.toString();
+    }
+
+    /** {@code value} encoded for a path segment or a query parameter. */
+    public static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** The answer to a GET of {@code pathAndQuery}. */

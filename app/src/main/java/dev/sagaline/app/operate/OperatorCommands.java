@@ -4,9 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
+import java.util.function.BiConsumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,8 +41,13 @@ public final class OperatorCommands {
         };
     }
 
-    private static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    /** Prints {@code node} as JSON with {@code --json}, else as {@code human} writes it. */
+    private static void show(ServerOptions server, CommandLine.Model.CommandSpec spec, JsonNode node, BiConsumer<PrintWriter, JsonNode> human) {
+        if (server.json) {
+            print(spec.commandLine().getOut(), node);
+        } else {
+            human.accept(spec.commandLine().getOut(), node);
+        }
     }
 
     private static void print(PrintWriter out, JsonNode node) {
@@ -63,12 +67,8 @@ public final class OperatorCommands {
 
         @Override
         public Integer call() {
-            JsonNode saga = server.client().get("/api/v1/sagas/" + encode(sagaId)).orThrow();
-            if (server.json) {
-                print(spec.commandLine().getOut(), saga);
-            } else {
-                HumanOutput.saga(spec.commandLine().getOut(), saga);
-            }
+            JsonNode saga = server.client().get("/api/v1/sagas/" + OperatorClient.encode(sagaId)).orThrow();
+            show(server, spec, saga, HumanOutput::saga);
             return 0;
         }
     }
@@ -85,22 +85,8 @@ public final class OperatorCommands {
 
         @Override
         public Integer call() {
-            StringBuilder query = new StringBuilder("/api/v1/sagas?limit=").append(limit);
-            if (status != null) {
-                query.append("&status=").append(encode(status));
-            }
-            if (type != null) {
-                query.append("&type=").append(encode(type));
-            }
-            if (cursor != null) {
-                query.append("&cursor=").append(encode(cursor));
-            }
-            JsonNode page = server.client().get(query.toString()).orThrow();
-            if (server.json) {
-                print(spec.commandLine().getOut(), page);
-            } else {
-                HumanOutput.list(spec.commandLine().getOut(), page);
-            }
+            JsonNode page = server.client().get(OperatorClient.listPath(status, type, limit, cursor)).orThrow();
+            show(server, spec, page, HumanOutput::list);
             return 0;
         }
     }
@@ -114,11 +100,7 @@ public final class OperatorCommands {
         @Override
         public Integer call() {
             JsonNode stats = server.client().get("/api/v1/stats").orThrow();
-            if (server.json) {
-                print(spec.commandLine().getOut(), stats);
-            } else {
-                HumanOutput.stats(spec.commandLine().getOut(), stats);
-            }
+            show(server, spec, stats, HumanOutput::stats);
             return 0;
         }
     }
@@ -137,12 +119,8 @@ public final class OperatorCommands {
         @Override
         public Integer call() {
             ObjectNode body = body().put("operator", operator);
-            JsonNode accepted = server.client().post("/api/v1/sagas/" + encode(sagaId) + "/" + action(), body).orThrow();
-            if (server.json) {
-                print(spec.commandLine().getOut(), accepted);
-            } else {
-                spec.commandLine().getOut().printf("%s of %s requested: request id %s%n", action(), sagaId, accepted.path("requestId").asText());
-            }
+            JsonNode accepted = server.client().post("/api/v1/sagas/" + OperatorClient.encode(sagaId) + "/" + action(), body).orThrow();
+            show(server, spec, accepted, (out, a) -> out.printf("%s of %s requested: request id %s%n", action(), sagaId, a.path("requestId").asText()));
             return 0;
         }
     }
@@ -211,7 +189,7 @@ public final class OperatorCommands {
         public Integer call() {
             StringBuilder query = new StringBuilder("/api/v1/events?follow=").append(follow);
             if (sagaId != null) {
-                query.append("&saga=").append(encode(sagaId));
+                query.append("&saga=").append(OperatorClient.encode(sagaId));
             } else if (follow) {
                 query.append("&from=end");
             }

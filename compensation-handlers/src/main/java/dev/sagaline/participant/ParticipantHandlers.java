@@ -71,14 +71,25 @@ public final class ParticipantHandlers {
      */
     public ParticipantHandlers measuredIn(MeterRegistry meters) {
         Objects.requireNonNull(meters, "meters");
-        Map<String, Map<StepAction, RegisteredHandler>> measured = new LinkedHashMap<>();
+        return around((handler, input, context) -> timed(meters, handler, input, context));
+    }
+
+    /** Calls a handler on behalf of a wrapper, such as a timer or a tracing span. */
+    @FunctionalInterface
+    interface Around {
+        StepResult call(RegisteredHandler handler, SpecificRecord input, StepContext context) throws Exception;
+    }
+
+    /** The same handlers, each called through {@code around}. */
+    ParticipantHandlers around(Around around) {
+        Map<String, Map<StepAction, RegisteredHandler>> wrapped = new LinkedHashMap<>();
         byStep.forEach((step, actions) -> {
             Map<StepAction, RegisteredHandler> copy = new LinkedHashMap<>();
             actions.forEach((action, handler) -> copy.put(action, new RegisteredHandler(step, action, handler.inputType(),
-                    (input, context) -> timed(meters, handler, input, context))));
-            measured.put(step, Collections.unmodifiableMap(copy));
+                    (input, context) -> around.call(handler, input, context))));
+            wrapped.put(step, Collections.unmodifiableMap(copy));
         });
-        return new ParticipantHandlers(measured);
+        return new ParticipantHandlers(wrapped);
     }
 
     private static StepResult timed(MeterRegistry meters, RegisteredHandler handler, SpecificRecord input, StepContext context) throws Exception {

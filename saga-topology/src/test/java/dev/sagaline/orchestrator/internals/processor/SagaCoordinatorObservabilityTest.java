@@ -148,6 +148,8 @@ class SagaCoordinatorObservabilityTest {
         assertThat(meters.get("sagaline.steps").tags("type", "checkout", "step", "ship", "outcome", "retry_scheduled").counter().count())
                 .isEqualTo(2);
         assertThat(meters.get("sagaline.timer.lag").timer().count()).isEqualTo(2);
+        assertThat(meters.get("sagaline.step.latency").tags("type", "checkout", "step", "ship").timer().count()).isEqualTo(3);
+        assertThat(meters.get("sagaline.step.latency").tags("type", "checkout", "step", "reserve-stock").timer().count()).isEqualTo(1);
     }
 
     private void start(String sagaId, String traceparent) {

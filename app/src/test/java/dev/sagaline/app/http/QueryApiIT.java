@@ -261,6 +261,7 @@ class QueryApiIT {
 
         assertThat(metrics).contains("sagaline_sagas_started_total{type=\"print\"}", "sagaline_sagas_stuck_total{type=\"print\"}",
                 "sagaline_steps_total{outcome=\"succeeded\",step=\"print\",type=\"print\"}", "sagaline_timer_lag_seconds_bucket",
+                "sagaline_step_latency_seconds_bucket", "sagaline_sagas_active{status=\"STUCK\",type=\"print\"}",
                 "kafka_stream_");
     }
 

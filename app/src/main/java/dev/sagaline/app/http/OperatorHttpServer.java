@@ -18,6 +18,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -191,7 +192,7 @@ public final class OperatorHttpServer implements AutoCloseable {
             return;
         }
         String header = exchange.getRequestHeaders().getFirst("Authorization");
-        if (header == null || !java.security.MessageDigest.isEqual(("Bearer " + token.get()).getBytes(StandardCharsets.UTF_8),
+        if (header == null || !MessageDigest.isEqual(("Bearer " + token.get()).getBytes(StandardCharsets.UTF_8),
                 header.getBytes(StandardCharsets.UTF_8))) {
             exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
             throw new HttpProblem(401, "operator requests need 'Authorization: Bearer TOKEN' (" + SagalineConfig.HTTP_AUTH_TOKEN_CONFIG + ")");

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sagaline.app.operate.OperatorClient;
-import dev.sagaline.orchestrator.runtime.SagaListing;
 import dev.sagaline.orchestrator.runtime.SagaQueries;
 import dev.sagaline.orchestrator.runtime.SagalineApp;
 import dev.sagaline.protocol.v1.SagaEvent;

@@ -118,7 +118,7 @@ final class RunCommand implements Callable<Integer> {
             }
             SagalineConfig config = SagalineConfig.of(settings);
             ConnectionCheck.awaitCluster(config);
-            return runOrchestrator(config, definitions);
+            return runOrchestrator(settings, config, definitions);
         } finally {
             if (broker != null) {
                 broker.close();
@@ -146,15 +146,16 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private int runOrchestrator(SagalineConfig config, SagaDefinitions definitions) throws InterruptedException {
+    private int runOrchestrator(Map<String, Object> settings, SagalineConfig config, SagaDefinitions definitions)
+            throws InterruptedException, IOException {
         Thread hook = new Thread(this::stopAndAwait, "sagaline-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            SagalineApp app = startOrchestrator(config, definitions);
+            ServedOrchestrator orchestrator = startOrchestrator(settings, config, definitions);
             try {
-                return awaitStop(app);
+                return awaitStop(orchestrator.app());
             } finally {
-                app.close();
+                orchestrator.close();
                 log.info("orchestrator closed");
             }
         } finally {
@@ -162,10 +163,11 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** Starts the orchestrator; a Kafka client that cannot start (SSL, SASL) fails as a connection failure. */
-    private static SagalineApp startOrchestrator(SagalineConfig config, SagaDefinitions definitions) {
+    /** Starts the orchestrator and its HTTP server; a Kafka client that cannot start (SSL, SASL) fails as a connection failure. */
+    private ServedOrchestrator startOrchestrator(Map<String, Object> settings, SagalineConfig config, SagaDefinitions definitions)
+            throws IOException {
         try {
-            return SagalineApp.start(config, definitions);
+            return ServedOrchestrator.start(settings, definitions, spec.commandLine().getOut());
         } catch (ConfigException e) {
             throw e;
         } catch (KafkaException e) {

@@ -1,5 +1,7 @@
 package dev.sagaline.app;
 
+import dev.sagaline.app.operate.OperatorClient;
+import dev.sagaline.app.operate.OperatorCommands;
 import dev.sagaline.orchestrator.errors.SagalineException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,13 +12,19 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code sagaline} command: {@code run} joins a cluster as an orchestrator, {@code demo} runs
+ * The {@code sagaline} command: {@code run} joins a cluster as an orchestrator, {@code dev} runs a
+ * local orchestrator with the demo's services and a trickle of sagas to look at, the operator
+ * commands ({@code describe}, {@code list}, {@code stats}, {@code retry}, {@code abort},
+ * {@code resolve}, {@code events}) talk to a running orchestrator's HTTP API, {@code demo} runs
  * the order saga demo on an embedded local broker, {@code bench} measures throughput, latency,
  * state size and recovery against the exactly-once ceiling of the same machine.
  */
 @Command(name = "sagaline", mixinStandardHelpOptions = true, versionProvider = SagalineCli.Version.class,
         description = "Sagaline: a saga orchestrator that runs as an exactly-once Kafka Streams application.",
-        subcommands = {RunCommand.class, DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, DevCommand.class, DemoCommand.class, BenchCommand.class,
+                OperatorCommands.Describe.class, OperatorCommands.ListSagas.class, OperatorCommands.Stats.class,
+                OperatorCommands.Retry.class, OperatorCommands.Abort.class, OperatorCommands.Resolve.class, OperatorCommands.Events.class,
+                CommandLine.HelpCommand.class})
 public final class SagalineCli implements Runnable {
 
     @CommandLine.Spec
@@ -36,10 +44,11 @@ public final class SagalineCli implements Runnable {
     static final int EXIT_CANNOT_CONNECT = 3;
 
     /**
-     * Runs the command line and returns its exit code ({@link #EXIT_OK}, {@link #EXIT_FAILED},
-     * {@link #EXIT_BAD_INPUT}, {@link #EXIT_CANNOT_CONNECT}); a failure before a command runs is
-     * one line on stderr, {@code sagaline: <what is wrong>}, followed by its trace with
-     * {@code --verbose}.
+     * Runs the command line and returns its exit code: {@link #EXIT_OK}, {@link #EXIT_FAILED} (a
+     * failed check, or, for the operator commands, no such saga), {@link #EXIT_BAD_INPUT},
+     * {@link #EXIT_CANNOT_CONNECT} (the cluster or the server cannot be reached or cannot answer now);
+     * a failure is one line on stderr, {@code sagaline: <what is wrong>}, followed by its trace
+     * with {@code --verbose}.
      */
     public static int execute(String... args) {
         return commandLine().execute(args);
@@ -49,6 +58,10 @@ public final class SagalineCli implements Runnable {
     static CommandLine commandLine() {
         return new CommandLine(new SagalineCli())
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    if (e instanceof OperatorClient.ServerProblem problem) {
+                        cmd.getErr().println("sagaline: " + problem.getMessage());
+                        return OperatorCommands.exitCode(problem);
+                    }
                     int exit;
                     String message;
                     if (e instanceof ClusterUnreachableException) {

@@ -167,6 +167,7 @@ class RunCommandIT {
                 "heartbeat.interval.ms=1500",
                 "sagaline.schema.registry.url=" + REGISTRY_URL,
                 "sagaline.topic.partitions=2",
+                "sagaline.http.port=0",
                 "sagaline.topic.requests=" + prefix + ".requests",
                 "sagaline.topic.replies=" + prefix + ".replies",
                 "sagaline.topic.events=" + prefix + ".events",

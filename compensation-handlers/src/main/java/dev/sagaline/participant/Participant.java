@@ -3,6 +3,7 @@ package dev.sagaline.participant;
 import dev.sagaline.participant.internals.DeadLetterDeserializationHandler;
 import dev.sagaline.schemas.registry.SchemaRegistries;
 import dev.sagaline.schemas.registry.SchemaRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -166,6 +167,7 @@ public final class Participant implements AutoCloseable {
         private ParticipantHandlers prebuiltHandlers;
         private SchemaRegistry registry;
         private StreamsUncaughtExceptionHandler uncaughtExceptionHandler;
+        private MeterRegistry meters;
 
         private Builder() {
         }
@@ -253,6 +255,15 @@ public final class Participant implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Times every handler call in {@code meters} ({@link ParticipantHandlers#measuredIn}), for
+         * handler latency and outcome per step next to the service's other metrics.
+         */
+        public Builder meterRegistry(MeterRegistry meters) {
+            this.meters = Objects.requireNonNull(meters, "meters");
+            return this;
+        }
+
         /** What a stream thread's unexpected exception does; Kafka Streams' default shuts the client down. */
         public Builder uncaughtExceptionHandler(StreamsUncaughtExceptionHandler handler) {
             this.uncaughtExceptionHandler = Objects.requireNonNull(handler, "handler");
@@ -278,7 +289,8 @@ public final class Participant implements AutoCloseable {
                 throw new InvalidParticipantException("participant '" + config.applicationId() + "' got both handlers(...)"
                         + " and onDo/onCompensate/onTcc; register all handlers in one place");
             }
-            ParticipantHandlers built = prebuiltHandlers != null ? prebuiltHandlers : handlers.build();
+            ParticipantHandlers registered = prebuiltHandlers != null ? prebuiltHandlers : handlers.build();
+            ParticipantHandlers built = meters == null ? registered : registered.measuredIn(meters);
             SchemaRegistry chosen = registry != null ? registry : SchemaRegistries.fromUrl(config.schemaRegistryUrl(), Map.of());
             return new Participant(config, built, chosen, streamsProperties(config), uncaughtExceptionHandler);
         }

@@ -1,17 +1,21 @@
 package dev.sagaline.participant;
 
 import dev.sagaline.protocol.v1.StepAction;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -57,6 +61,55 @@ public final class ParticipantHandlers {
         List<RegisteredHandler> all = new ArrayList<>();
         byStep.values().forEach(actions -> all.addAll(actions.values()));
         return List.copyOf(all);
+    }
+
+    /**
+     * The same handlers, each timed in {@code meters}: the timer {@code sagaline.participant.handler}
+     * tagged with the step, the action and the outcome ({@code succeeded}, {@code failed},
+     * {@code retryable_error}, or {@code threw} for an exception other than the two failure
+     * exceptions), so latency and outcome per step come from one meter.
+     */
+    public ParticipantHandlers measuredIn(MeterRegistry meters) {
+        Objects.requireNonNull(meters, "meters");
+        return around((handler, input, context) -> timed(meters, handler, input, context));
+    }
+
+    /** Calls a handler on behalf of a wrapper, such as a timer or a tracing span. */
+    @FunctionalInterface
+    interface Around {
+        StepResult call(RegisteredHandler handler, SpecificRecord input, StepContext context) throws Exception;
+    }
+
+    /** The same handlers, each called through {@code around}. */
+    ParticipantHandlers around(Around around) {
+        Map<String, Map<StepAction, RegisteredHandler>> wrapped = new LinkedHashMap<>();
+        byStep.forEach((step, actions) -> {
+            Map<StepAction, RegisteredHandler> copy = new LinkedHashMap<>();
+            actions.forEach((action, handler) -> copy.put(action, new RegisteredHandler(step, action, handler.inputType(),
+                    (input, context) -> around.call(handler, input, context))));
+            wrapped.put(step, Collections.unmodifiableMap(copy));
+        });
+        return new ParticipantHandlers(wrapped);
+    }
+
+    private static StepResult timed(MeterRegistry meters, RegisteredHandler handler, SpecificRecord input, StepContext context) throws Exception {
+        long started = System.nanoTime();
+        String outcome = "threw";
+        try {
+            StepResult result = handler.invoke(input, context);
+            outcome = result == null ? "threw" : result.outcome().name().toLowerCase(Locale.ROOT);
+            return result;
+        } catch (BusinessFailureException e) {
+            outcome = "failed";
+            throw e;
+        } catch (TransientFailureException e) {
+            outcome = "retryable_error";
+            throw e;
+        } finally {
+            Timer.builder("sagaline.participant.handler").description("Handler calls of this participant, by step, action and outcome")
+                    .tag("step", handler.step()).tag("action", handler.action().name()).tag("outcome", outcome)
+                    .publishPercentileHistogram().register(meters).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        }
     }
 
     @Override

@@ -6,8 +6,11 @@ import dev.sagaline.orchestrator.internals.processor.SagaCoordinator;
 import dev.sagaline.orchestrator.internals.processor.SagaInputExceptionHandler;
 import dev.sagaline.orchestrator.internals.processor.TopologyNames;
 import dev.sagaline.orchestrator.internals.statemachine.SagaDecider;
+import dev.sagaline.orchestrator.internals.processor.SagaMetrics;
 import dev.sagaline.orchestrator.internals.statemachine.StepPolicies;
 import dev.sagaline.schemas.serde.ProtocolSerdes;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -20,8 +23,9 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * Builds the orchestrator's Kafka Streams topology: the request and reply topics feed one
- * coordinator processor that owns two persistent RocksDB stores (saga state with its changelog,
- * and timers sorted by due time, an index rebuilt from the saga state when a task starts), and
+ * coordinator processor that owns three persistent RocksDB stores (saga state with its changelog;
+ * timers sorted by due time and sagas by status, two indexes rebuilt from the saga state when a
+ * task starts), and
  * writes commands to each step's topic and events to the audit topic. Every source,
  * processor, sink and store has a fixed name, so the state and its changelogs survive a change of
  * the topology's shape.
@@ -48,12 +52,20 @@ public final class SagaTopology {
     public static final String COMMANDS_SINK = TopologyNames.COMMANDS_SINK;
     /** The sink writing audit events. */
     public static final String EVENTS_SINK = TopologyNames.EVENTS_SINK;
+    /** The status index: {@code STATUS/sagaId} to saga type, for listing sagas by status without a scan of every saga. */
+    public static final String STATUS_INDEX_STORE = TopologyNames.STATUS_INDEX_STORE;
 
     private SagaTopology() {
     }
 
     /** The topology running {@code definitions} with {@code config}'s topics and policies. */
     public static Topology build(SagaDefinitions definitions, SagalineConfig config, ProtocolSerdes serdes) {
+        return build(definitions, config, serdes, new SimpleMeterRegistry());
+    }
+
+    /** The topology running {@code definitions}, counting sagas, step outcomes and timer lag in {@code meters}. */
+    public static Topology build(SagaDefinitions definitions, SagalineConfig config, ProtocolSerdes serdes, MeterRegistry meters) {
+        SagaMetrics metrics = new SagaMetrics(meters);
         SagaTopics topics = config.topics();
         StepPolicies policies = new StepPolicies(config.stepTimeout(), config.forwardRetry(), config.retriableRetry(),
                 config.undoRetry(), config.finishedRetention(), config.finishedIdsRetention(), config.inDoubtMax());
@@ -61,7 +73,7 @@ public final class SagaTopology {
         Topology topology = new Topology();
         topology.addSource(REQUESTS_SOURCE, Serdes.String().deserializer(), serdes.requests().deserializer(), topics.requests());
         topology.addSource(REPLIES_SOURCE, Serdes.String().deserializer(), serdes.replies().deserializer(), topics.replies());
-        topology.addProcessor(COORDINATOR, () -> new SagaCoordinator(decider, config.timerScanInterval(), config.timerScanBatch()),
+        topology.addProcessor(COORDINATOR, () -> new SagaCoordinator(decider, config.timerScanInterval(), config.timerScanBatch(), metrics),
                 REQUESTS_SOURCE, REPLIES_SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SAGA_STATE_STORE),
                 Serdes.String(), serdes.states()), COORDINATOR);
@@ -69,6 +81,9 @@ public final class SagaTopology {
         // a task starts, so it needs no changelog: that saves two changelog records per step.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMER_STORE),
                 Serdes.Bytes(), Serdes.ByteArray()).withLoggingDisabled(), COORDINATOR);
+        // The status index is rebuilt from the saga store the same way.
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATUS_INDEX_STORE),
+                Serdes.String(), Serdes.String()).withLoggingDisabled(), COORDINATOR);
         topology.addSink(COMMANDS_SINK, new CommandTopics(definitions), Serdes.String().serializer(), anyValue(serdes.commands().serializer()), COORDINATOR);
         topology.addSink(EVENTS_SINK, topics.events(), Serdes.String().serializer(), anyValue(serdes.events().serializer()), COORDINATOR);
         return topology;

@@ -5,6 +5,9 @@ import dev.sagaline.orchestrator.errors.SagalineException;
 import dev.sagaline.protocol.v1.SagaState;
 import dev.sagaline.schemas.registry.SchemaRegistries;
 import dev.sagaline.schemas.serde.ProtocolSerdes;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -38,10 +41,13 @@ public final class SagalineApp implements AutoCloseable {
     private final CountDownLatch running = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final boolean staticMember;
+    private final KafkaStreamsMetrics streamsMetrics;
 
-    private SagalineApp(SagalineConfig config, SagaDefinitions definitions) {
+    private SagalineApp(SagalineConfig config, SagaDefinitions definitions, MeterRegistry meters) {
         ProtocolSerdes serdes = new ProtocolSerdes(SchemaRegistries.fromUrl(config.schemaRegistryUrl(), Map.of()));
-        this.streams = new KafkaStreams(SagaTopology.build(definitions, config, serdes), SagaTopology.streamsProperties(config));
+        this.streams = new KafkaStreams(SagaTopology.build(definitions, config, serdes, meters), SagaTopology.streamsProperties(config));
+        this.streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(meters);
         this.staticMember = config.streamsProperties().containsKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING) {
@@ -58,8 +64,16 @@ public final class SagalineApp implements AutoCloseable {
 
     /** Creates missing topics and starts the orchestrator; returns without waiting for it to run. */
     public static SagalineApp start(SagalineConfig config, SagaDefinitions definitions) {
+        return start(config, definitions, new SimpleMeterRegistry());
+    }
+
+    /**
+     * Creates missing topics and starts the orchestrator with its meters (sagas, steps, timer lag,
+     * and Kafka Streams' own metrics) in {@code meters}; returns without waiting for it to run.
+     */
+    public static SagalineApp start(SagalineConfig config, SagaDefinitions definitions, MeterRegistry meters) {
         TopicSetup.ensure(config, definitions);
-        SagalineApp app = new SagalineApp(config, definitions);
+        SagalineApp app = new SagalineApp(config, definitions, meters);
         app.streams.start();
         log.info("Sagaline started: application.id={} bootstrap.servers={} sagas [{}] topics {}",
                 config.streamsProperties().get("application.id"), config.streamsProperties().get("bootstrap.servers"),
@@ -97,6 +111,11 @@ public final class SagalineApp implements AutoCloseable {
         return store.get(sagaId);
     }
 
+    /** Interactive queries over this instance's stores, and where the other instances are. */
+    public SagaQueries queries() {
+        return new SagaQueries(streams);
+    }
+
     /** The underlying Kafka Streams instance, for metrics and state. */
     public KafkaStreams streams() {
         return streams;
@@ -110,6 +129,7 @@ public final class SagalineApp implements AutoCloseable {
      */
     @Override
     public void close() {
+        streamsMetrics.close();
         streams.close(CloseOptions.timeout(Duration.ofSeconds(30)).withGroupMembershipOperation(
                 staticMember ? CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP : CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
     }

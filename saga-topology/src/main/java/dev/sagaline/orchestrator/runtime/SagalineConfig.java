@@ -4,6 +4,7 @@ import dev.sagaline.orchestrator.definition.RetryPolicy;
 import dev.sagaline.orchestrator.errors.SagalineConfigException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -11,6 +12,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -91,6 +93,15 @@ public final class SagalineConfig extends AbstractConfig {
     public static final String CONNECT_TIMEOUT_MS_CONFIG = "sagaline.connect.timeout.ms";
     private static final String CONNECT_TIMEOUT_MS_DOC = "How long start-up waits for the Kafka cluster at bootstrap.servers to answer before it stops, naming the address.";
 
+    public static final String HTTP_BIND_ADDRESS_CONFIG = "sagaline.http.bind.address";
+    private static final String HTTP_BIND_ADDRESS_DOC = "Address the app's HTTP server (query API, operator requests, health, metrics, timeline page) listens on; the default keeps it to this machine.";
+
+    public static final String HTTP_PORT_CONFIG = "sagaline.http.port";
+    private static final String HTTP_PORT_DOC = "Port of the app's HTTP server; 0 picks a free port, -1 runs no server.";
+
+    public static final String HTTP_AUTH_TOKEN_CONFIG = "sagaline.http.auth.token";
+    private static final String HTTP_AUTH_TOKEN_DOC = "When set, operator requests (POST) must carry the header 'Authorization: Bearer TOKEN'; reads stay open.";
+
     private static final ConfigDef DEFINITION = new ConfigDef()
             .define(REQUESTS_TOPIC_CONFIG, Type.STRING, "sagaline.requests", new ConfigDef.NonEmptyString(), Importance.HIGH, REQUESTS_TOPIC_DOC)
             .define(REPLIES_TOPIC_CONFIG, Type.STRING, "sagaline.replies", new ConfigDef.NonEmptyString(), Importance.HIGH, REPLIES_TOPIC_DOC)
@@ -113,7 +124,10 @@ public final class SagalineConfig extends AbstractConfig {
             .define(DEFINITIONS_DIR_CONFIG, Type.STRING, "", Importance.HIGH, DEFINITIONS_DIR_DOC)
             .define(TOPIC_PARTITIONS_CONFIG, Type.INT, 6, ConfigDef.Range.atLeast(1), Importance.MEDIUM, TOPIC_PARTITIONS_DOC)
             .define(TOPIC_REPLICATION_FACTOR_CONFIG, Type.SHORT, (short) 1, ConfigDef.Range.atLeast(1), Importance.MEDIUM, TOPIC_REPLICATION_FACTOR_DOC)
-            .define(CONNECT_TIMEOUT_MS_CONFIG, Type.LONG, 15_000L, ConfigDef.Range.atLeast(1), Importance.MEDIUM, CONNECT_TIMEOUT_MS_DOC);
+            .define(CONNECT_TIMEOUT_MS_CONFIG, Type.LONG, 15_000L, ConfigDef.Range.atLeast(1), Importance.MEDIUM, CONNECT_TIMEOUT_MS_DOC)
+            .define(HTTP_BIND_ADDRESS_CONFIG, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.MEDIUM, HTTP_BIND_ADDRESS_DOC)
+            .define(HTTP_PORT_CONFIG, Type.INT, 8080, ConfigDef.Range.between(-1, 65_535), Importance.MEDIUM, HTTP_PORT_DOC)
+            .define(HTTP_AUTH_TOKEN_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, HTTP_AUTH_TOKEN_DOC);
 
     private final Map<String, Object> streamsProperties;
 
@@ -240,6 +254,22 @@ public final class SagalineConfig extends AbstractConfig {
     /** The schema registry URL. */
     public String schemaRegistryUrl() {
         return getString(SCHEMA_REGISTRY_URL_CONFIG);
+    }
+
+    /** The address the HTTP server listens on. */
+    public String httpBindAddress() {
+        return getString(HTTP_BIND_ADDRESS_CONFIG);
+    }
+
+    /** The HTTP server's port: 0 for any free one, -1 for no server. */
+    public int httpPort() {
+        return getInt(HTTP_PORT_CONFIG);
+    }
+
+    /** The bearer token operator requests must carry, if one is set. */
+    public Optional<String> httpAuthToken() {
+        Password token = getPassword(HTTP_AUTH_TOKEN_CONFIG);
+        return token == null || token.value().isEmpty() ? Optional.empty() : Optional.of(token.value());
     }
 
     private RetryPolicy retry(int maxAttempts) {

@@ -11,6 +11,8 @@ public final class TopologyNames {
     public static final String SAGA_STATE_STORE = "sagaline-saga-state";
     /** The timer store: due time and saga id to nothing. */
     public static final String TIMER_STORE = "sagaline-timers";
+    /** The status index: {@code STATUS/sagaId} to saga type, for listing sagas by status without a scan of every saga. */
+    public static final String STATUS_INDEX_STORE = "sagaline-saga-status";
     /** The source reading the requests topic. */
     public static final String REQUESTS_SOURCE = "sagaline-requests-source";
     /** The source reading the replies topic. */

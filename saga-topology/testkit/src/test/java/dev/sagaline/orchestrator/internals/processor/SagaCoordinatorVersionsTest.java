@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
@@ -55,6 +56,10 @@ class SagaCoordinatorVersionsTest {
         timers.init(context.getStateStoreContext(), timers);
         context.addStateStore(sagas);
         context.addStateStore(timers);
+        KeyValueStore<String, String> statuses = Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(SagaTopology.STATUS_INDEX_STORE), Serdes.String(), Serdes.String()).withLoggingDisabled().build();
+        statuses.init(context.getStateStoreContext(), statuses);
+        context.addStateStore(statuses);
     }
 
     @Test
@@ -94,6 +99,6 @@ class SagaCoordinatorVersionsTest {
     }
 
     private static SagaCoordinator coordinator(SagaDefinitions definitions) {
-        return new SagaCoordinator(new SagaDecider(definitions, POLICIES, "replies"), Duration.ofMillis(100), 100);
+        return new SagaCoordinator(new SagaDecider(definitions, POLICIES, "replies"), Duration.ofMillis(100), 100, new SagaMetrics(new SimpleMeterRegistry()));
     }
 }

@@ -45,7 +45,7 @@ final class EnvironmentSettings {
                 return;
             }
             String key = "sagaline." + key(name.substring(PREFIX.length()));
-            if (!SagalineConfig.configDef().names().contains(key)) {
+            if (!RunSettings.configDef().names().contains(key)) {
                 throw new SagalineConfigException("environment variable " + name + " names no setting ('" + key
                         + "' is unknown); Kafka settings take the prefix " + KAFKA_PREFIX + ", e.g. "
                         + KAFKA_PREFIX + "BOOTSTRAP_SERVERS");

@@ -105,7 +105,7 @@ final class RunCommand implements Callable<Integer> {
         // Check everything that can be checked without a cluster before connecting to one.
         SagalineConfig unconnected = SagalineConfig.of(settings);
         checkKafkaSettings(unconnected);
-        SagaDefinitions definitions = SagaDefinitionLoader.fromDirectory(definitionsDirectory(unconnected));
+        SagaDefinitions definitions = SagaDefinitionLoader.fromDirectory(RunSettings.definitionsDirectory(settings));
         checkClusterChoice(unconnected);
         LocalKafkaBroker broker = null;
         try {
@@ -224,7 +224,7 @@ final class RunCommand implements Callable<Integer> {
         settings.putAll(EnvironmentSettings.from(environment));
         settings.putAll(overrides);
         if (definitionsDir != null) {
-            settings.put(SagalineConfig.DEFINITIONS_DIR_CONFIG, definitionsDir.toString());
+            settings.put(RunSettings.DEFINITIONS_DIR_CONFIG, definitionsDir.toString());
         }
         // "bootstrap.servers=" means no cluster is named, not a cluster named "".
         if (settings.getOrDefault(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "x").toString().isBlank()) {
@@ -243,18 +243,5 @@ final class RunCommand implements Callable<Integer> {
         Map<String, Object> streams = new HashMap<>(config.streamsProperties());
         streams.putIfAbsent(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092");
         new StreamsConfig(streams);
-    }
-
-    private static Path definitionsDirectory(SagalineConfig config) {
-        String dir = config.getString(SagalineConfig.DEFINITIONS_DIR_CONFIG);
-        if (dir == null || dir.isBlank()) {
-            throw new SagalineConfigException(SagalineConfig.DEFINITIONS_DIR_CONFIG
-                    + " is not set; point it at a directory of saga definition YAML files, or pass --definitions DIR");
-        }
-        Path path = Path.of(dir);
-        if (!Files.isDirectory(path)) {
-            throw new SagalineConfigException(SagalineConfig.DEFINITIONS_DIR_CONFIG + "=" + dir + " is not a directory");
-        }
-        return path;
     }
 }

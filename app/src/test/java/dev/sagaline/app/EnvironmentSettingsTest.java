@@ -35,7 +35,7 @@ class EnvironmentSettingsTest {
 
     @Test
     void namesTheVariableOfEveryDeclaredKeySoThatItMapsBack() {
-        SagalineConfig.configDef().names().forEach(key ->
+        RunSettings.configDef().names().forEach(key ->
                 assertThat(EnvironmentSettings.from(Map.of(EnvironmentSettings.variable(key), "v"))).containsOnlyKeys(key));
         assertThat(EnvironmentSettings.variable("bootstrap.servers")).isEqualTo("SAGALINE_KAFKA_BOOTSTRAP_SERVERS");
     }

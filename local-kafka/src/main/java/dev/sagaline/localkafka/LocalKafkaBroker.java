@@ -6,6 +6,8 @@ import dev.sagaline.localkafka.internals.LoopbackPorts;
 import dev.sagaline.localkafka.internals.ServerProperties;
 import dev.sagaline.localkafka.internals.StartupProbe;
 import org.apache.kafka.clients.CommonClientConfigs;
+import dev.sagaline.topics.TopicSetup;
+import dev.sagaline.topics.TopicSetupException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.slf4j.Logger;
@@ -207,22 +209,19 @@ public final class LocalKafkaBroker implements AutoCloseable {
      *     leaders do not appear within {@link #TOPIC_READY_TIMEOUT}
      */
     public void createTopics(NewTopic... topics) {
-        List<String> names = Arrays.stream(topics).map(NewTopic::name).collect(Collectors.toList());
         try (Admin admin = Admin.create(clientConfig())) {
-            admin.createTopics(List.of(topics)).all().get();
-            TopicReadiness.awaitLeaders(admin, names, TOPIC_READY_TIMEOUT);
-        } catch (ExecutionException e) {
-            throw new LocalKafkaException("cannot create topics " + names + ": " + e.getCause().getMessage(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LocalKafkaException("interrupted while creating topics " + names, e);
+            TopicSetup.create(admin, List.of(topics), TOPIC_READY_TIMEOUT);
+        } catch (TopicSetupException e) {
+            throw new LocalKafkaException(e.getMessage(), e.getCause() == null ? e : e.getCause());
         }
     }
 
-    /** Waits until every partition of {@code topics} has a leader ready for writes; see {@link TopicReadiness}. */
+    /** Waits until every partition of {@code topics} has a leader ready for writes; see {@link TopicSetup#awaitReady}. */
     public void awaitLeaders(Collection<String> topics, Duration timeout) {
         try (Admin admin = Admin.create(clientConfig())) {
-            TopicReadiness.awaitLeaders(admin, new ArrayList<>(topics), timeout);
+            TopicSetup.awaitReady(admin, new ArrayList<>(topics), timeout);
+        } catch (TopicSetupException e) {
+            throw new LocalKafkaException(e.getMessage(), e);
         }
     }
 

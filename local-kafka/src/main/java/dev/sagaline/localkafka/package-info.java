@@ -17,8 +17,8 @@
  * }</pre>
  *
  * <p>JUnit 5 tests can let {@link dev.sagaline.localkafka.LocalKafka @LocalKafka} manage the
- * broker and inject it as a parameter. {@link dev.sagaline.localkafka.TopicReadiness} waits for
- * partition leaders through any {@code Admin}. Failures surface as
+ * broker and inject it as a parameter. Topics it creates are ready for writes when the call
+ * returns ({@code dev.sagaline.topics.TopicSetup}, shared with the rest of Sagaline). Failures surface as
  * {@link dev.sagaline.localkafka.LocalKafkaException} with the broker's last log lines.
  *
  * <p>Everything under {@code internals} may change without notice.

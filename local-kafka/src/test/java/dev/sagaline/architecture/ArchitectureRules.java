@@ -49,6 +49,7 @@ public final class ArchitectureRules {
             "dev.sagaline.schemas", "schemas",
             "dev.sagaline.protocol", "schemas",
             "dev.sagaline.localkafka", "local-kafka",
+            "dev.sagaline.topics", "kafka-topics",
             "dev.sagaline.app", "app");
 
     private ArchitectureRules() {

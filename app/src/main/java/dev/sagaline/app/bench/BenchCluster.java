@@ -1,9 +1,9 @@
 package dev.sagaline.app.bench;
 
+import dev.sagaline.orchestrator.runtime.SagaEnds;
 import dev.sagaline.protocol.v1.SagaEvent;
-import dev.sagaline.protocol.v1.SagaEventKind;
 import dev.sagaline.orchestrator.runtime.SagalineConfig;
-import dev.sagaline.orchestrator.runtime.TopicSetup;
+import dev.sagaline.orchestrator.runtime.OrchestratorTopics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -43,7 +43,7 @@ record BenchCluster(String bootstrapServers, int partitions, long commitInterval
 
     /** Creates topics with the benchmark's partitions and waits for their leaders. */
     void createTopics(List<String> topics) {
-        TopicSetup.ensureTopics(SagalineConfig.of(Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        OrchestratorTopics.ensureTopics(SagalineConfig.of(Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 SagalineConfig.TOPIC_PARTITIONS_CONFIG, partitions)), topics);
     }
 
@@ -70,8 +70,7 @@ record BenchCluster(String bootstrapServers, int partitions, long commitInterval
     /** Polls {@code events} and hands each saga that reached a terminal event to {@code finished}. */
     static void pollTerminal(KafkaConsumer<String, SagaEvent> events, Duration wait, Consumer<String> finished) {
         for (ConsumerRecord<String, SagaEvent> record : events.poll(wait)) {
-            SagaEventKind kind = record.value().getKind();
-            if (kind == SagaEventKind.COMPLETED || kind == SagaEventKind.COMPENSATED) {
+            if (SagaEnds.finishes(record.value())) {
                 finished.accept(record.key());
             }
         }

@@ -2,7 +2,7 @@ package dev.sagaline.app.demo;
 
 import dev.sagaline.demo.Order;
 import dev.sagaline.orchestrator.runtime.SagalineConfig;
-import dev.sagaline.orchestrator.runtime.TopicSetup;
+import dev.sagaline.orchestrator.runtime.OrchestratorTopics;
 import dev.sagaline.participant.Participant;
 import dev.sagaline.protocol.v1.SagaRequest;
 import dev.sagaline.protocol.v1.StartSaga;
@@ -50,7 +50,7 @@ public final class DevTrickle implements AutoCloseable {
                 participant("payment", OrderDemo.PAYMENT_TOPIC, servers, registry, stateDir).onDo("charge-payment", Order.class, new PaymentService(plan)).build(),
                 participant("shipping", OrderDemo.SHIPPING_TOPIC, servers, registry, stateDir).onDo("ship", Order.class,
                         new ShippingService(id -> plan.expectation(id) == DemoPlan.Expectation.LOST, SHIPPING_ATTEMPTS_BEFORE_STUCK)).build());
-        TopicSetup.ensureTopics(config, participants.stream().map(p -> p.config().deadLetterTopic()).toList());
+        OrchestratorTopics.ensureTopics(config, participants.stream().map(p -> p.config().deadLetterTopic()).toList());
         participants.forEach(p -> {
             p.start();
             running.add(p);

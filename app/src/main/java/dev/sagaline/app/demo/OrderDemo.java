@@ -9,7 +9,7 @@ import dev.sagaline.protocol.v1.SagaStatus;
 import dev.sagaline.protocol.v1.StartSaga;
 import dev.sagaline.orchestrator.runtime.SagalineApp;
 import dev.sagaline.orchestrator.runtime.SagalineConfig;
-import dev.sagaline.orchestrator.runtime.TopicSetup;
+import dev.sagaline.orchestrator.runtime.OrchestratorTopics;
 import dev.sagaline.schemas.registry.SchemaRegistries;
 import dev.sagaline.schemas.registry.SchemaRegistry;
 import dev.sagaline.schemas.serde.Payloads;
@@ -106,7 +106,7 @@ public final class OrderDemo {
         Map<String, Object> client = Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         SagaDefinitions definitions = definitions();
         SagalineConfig config = SagalineConfig.of(orchestratorSettings());
-        TopicSetup.ensureTopics(config, List.of(PAYMENT_INBOX_TOPIC));
+        OrchestratorTopics.ensureTopics(config, List.of(PAYMENT_INBOX_TOPIC));
 
         InventoryService inventory = new InventoryService();
         PaymentService payment = new PaymentService(plan);
@@ -124,7 +124,7 @@ public final class OrderDemo {
             List<Participant> participants = List.of(inventoryParticipant, paymentParticipant, shippingParticipant);
             // The services' dead-letter topics must exist before a command is dead-lettered; brokers
             // often refuse to create topics on first use.
-            TopicSetup.ensureTopics(config, participants.stream().map(p -> p.config().deadLetterTopic()).toList());
+            OrchestratorTopics.ensureTopics(config, participants.stream().map(p -> p.config().deadLetterTopic()).toList());
             for (Participant p : participants) {
                 p.start();
                 running.add(p);

@@ -1,5 +1,6 @@
 package dev.sagaline.app.demo;
 
+import dev.sagaline.orchestrator.runtime.SagaEnds;
 import dev.sagaline.protocol.v1.SagaEvent;
 import dev.sagaline.protocol.v1.SagaStatus;
 import dev.sagaline.schemas.serde.SpecificAvroSerde;
@@ -54,11 +55,9 @@ public final class SagaMonitor implements AutoCloseable {
     public int poll(Duration wait) {
         for (ConsumerRecord<String, SagaEvent> record : consumer.poll(wait)) {
             SagaEvent event = record.value();
-            SagaStatus status = event.getToStatus();
-            boolean ends = status == SagaStatus.COMPLETED || status == SagaStatus.COMPENSATED || status == SagaStatus.STUCK;
             Long started = startedAtNanos.get(record.key());
-            if (ends && started != null && event.getFromStatus() != status && !outcomes.containsKey(record.key())) {
-                outcomes.put(record.key(), status);
+            if (SagaEnds.ends(event) && started != null && !outcomes.containsKey(record.key())) {
+                outcomes.put(record.key(), event.getToStatus());
                 latencyMicros.recordValue(Math.max(0, (System.nanoTime() - started) / 1_000));
             }
         }

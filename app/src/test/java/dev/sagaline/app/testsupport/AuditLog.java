@@ -1,5 +1,6 @@
 package dev.sagaline.app.testsupport;
 
+import dev.sagaline.orchestrator.runtime.SagaEnds;
 import dev.sagaline.protocol.v1.SagaEvent;
 import dev.sagaline.protocol.v1.SagaEventKind;
 import dev.sagaline.schemas.registry.SchemaRegistry;
@@ -7,12 +8,10 @@ import dev.sagaline.schemas.serde.ProtocolSerdes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -25,9 +24,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * in order, from the point the log was opened. Not thread-safe; read it from the test thread.
  */
 public final class AuditLog implements AutoCloseable {
-
-    /** The kinds of event that end a saga. */
-    public static final Set<SagaEventKind> TERMINAL = EnumSet.of(SagaEventKind.COMPLETED, SagaEventKind.COMPENSATED, SagaEventKind.STUCK);
 
     private final KafkaConsumer<String, SagaEvent> consumer;
     private final Map<String, List<SagaEvent>> bySaga = new LinkedHashMap<>();
@@ -112,7 +108,7 @@ public final class AuditLog implements AutoCloseable {
 
     /** The saga's terminal events (one, for a saga that ended once). */
     public List<SagaEvent> terminalEvents(String sagaId) {
-        return events(sagaId).stream().filter(e -> TERMINAL.contains(e.getKind())).toList();
+        return events(sagaId).stream().filter(SagaEnds::ends).toList();
     }
 
     /** The saga's events about {@code step}, oldest first. */

@@ -72,7 +72,7 @@ public final class SagalineApp implements AutoCloseable {
      * and Kafka Streams' own metrics) in {@code meters}; returns without waiting for it to run.
      */
     public static SagalineApp start(SagalineConfig config, SagaDefinitions definitions, MeterRegistry meters) {
-        TopicSetup.ensure(config, definitions);
+        OrchestratorTopics.ensure(config, definitions);
         SagalineApp app = new SagalineApp(config, definitions, meters);
         app.streams.start();
         log.info("Sagaline started: application.id={} bootstrap.servers={} sagas [{}] topics {}",

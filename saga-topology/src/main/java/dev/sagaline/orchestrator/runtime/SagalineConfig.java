@@ -81,9 +81,6 @@ public final class SagalineConfig extends AbstractConfig {
     public static final String SCHEMA_REGISTRY_URL_CONFIG = "sagaline.schema.registry.url";
     private static final String SCHEMA_REGISTRY_URL_DOC = "memory://SCOPE for the in-process registry (default), or the http(s) address of a Confluent-compatible Schema Registry.";
 
-    public static final String DEFINITIONS_DIR_CONFIG = "sagaline.definitions.dir";
-    private static final String DEFINITIONS_DIR_DOC = "Directory of saga definition YAML files the app loads at start-up.";
-
     public static final String TOPIC_PARTITIONS_CONFIG = "sagaline.topic.partitions";
     private static final String TOPIC_PARTITIONS_DOC = "Partitions of the topics the app creates when missing.";
 
@@ -121,7 +118,6 @@ public final class SagalineConfig extends AbstractConfig {
             .define(IN_DOUBT_MAX_MS_CONFIG, Type.LONG, Duration.ofMinutes(10).toMillis(), ConfigDef.Range.atLeast(0), Importance.MEDIUM, IN_DOUBT_MAX_MS_DOC)
             .define(FINISHED_IDS_RETENTION_MS_CONFIG, Type.LONG, Duration.ofDays(7).toMillis(), ConfigDef.Range.atLeast(0), Importance.MEDIUM, FINISHED_IDS_RETENTION_MS_DOC)
             .define(SCHEMA_REGISTRY_URL_CONFIG, Type.STRING, "memory://sagaline", Importance.HIGH, SCHEMA_REGISTRY_URL_DOC)
-            .define(DEFINITIONS_DIR_CONFIG, Type.STRING, "", Importance.HIGH, DEFINITIONS_DIR_DOC)
             .define(TOPIC_PARTITIONS_CONFIG, Type.INT, 6, ConfigDef.Range.atLeast(1), Importance.MEDIUM, TOPIC_PARTITIONS_DOC)
             .define(TOPIC_REPLICATION_FACTOR_CONFIG, Type.SHORT, (short) 1, ConfigDef.Range.atLeast(1), Importance.MEDIUM, TOPIC_REPLICATION_FACTOR_DOC)
             .define(CONNECT_TIMEOUT_MS_CONFIG, Type.LONG, 15_000L, ConfigDef.Range.atLeast(1), Importance.MEDIUM, CONNECT_TIMEOUT_MS_DOC)
@@ -186,7 +182,7 @@ public final class SagalineConfig extends AbstractConfig {
 
     /** The declaration of every {@code sagaline.*} key, e.g. to print the reference documentation. */
     public static ConfigDef configDef() {
-        return DEFINITION;
+        return new ConfigDef(DEFINITION);
     }
 
     /** The settings handed to Kafka Streams: every non-{@code sagaline.*} key, with {@code exactly_once_v2} unless overridden. */

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.sagaline.localkafka.LocalKafka;
 import dev.sagaline.localkafka.LocalKafkaBroker;
+import dev.sagaline.localpostgres.LocalPostgres;
+import dev.sagaline.localpostgres.LocalPostgresExtension;
 import dev.sagaline.participant.testsupport.TopicRecords;
-import dev.sagaline.localkafka.LocalKafkaExtension;
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -34,12 +36,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the row again, so the consumer sees the same message id twice.
  */
 @Tag("integration")
-@ExtendWith(LocalKafkaExtension.class)
+@LocalKafka(shared = true)
+@ExtendWith(LocalPostgresExtension.class)
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class OutboxRelayIntegrationTest {
 
-    private final H2Database db = H2Database.create();
+    private final PostgresDatabase db;
     private final Outbox outbox = new Outbox(OutboxSchema.defaults());
+
+    OutboxRelayIntegrationTest(LocalPostgres postgres) {
+        db = PostgresDatabase.create(postgres);
+    }
 
     @AfterEach
     void dropDatabase() {

@@ -3,6 +3,13 @@ package dev.sagaline.participant.outbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sagaline.localkafka.LocalKafka;
+import dev.sagaline.localkafka.LocalKafkaBroker;
+import dev.sagaline.localpostgres.LocalPostgres;
+import dev.sagaline.localpostgres.LocalPostgresExtension;
+import dev.sagaline.participant.testsupport.TopicRecords;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -10,35 +17,56 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.producer.Callback;
-import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The relay's rules on one pass at a time, against H2 and a {@link MockProducer}; the real broker,
- * the relay's thread and a crash between send and mark are in {@link OutboxRelayIntegrationTest}.
+ * The relay's rules on one pass at a time, on PostgreSQL and the real broker; the relay's thread
+ * and a crash between send and mark are in {@link OutboxRelayIntegrationTest}.
  */
+@Tag("integration")
+@LocalKafka(shared = true)
+@ExtendWith(LocalPostgresExtension.class)
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class OutboxRelayTest {
 
-    private static final String TOPIC = "inventory.events";
+    private static final AtomicInteger TOPICS = new AtomicInteger();
 
-    private final H2Database db = H2Database.create();
+    private final PostgresDatabase db;
+    private final LocalKafkaBroker kafka;
+    private final String topic = "outbox-relay-test." + TOPICS.incrementAndGet();
     private final MutableClock clock = new MutableClock();
     private final Outbox outbox = new Outbox(OutboxSchema.defaults());
-    private final RefusingProducer producer = new RefusingProducer();
+    private final KafkaProducer<String, byte[]> realProducer;
+    private final RefusingProducer producer;
+
+    OutboxRelayTest(LocalPostgres postgres, LocalKafkaBroker kafka) {
+        this.db = PostgresDatabase.create(postgres);
+        this.kafka = kafka;
+        kafka.createTopics(Map.of(topic, 1));
+        this.realProducer = new KafkaProducer<>(OutboxRelay.producerSettings(kafka.clientConfig(), "test"),
+                new StringSerializer(), new ByteArraySerializer());
+        this.producer = new RefusingProducer(realProducer);
+    }
 
     @AfterEach
-    void dropDatabase() {
+    void closeProducerAndDropDatabase() {
+        realProducer.close(Duration.ofSeconds(10));
         db.close();
     }
 
@@ -50,13 +78,14 @@ class OutboxRelayTest {
             assertThat(relay.publishPending()).isEqualTo(3);
         }
 
-        assertThat(producer.history()).extracting(OutboxRelayTest::idHeader).containsExactly("e-1", "e-2", "e-3");
-        ProducerRecord<String, byte[]> first = producer.history().get(0);
-        assertThat(first.topic()).isEqualTo(TOPIC);
+        List<ConsumerRecord<String, byte[]>> published = published();
+        assertThat(published).extracting(OutboxRelayTest::idHeader).containsExactly("e-1", "e-2", "e-3");
+        ConsumerRecord<String, byte[]> first = published.get(0);
         assertThat(first.key()).isEqualTo("key-e-1");
         assertThat(new String(first.value(), StandardCharsets.UTF_8)).isEqualTo("value-e-1");
         assertThat(new String(first.headers().lastHeader("type").value(), StandardCharsets.UTF_8)).isEqualTo("StockReserved");
-        assertThat(first.timestamp()).isNull();
+        assertThat(first.timestamp()).as("stamped when sent, not with the row's created_at")
+                .isGreaterThan(MutableClock.START.toEpochMilli());
     }
 
     @Test
@@ -68,7 +97,7 @@ class OutboxRelayTest {
             assertThat(relay.publishPending()).isZero();
         }
 
-        assertThat(producer.history()).hasSize(1);
+        assertThat(published()).hasSize(1);
         assertThat(db.strings("SELECT published_at FROM sagaline_outbox")).singleElement().isNotNull();
     }
 
@@ -83,7 +112,7 @@ class OutboxRelayTest {
             assertThat(relay.publishPending()).isEqualTo(1);
         }
 
-        assertThat(producer.history()).extracting(OutboxRelayTest::idHeader).containsExactly("e-1", "e-2");
+        assertThat(published()).extracting(OutboxRelayTest::idHeader).containsExactly("e-1", "e-2");
     }
 
     @Test
@@ -94,7 +123,7 @@ class OutboxRelayTest {
             assertThat(List.of(relay.publishPending(), relay.publishPending(), relay.publishPending(), relay.publishPending()))
                     .containsExactly(2, 2, 1, 0);
         }
-        assertThat(producer.history()).extracting(OutboxRelayTest::idHeader).containsExactly("e-1", "e-2", "e-3", "e-4", "e-5");
+        assertThat(published()).extracting(OutboxRelayTest::idHeader).containsExactly("e-1", "e-2", "e-3", "e-4", "e-5");
     }
 
     @Test
@@ -115,8 +144,7 @@ class OutboxRelayTest {
             assertThat(relay.publishPending()).isEqualTo(2);
         }
         // e-3 was sent on the first pass but not marked, so it goes out again: at least once.
-        assertThat(producer.history()).extracting(OutboxRelayTest::idHeader)
-                .containsExactly("e-1", "e-2", "e-3", "e-2", "e-3");
+        assertThat(published()).extracting(OutboxRelayTest::idHeader).containsExactly("e-1", "e-3", "e-2", "e-3");
     }
 
     @Test
@@ -127,7 +155,7 @@ class OutboxRelayTest {
             relay.publishPending();
         }
 
-        assertThat(producer.history()).hasSize(2);
+        assertThat(published()).hasSize(2);
         assertThat(db.count("sagaline_outbox")).isZero();
     }
 
@@ -150,7 +178,7 @@ class OutboxRelayTest {
     void refusesProducerSettingsThatWouldWeakenDeliveryAndNamesThem(String key, String value) {
         OutboxRelay.Builder builder = OutboxRelay.builder()
                 .dataSource(db.dataSource())
-                .producerConfig(Map.of("bootstrap.servers", "localhost:9092", key, value));
+                .producerConfig(Map.of("bootstrap.servers", kafka.bootstrapServers(), key, value));
 
         assertThatThrownBy(builder::build)
                 .isInstanceOf(IllegalArgumentException.class)
@@ -165,7 +193,7 @@ class OutboxRelayTest {
     }
 
     private OutboxRelay.Builder relay() {
-        return OutboxRelay.builder().dataSource(db.dataSource()).producer(producer).clock(clock);
+        return OutboxRelay.builder().dataSource(db.dataSource()).producer(producer.proxy()).clock(clock);
     }
 
     private void appendCommitted(String... ids) throws SQLException {
@@ -178,33 +206,50 @@ class OutboxRelayTest {
     }
 
     private OutboxMessage message(String id) {
-        return OutboxMessage.of(id, TOPIC, "key-" + id, ("value-" + id).getBytes(StandardCharsets.UTF_8), clock.instant())
+        return OutboxMessage.of(id, topic, "key-" + id, ("value-" + id).getBytes(StandardCharsets.UTF_8), clock.instant())
                 .withHeader("type", "StockReserved");
     }
 
-    private static String idHeader(ProducerRecord<String, byte[]> record) {
+    private List<ConsumerRecord<String, byte[]>> published() {
+        return TopicRecords.committed(kafka, topic);
+    }
+
+    private static String idHeader(ConsumerRecord<String, byte[]> record) {
         return new String(record.headers().lastHeader(OutboxMessage.ID_HEADER).value(), StandardCharsets.UTF_8);
     }
 
-    /** A mock producer whose broker refuses the message with one chosen id, as it would one too large. */
-    private static final class RefusingProducer extends MockProducer<String, byte[]> {
+    /**
+     * A real producer, except that the message with one chosen id is refused before it reaches
+     * the broker, as a message over the broker's size limit would be.
+     */
+    private static final class RefusingProducer {
 
-        private String refusedId;
+        private final Producer<String, byte[]> real;
+        private volatile String refusedId;
 
-        RefusingProducer() {
-            super(true, null, new StringSerializer(), new ByteArraySerializer());
+        RefusingProducer(Producer<String, byte[]> real) {
+            this.real = real;
         }
 
         void refuse(String id) {
             refusedId = id;
         }
 
-        @Override
-        public synchronized Future<RecordMetadata> send(ProducerRecord<String, byte[]> record, Callback callback) {
-            Future<RecordMetadata> acknowledgement = super.send(record, callback);
-            return idHeader(record).equals(refusedId)
-                    ? CompletableFuture.failedFuture(new RecordTooLargeException("message " + refusedId + " is too large"))
-                    : acknowledgement;
+        @SuppressWarnings("unchecked")
+        Producer<String, byte[]> proxy() {
+            return (Producer<String, byte[]>) Proxy.newProxyInstance(Producer.class.getClassLoader(), new Class<?>[] {Producer.class},
+                    (self, method, args) -> {
+                        if (method.getName().equals("send") && args[0] instanceof ProducerRecord<?, ?> record
+                                && new String(record.headers().lastHeader(OutboxMessage.ID_HEADER).value(),
+                                        StandardCharsets.UTF_8).equals(refusedId)) {
+                            return CompletableFuture.failedFuture(new RecordTooLargeException("message " + refusedId + " is too large"));
+                        }
+                        try {
+                            return method.invoke(real, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
         }
     }
 }

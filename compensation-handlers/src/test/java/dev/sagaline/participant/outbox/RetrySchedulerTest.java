@@ -14,19 +14,30 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import dev.sagaline.localpostgres.LocalPostgres;
+import dev.sagaline.localpostgres.LocalPostgresExtension;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The transaction log's entries run when due, back off, give up with their reason, and are never lost. */
+@Tag("integration")
+@ExtendWith(LocalPostgresExtension.class)
 class RetrySchedulerTest {
 
     private static final BackoffPolicy ONE_TWO_FOUR_SECONDS =
             BackoffPolicy.exponential(Duration.ofSeconds(1), Duration.ofMinutes(1)).withJitter(0).withMaxAttempts(4);
 
-    private final H2Database db = H2Database.create();
+    private final PostgresDatabase db;
     private final MutableClock clock = new MutableClock();
-    private final TransactionLog transactionLog = new TransactionLog(db.dataSource(), OutboxSchema.defaults(), clock);
+    private final TransactionLog transactionLog;
     private final ScriptedAction action = new ScriptedAction();
+
+    RetrySchedulerTest(LocalPostgres postgres) {
+        db = PostgresDatabase.create(postgres);
+        transactionLog = new TransactionLog(db.dataSource(), OutboxSchema.defaults(), clock);
+    }
 
     @AfterEach
     void dropDatabase() {

@@ -1,7 +1,7 @@
 /**
  * Reliable messaging for participants whose work lands in their own database, which cannot join a
  * Kafka transaction: a <b>transactional outbox</b> with a polling relay, and a <b>transaction
- * log</b> with scheduled retries. Plain JDBC; the SQL runs on H2 and PostgreSQL.
+ * log</b> with scheduled retries. Plain JDBC, tested on PostgreSQL.
  *
  * <ul>
  *   <li>{@link dev.sagaline.participant.outbox.Outbox} writes an
@@ -124,10 +124,11 @@
  * }</pre>
  *
  * <h2>Operating them</h2>
- * Run one relay per outbox table and one scheduler per transaction log table. Relays started by
- * several instances of the service take turns on the table's rows, so an extra one is harmless;
- * two schedulers would run the same due actions twice, so start the scheduler on one instance
- * only (see {@link dev.sagaline.participant.outbox.OutboxRelay} and {@link
+ * Run one relay per outbox table. Relays started by several instances of the service take turns
+ * on the table's rows, so an extra one is harmless. Schedulers may run on every instance: each
+ * claims due entries with {@code SELECT ... FOR UPDATE SKIP LOCKED} under a lease, so no entry
+ * runs on two at once and one whose scheduler died is taken over when its lease runs out (see
+ * {@link dev.sagaline.participant.outbox.OutboxRelay} and {@link
  * dev.sagaline.participant.outbox.RetryScheduler}). Methods that take the caller's
  * {@link java.sql.Connection} throw {@link java.sql.SQLException}; the others, which use their own
  * connections, throw {@link dev.sagaline.participant.outbox.OutboxException}.

@@ -7,7 +7,7 @@
  *   <li>{@link dev.sagaline.participant.outbox.Outbox} writes an
  *       {@link dev.sagaline.participant.outbox.OutboxMessage} in the caller's database
  *       transaction, next to the change it announces. {@link
- *       dev.sagaline.participant.outbox.OutboxRelay} publishes committed messages in order with an
+ *       dev.sagaline.participant.outbox.PollingRelay} publishes committed messages in order with an
  *       idempotent producer and marks them published. Publishing is at least once: consumers drop
  *       a message whose {@value dev.sagaline.participant.outbox.OutboxMessage#ID_HEADER} they
  *       have seen.</li>
@@ -56,7 +56,7 @@
  *         })
  *         .build();
  *
- * try (OutboxRelay relay = OutboxRelay.builder()
+ * try (PollingRelay relay = PollingRelay.builder()
  *         .dataSource(dataSource)
  *         .schema(schema)
  *         .producerConfig(Map.of("bootstrap.servers", "localhost:9092"))
@@ -128,7 +128,7 @@
  * on the table's rows, so an extra one is harmless. Schedulers may run on every instance: each
  * claims due entries with {@code SELECT ... FOR UPDATE SKIP LOCKED} under a lease, so no entry
  * runs on two at once and one whose scheduler died is taken over when its lease runs out (see
- * {@link dev.sagaline.participant.outbox.OutboxRelay} and {@link
+ * {@link dev.sagaline.participant.outbox.PollingRelay} and {@link
  * dev.sagaline.participant.outbox.RetryScheduler}). Methods that take the caller's
  * {@link java.sql.Connection} throw {@link java.sql.SQLException}; the others, which use their own
  * connections, throw {@link dev.sagaline.participant.outbox.OutboxException}.

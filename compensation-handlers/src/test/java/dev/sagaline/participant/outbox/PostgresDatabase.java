@@ -85,10 +85,13 @@ final class PostgresDatabase implements AutoCloseable {
         }
     }
 
-    /** Drops the database, ending any connection a test left open. */
+    /** Drops the database and its replication slots, ending any connection a test left open. */
     @Override
     public void close() {
         try (Connection connection = server.dataSource("postgres").getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE database = '" + name()
+                    + "' AND active_pid IS NOT NULL");
+            statement.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = '" + name() + "'");
             statement.execute("DROP DATABASE IF EXISTS " + name() + " WITH (FORCE)");
         } catch (SQLException e) {
             throw new IllegalStateException("cannot drop database " + name(), e);

@@ -37,13 +37,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The relay's rules on one pass at a time, on PostgreSQL and the real broker; the relay's thread
- * and a crash between send and mark are in {@link OutboxRelayIntegrationTest}.
+ * and a crash between send and mark are in {@link PollingRelayIntegrationTest}.
  */
 @Tag("integration")
 @LocalKafka(shared = true)
 @ExtendWith(LocalPostgresExtension.class)
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
-class OutboxRelayTest {
+class PollingRelayTest {
 
     private static final AtomicInteger TOPICS = new AtomicInteger();
 
@@ -55,11 +55,11 @@ class OutboxRelayTest {
     private final KafkaProducer<String, byte[]> realProducer;
     private final RefusingProducer producer;
 
-    OutboxRelayTest(LocalPostgres postgres, LocalKafkaBroker kafka) {
+    PollingRelayTest(LocalPostgres postgres, LocalKafkaBroker kafka) {
         this.db = PostgresDatabase.create(postgres);
         this.kafka = kafka;
         kafka.createTopics(Map.of(topic, 1));
-        this.realProducer = new KafkaProducer<>(OutboxRelay.producerSettings(kafka.clientConfig(), "test"),
+        this.realProducer = new KafkaProducer<>(RelayProducer.settings(kafka.clientConfig(), "test"),
                 new StringSerializer(), new ByteArraySerializer());
         this.producer = new RefusingProducer(realProducer);
     }
@@ -74,12 +74,12 @@ class OutboxRelayTest {
     void publishesCommittedRowsInSequenceOrderWithTheirIdHeader() throws SQLException {
         appendCommitted("e-1", "e-2", "e-3");
 
-        try (OutboxRelay relay = relay().build()) {
+        try (PollingRelay relay = relay().build()) {
             assertThat(relay.publishPending()).isEqualTo(3);
         }
 
         List<ConsumerRecord<String, byte[]>> published = published();
-        assertThat(published).extracting(OutboxRelayTest::idHeader).containsExactly("e-1", "e-2", "e-3");
+        assertThat(published).extracting(PollingRelayTest::idHeader).containsExactly("e-1", "e-2", "e-3");
         ConsumerRecord<String, byte[]> first = published.get(0);
         assertThat(first.key()).isEqualTo("key-e-1");
         assertThat(new String(first.value(), StandardCharsets.UTF_8)).isEqualTo("value-e-1");
@@ -92,7 +92,7 @@ class OutboxRelayTest {
     void marksPublishedRowsAndDoesNotSendThemAgain() throws SQLException {
         appendCommitted("e-1");
 
-        try (OutboxRelay relay = relay().build()) {
+        try (PollingRelay relay = relay().build()) {
             relay.publishPending();
             assertThat(relay.publishPending()).isZero();
         }
@@ -104,7 +104,7 @@ class OutboxRelayTest {
     @Test
     void leavesTheRowsOfAnOpenTransactionUntilItCommits() throws SQLException {
         appendCommitted("e-1");
-        try (OutboxRelay relay = relay().build(); Connection open = db.transaction()) {
+        try (PollingRelay relay = relay().build(); Connection open = db.transaction()) {
             outbox.append(open, message("e-2"));
 
             assertThat(relay.publishPending()).isEqualTo(1);
@@ -112,18 +112,18 @@ class OutboxRelayTest {
             assertThat(relay.publishPending()).isEqualTo(1);
         }
 
-        assertThat(published()).extracting(OutboxRelayTest::idHeader).containsExactly("e-1", "e-2");
+        assertThat(published()).extracting(PollingRelayTest::idHeader).containsExactly("e-1", "e-2");
     }
 
     @Test
     void publishesAtMostOneBatchPerPass() throws SQLException {
         appendCommitted(IntStream.rangeClosed(1, 5).mapToObj(i -> "e-" + i).toArray(String[]::new));
 
-        try (OutboxRelay relay = relay().batchSize(2).build()) {
+        try (PollingRelay relay = relay().batchSize(2).build()) {
             assertThat(List.of(relay.publishPending(), relay.publishPending(), relay.publishPending(), relay.publishPending()))
                     .containsExactly(2, 2, 1, 0);
         }
-        assertThat(published()).extracting(OutboxRelayTest::idHeader).containsExactly("e-1", "e-2", "e-3", "e-4", "e-5");
+        assertThat(published()).extracting(PollingRelayTest::idHeader).containsExactly("e-1", "e-2", "e-3", "e-4", "e-5");
     }
 
     @Test
@@ -131,7 +131,7 @@ class OutboxRelayTest {
         appendCommitted("e-1", "e-2", "e-3");
         producer.refuse("e-2");
 
-        try (OutboxRelay relay = relay().build()) {
+        try (PollingRelay relay = relay().build()) {
             assertThatThrownBy(relay::publishPending)
                     .isInstanceOf(OutboxException.class)
                     .hasMessageContaining("id=e-2")
@@ -144,14 +144,14 @@ class OutboxRelayTest {
             assertThat(relay.publishPending()).isEqualTo(2);
         }
         // e-3 was sent on the first pass but not marked, so it goes out again: at least once.
-        assertThat(published()).extracting(OutboxRelayTest::idHeader).containsExactly("e-1", "e-3", "e-2", "e-3");
+        assertThat(published()).extracting(PollingRelayTest::idHeader).containsExactly("e-1", "e-3", "e-2", "e-3");
     }
 
     @Test
     void aZeroRetentionDeletesEachRowOnceItIsAcknowledged() throws SQLException {
         appendCommitted("e-1", "e-2");
 
-        try (OutboxRelay relay = relay().publishedRetention(Duration.ZERO).build()) {
+        try (PollingRelay relay = relay().publishedRetention(Duration.ZERO).build()) {
             relay.publishPending();
         }
 
@@ -162,7 +162,7 @@ class OutboxRelayTest {
     @Test
     void deletesPublishedRowsOnceTheyAreOlderThanTheRetention() throws SQLException {
         appendCommitted("e-1");
-        try (OutboxRelay relay = relay().publishedRetention(Duration.ofHours(1)).build()) {
+        try (PollingRelay relay = relay().publishedRetention(Duration.ofHours(1)).build()) {
             relay.publishPending();
             appendCommitted("e-2");
 
@@ -176,7 +176,7 @@ class OutboxRelayTest {
     @ParameterizedTest
     @CsvSource({"acks, 1", "enable.idempotence, false", "transactional.id, outbox-tx"})
     void refusesProducerSettingsThatWouldWeakenDeliveryAndNamesThem(String key, String value) {
-        OutboxRelay.Builder builder = OutboxRelay.builder()
+        PollingRelay.Builder builder = PollingRelay.builder()
                 .dataSource(db.dataSource())
                 .producerConfig(Map.of("bootstrap.servers", kafka.bootstrapServers(), key, value));
 
@@ -187,13 +187,13 @@ class OutboxRelayTest {
 
     @Test
     void needsEitherProducerSettingsOrAProducer() {
-        assertThatThrownBy(() -> OutboxRelay.builder().dataSource(db.dataSource()).build())
+        assertThatThrownBy(() -> PollingRelay.builder().dataSource(db.dataSource()).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("producerConfig(...) or producer(...)");
     }
 
-    private OutboxRelay.Builder relay() {
-        return OutboxRelay.builder().dataSource(db.dataSource()).producer(producer.proxy()).clock(clock);
+    private PollingRelay.Builder relay() {
+        return PollingRelay.builder().dataSource(db.dataSource()).producer(producer.proxy()).clock(clock);
     }
 
     private void appendCommitted(String... ids) throws SQLException {

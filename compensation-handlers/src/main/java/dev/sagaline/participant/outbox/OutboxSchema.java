@@ -19,8 +19,8 @@ import javax.sql.DataSource;
  * index names stay within PostgreSQL's 63), optionally qualified by a schema name of the same form
  * ({@code billing.outbox}). Names are not quoted, so the database folds their case as usual.
  *
- * <p>The DDL is standard SQL plus {@code IF NOT EXISTS} and the {@code BYTEA} binary type, which
- * H2 and PostgreSQL both accept. On another database, create tables with the same columns by
+ * <p>The DDL is standard SQL plus {@code IF NOT EXISTS} and the {@code BYTEA} binary type, as
+ * PostgreSQL (where it is tested) accepts them. On another database, create tables with the same columns by
  * hand from {@link #ddl()}; the statements the library runs against them are plain standard SQL.
  *
  * @param outboxTable the outbox table's name

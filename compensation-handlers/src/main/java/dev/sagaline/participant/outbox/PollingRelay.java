@@ -344,7 +344,7 @@ public final class PollingRelay implements OutboxRelay {
         }
 
         /**
-         * A producer to publish with instead, such as a {@code MockProducer} in tests or one
+         * A producer to publish with instead, such as one wrapped to inject failures in tests, or one
          * the service shares. The relay cannot check it: configure it idempotent with
          * {@code acks=all}. The relay does not close it.
          */

@@ -86,7 +86,33 @@ final class PostgresInventory implements Inventory, AutoCloseable {
     }
 
     /** Creates the tables, stocks every article, starts the relay and the consumer, and returns once the relay streams. */
-    PostgresInventory start() throws SQLException, InterruptedException {
+    PostgresInventory start() {
+        try {
+            createAndStock();
+        } catch (SQLException e) {
+            throw new IllegalStateException("setting up the inventory database failed: " + e.getMessage(), e);
+        }
+        relay = CdcRelay.builder()
+                .dataSource(dataSource)
+                .database(address)
+                .producerConfig(Map.of("bootstrap.servers", bootstrapServers))
+                .name("sagaline-demo-inventory")
+                .build()
+                .start();
+        try {
+            if (!relay.awaitStreaming(Duration.ofMinutes(1))) {
+                throw new IllegalStateException("the inventory's CDC relay did not start streaming within a minute");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the inventory's CDC relay started", e);
+        }
+        consumer.subscribe(List.of(commandTopic));
+        worker.start();
+        return this;
+    }
+
+    private void createAndStock() throws SQLException {
         OutboxSchema.defaults().create(dataSource);
         inbox.create(dataSource);
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
@@ -98,19 +124,6 @@ final class PostgresInventory implements Inventory, AutoCloseable {
                 statement.execute("INSERT INTO demo_stock VALUES ('sku-" + i + "', " + INITIAL_STOCK + ", 0, 0) ON CONFLICT DO NOTHING");
             }
         }
-        relay = CdcRelay.builder()
-                .dataSource(dataSource)
-                .database(address)
-                .producerConfig(Map.of("bootstrap.servers", bootstrapServers))
-                .name("sagaline-demo-inventory")
-                .build()
-                .start();
-        if (!relay.awaitStreaming(Duration.ofMinutes(1))) {
-            throw new IllegalStateException("the inventory's CDC relay did not start streaming within a minute");
-        }
-        consumer.subscribe(List.of(commandTopic));
-        worker.start();
-        return this;
     }
 
     @Override

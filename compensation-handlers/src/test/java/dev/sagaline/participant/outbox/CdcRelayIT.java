@@ -85,7 +85,8 @@ class CdcRelayIT {
         append(message("before-1", "sku-1"));
         append(message("before-2", "sku-1"));
 
-        try (OutboxRelay relay = relay().build().start()) {
+        try (CdcRelay relay = relay().build()) {
+            relay.start();
             awaitPublished(2);
             append(message("after-1", "sku-1"));
             awaitPublished(3);
@@ -99,7 +100,8 @@ class CdcRelayIT {
     void keepsTheOrderOfEveryAggregateOnAPartitionedTopic() throws SQLException {
         String partitioned = topic + ".partitioned";
         kafka.createTopics(Map.of(partitioned, 3));
-        try (OutboxRelay relay = relay().build().start()) {
+        try (CdcRelay relay = relay().build()) {
+            relay.start();
             for (int i = 1; i <= 30; i++) {
                 String aggregate = "order-" + (i % 5);
                 append(OutboxMessage.of(aggregate + ":" + i, partitioned, aggregate, new byte[] {(byte) i}, MutableClock.START));
@@ -117,14 +119,16 @@ class CdcRelayIT {
 
     @Test
     void resumesAfterARestartWithoutLosingOrRepeatingAMessage() throws SQLException {
-        try (OutboxRelay relay = relay().build().start()) {
+        try (CdcRelay relay = relay().build()) {
+            relay.start();
             append(message("e-1", "sku-1"));
             awaitPublished(1);
         }
         append(message("e-2", "sku-1"));
         append(message("e-3", "sku-1"));
 
-        try (OutboxRelay relay = relay().build().start()) {
+        try (CdcRelay relay = relay().build()) {
+            relay.start();
             awaitPublished(3);
             append(message("e-4", "sku-1"));
             awaitPublished(4);

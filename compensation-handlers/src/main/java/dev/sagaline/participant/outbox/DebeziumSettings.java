@@ -61,6 +61,9 @@ final class DebeziumSettings {
         p.setProperty("skipped.operations", "u,d,t");
         p.setProperty("tombstones.on.delete", "false");
         p.setProperty("binary.handling.mode", "bytes");
+        // How long the engine waits for changes before handing over a partial batch; the default
+        // (500 ms) would be most of a step's latency.
+        p.setProperty("poll.interval.ms", "50");
 
         p.setProperty("transforms", "outbox");
         p.setProperty("transforms.outbox.type", "io.debezium.transforms.outbox.EventRouter");

@@ -13,13 +13,13 @@ import dev.sagaline.participant.outbox.CdcRelay;
 import dev.sagaline.participant.outbox.DatabaseAddress;
 import dev.sagaline.participant.outbox.Inbox;
 import dev.sagaline.participant.outbox.Outbox;
+import dev.sagaline.participant.outbox.OutboxMessage;
 import dev.sagaline.participant.outbox.OutboxReplies;
 import dev.sagaline.participant.outbox.OutboxSchema;
 import dev.sagaline.participant.outbox.RetryScheduler;
 import dev.sagaline.participant.outbox.TransactionLog;
 import dev.sagaline.protocol.v1.StepAction;
 import dev.sagaline.protocol.v1.StepCommand;
-import dev.sagaline.protocol.v1.StepOutcome;
 import dev.sagaline.protocol.v1.StepReply;
 import dev.sagaline.schemas.registry.InMemorySchemaRegistry;
 import dev.sagaline.schemas.serde.Payloads;
@@ -84,6 +84,7 @@ public final class PatternBench {
     private final InMemorySchemaRegistry registry = InMemorySchemaRegistry.scoped("sagaline-patterns-" + runId);
     private final ProtocolSerdes serdes = new ProtocolSerdes(registry);
     private final Payloads payloads = Payloads.withRegistry(registry);
+    private final OutboxReplies replies = new OutboxReplies(serdes, Clock.systemUTC());
 
     /**
      * @param burst steps sent at once for the throughput figure
@@ -175,8 +176,7 @@ public final class PatternBench {
         PlainConsumer consumer = new PlainConsumer(commandTopic, "idempotent", batch -> {
             for (StepCommand command : batch) {
                 if (seen.add(command.getCommandId())) {
-                    producer.send(new ProducerRecord<>(command.getReplyTopic(), command.getSagaId(),
-                            serdes.replies().serialize(command.getReplyTopic(), reply(command))));
+                    producer.send(reply(command));
                 }
             }
             // Offsets are committed after the replies are acknowledged: a crash in between redelivers.
@@ -193,7 +193,7 @@ public final class PatternBench {
         ConnectionPool db = new ConnectionPool(database, 4);
         OutboxSchema.defaults().create(db);
         Clock clock = Clock.systemUTC();
-        Inbox inbox = new Inbox(Inbox.DEFAULT_TABLE, payloads, new OutboxReplies(serdes, clock), clock);
+        Inbox inbox = new Inbox(Inbox.DEFAULT_TABLE, payloads, replies, clock);
         inbox.create(db);
         Outbox outbox = new Outbox(OutboxSchema.defaults());
         ParticipantHandlers handlers = ParticipantHandlers.builder()
@@ -234,8 +234,7 @@ public final class PatternBench {
                 .pollInterval(Duration.ofMillis(10))
                 .action(entry -> {
                     StepCommand command = serdes.commands().deserialize(commandTopic, entry.payload());
-                    producer.send(new ProducerRecord<>(command.getReplyTopic(), command.getSagaId(),
-                            serdes.replies().serialize(command.getReplyTopic(), reply(command)))).get();
+                    producer.send(reply(command)).get();
                     return ActionResult.done();
                 })
                 .build()
@@ -283,19 +282,10 @@ public final class PatternBench {
         return participant;
     }
 
-    private StepReply reply(StepCommand command) {
-        return StepReply.newBuilder()
-                .setCommandId(command.getCommandId())
-                .setSagaId(command.getSagaId())
-                .setStep(command.getStep())
-                .setAction(command.getAction())
-                .setAttempt(command.getAttempt())
-                .setOutcome(StepOutcome.SUCCEEDED)
-                .setOutput(null)
-                .setErrorCode(null)
-                .setErrorMessage(null)
-                .setRepliedAtMs(Instant.now())
-                .build();
+    /** A SUCCEEDED reply to {@code command}, as a record for its reply topic. */
+    private ProducerRecord<String, byte[]> reply(StepCommand command) {
+        OutboxMessage reply = replies.reply(command, StepResult.succeeded());
+        return new ProducerRecord<>(reply.topic(), reply.key(), reply.value());
     }
 
     private KafkaProducer<String, byte[]> idempotentProducer() {

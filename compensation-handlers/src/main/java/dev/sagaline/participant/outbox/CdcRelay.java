@@ -1,5 +1,6 @@
 package dev.sagaline.participant.outbox;
 
+import dev.sagaline.participant.outbox.internals.JdbcOffsetStore;
 import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
@@ -241,19 +242,35 @@ public final class CdcRelay implements OutboxRelay {
      * When the slot is new, the messages already in the table were committed before its start
      * point and will not be streamed, so they are published here: read under the snapshot the
      * slot was created with, which holds exactly the transactions committed before that point,
-     * so no message is both read here and streamed.
+     * so no message is both read here and streamed. A marker in the offsets table records that
+     * this was done; a slot without it (the relay died or failed in between) is dropped and
+     * created again, so those messages are published on the next try instead of lost.
      */
     private void prepareReplication() throws SQLException, InterruptedException {
+        String marker = "sagaline:backlog-published:" + settings.slotName;
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(true);
+            try (Statement statement = connection.createStatement()) {
+                statement.execute(JdbcOffsetStore.ddl(settings.offsetTable()));
+            }
             if (!exists(connection, "SELECT 1 FROM pg_publication WHERE pubname = ?", settings.publicationName)) {
                 try (Statement create = connection.createStatement()) {
                     create.execute("CREATE PUBLICATION " + settings.publicationName + " FOR TABLE " + table);
                 }
                 log.info("Created publication {} of outbox table {}", settings.publicationName, table);
             }
-            if (exists(connection, "SELECT 1 FROM pg_replication_slots WHERE slot_name = ?", settings.slotName)) {
+            boolean slot = exists(connection, "SELECT 1 FROM pg_replication_slots WHERE slot_name = ?", settings.slotName);
+            if (slot && exists(connection, "SELECT 1 FROM " + settings.offsetTable() + " WHERE offset_key = convert_to(?, 'UTF8')",
+                    marker)) {
                 return;
+            }
+            if (slot) {
+                log.warn("Replication slot {} exists, but the messages from before it were never all published; "
+                        + "dropping it to start over", settings.slotName);
+                try (PreparedStatement drop = connection.prepareStatement("SELECT pg_drop_replication_slot(?)")) {
+                    drop.setString(1, settings.slotName);
+                    drop.execute();
+                }
             }
         }
         // The exported snapshot lives as long as the replication connection that created the slot
@@ -266,6 +283,15 @@ public final class CdcRelay implements OutboxRelay {
             backlog = readUnder(slot.getSnapshotName());
         }
         sendAndDelete(backlog);
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement mark = connection.prepareStatement("INSERT INTO " + settings.offsetTable()
+                        + " (offset_key, offset_value, updated_at) VALUES (convert_to(?, 'UTF8'), NULL, now()) ON CONFLICT DO NOTHING")) {
+            mark.setString(1, marker);
+            mark.executeUpdate();
+            if (!connection.getAutoCommit()) {
+                connection.commit();
+            }
+        }
         if (!backlog.isEmpty()) {
             log.info("Published {} message(s) committed to outbox table {} before replication slot {} existed",
                     backlog.size(), table, settings.slotName);
@@ -528,8 +554,9 @@ public final class CdcRelay implements OutboxRelay {
 
         /**
          * The relay's name: the Debezium engine's name and topic prefix, under which its offsets
-         * are recorded. Keep it across restarts, or the relay starts over with a snapshot of the
-         * table. {@code sagaline-outbox} unless set.
+         * are recorded. Keep it across restarts: under a new name the relay finds no offsets and
+         * resumes from the position the replication slot last confirmed, publishing again what
+         * came after it. {@code sagaline-outbox} unless set.
          */
         public Builder name(String name) {
             Objects.requireNonNull(name, "name");
@@ -579,13 +606,7 @@ public final class CdcRelay implements OutboxRelay {
             if (database == null) {
                 throw new IllegalArgumentException("the CDC relay needs the database(...) address for its replication connection");
             }
-            if ((producerConfig == null) == (producer == null)) {
-                throw new IllegalArgumentException("give the CDC relay either producerConfig(...) or producer(...), "
-                        + (producer == null ? "not neither" : "not both"));
-            }
-            if (producerConfig != null) {
-                RelayProducer.settings(producerConfig, "check");
-            }
+            RelayProducer.requireOneOf(producerConfig, producer, "CDC relay");
             return new CdcRelay(this);
         }
 

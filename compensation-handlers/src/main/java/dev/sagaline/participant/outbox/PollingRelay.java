@@ -400,10 +400,7 @@ public final class PollingRelay implements OutboxRelay {
             if (dataSource == null) {
                 throw new IllegalArgumentException("the outbox relay needs a dataSource");
             }
-            if ((producerConfig == null) == (producer == null)) {
-                throw new IllegalArgumentException("give the outbox relay either producerConfig(...) or producer(...), "
-                        + (producer == null ? "not neither" : "not both"));
-            }
+            RelayProducer.requireOneOf(producerConfig, producer, "outbox relay");
             return new PollingRelay(this);
         }
     }

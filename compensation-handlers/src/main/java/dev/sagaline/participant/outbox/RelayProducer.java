@@ -14,6 +14,17 @@ final class RelayProducer {
     private RelayProducer() {
     }
 
+    /** Fails unless exactly one of producer settings and a producer was given to {@code relay}'s builder. */
+    static void requireOneOf(Map<String, ?> producerConfig, Producer<String, byte[]> producer, String relay) {
+        if ((producerConfig == null) == (producer == null)) {
+            throw new IllegalArgumentException("give the " + relay + " either producerConfig(...) or producer(...), "
+                    + (producer == null ? "not neither" : "not both"));
+        }
+        if (producerConfig != null) {
+            settings(producerConfig, relay);
+        }
+    }
+
     /** An idempotent {@code acks=all} producer of string keys and byte values, from the caller's settings. */
     static Producer<String, byte[]> create(Map<String, ?> configured, String clientId) {
         return new KafkaProducer<>(settings(configured, clientId), new StringSerializer(), new ByteArraySerializer());

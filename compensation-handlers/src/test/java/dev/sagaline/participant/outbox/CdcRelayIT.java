@@ -97,6 +97,22 @@ class CdcRelayIT {
     }
 
     @Test
+    void publishesTheMessagesFromBeforeTheSlotEvenWhenAnEarlierStartDiedRightAfterCreatingIt() throws SQLException {
+        append(message("before-1", "sku-1"));
+        // What a relay that died between creating its slot and publishing the older rows leaves behind.
+        db.execute("SELECT pg_create_logical_replication_slot('cdc_relay_it_" + run + "', 'pgoutput')");
+
+        try (CdcRelay relay = relay().build()) {
+            relay.start();
+            awaitPublished(1);
+            append(message("after-1", "sku-1"));
+            awaitPublished(2);
+        }
+
+        assertThat(ids()).containsExactly("before-1", "after-1");
+    }
+
+    @Test
     void keepsTheOrderOfEveryAggregateOnAPartitionedTopic() throws SQLException {
         String partitioned = topic + ".partitioned";
         kafka.createTopics(Map.of(partitioned, 3));

@@ -71,8 +71,7 @@ public final class JdbcOffsetStore implements OffsetBackingStore {
         try {
             connection = DriverManager.getConnection(url, user, password);
             try (Statement statement = connection.createStatement()) {
-                statement.execute("CREATE TABLE IF NOT EXISTS " + table
-                        + " (offset_key BYTEA PRIMARY KEY, offset_value BYTEA, updated_at TIMESTAMP WITH TIME ZONE NOT NULL)");
+                statement.execute(ddl(table));
             }
             try (Statement statement = connection.createStatement();
                     ResultSet rows = statement.executeQuery("SELECT offset_key, offset_value FROM " + table)) {
@@ -87,6 +86,12 @@ public final class JdbcOffsetStore implements OffsetBackingStore {
             stop();
             throw new ConnectException("cannot read the CDC relay's offsets from table " + table + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The offsets table; the relay also keeps its own markers in it, under keys Debezium never asks for. */
+    public static String ddl(String table) {
+        return "CREATE TABLE IF NOT EXISTS " + table
+                + " (offset_key BYTEA PRIMARY KEY, offset_value BYTEA, updated_at TIMESTAMP WITH TIME ZONE NOT NULL)";
     }
 
     @Override

@@ -71,7 +71,7 @@ public final class PatternBench {
     }
 
     private static final Duration PATIENCE = Duration.ofMinutes(2);
-    private static final int WARM_UP_STEPS = 500;
+    static final int WARM_UP_STEPS = 500;
 
     private final String bootstrapServers;
     private final LocalPostgres postgres;
@@ -107,8 +107,8 @@ public final class PatternBench {
         List<Figures> figures = new ArrayList<>();
         figures.add(measure(1, "Kafka transactions in a participant", "exactly once: the reply, the participant's memory "
                 + "and the consumed offset commit in one Kafka transaction", List.of(StepAction.DO), this::transactional));
-        figures.add(measure(2, "idempotent consumer with retries", "at least once, deduplicated by command id in the "
-                + "consumer's memory; a reply may be sent twice after a crash", List.of(StepAction.DO), this::idempotent));
+        figures.add(measure(2, "idempotent consumer with retries", "at least once: duplicates are dropped by command id "
+                + "in the consumer's process memory, so after a crash a redelivered command is done and answered again", List.of(StepAction.DO), this::idempotent));
         figures.add(measure(3, "TCC (TRY, then CONFIRM)", "exactly once per action, as (1); the reservation is "
                 + "confirmed or cancelled, never both", List.of(StepAction.TRY, StepAction.CONFIRM), this::tcc));
         figures.add(measure(4, "outbox + CDC (Debezium)", "the work, the inbox entry and the reply commit in one database "

@@ -2,9 +2,17 @@ package dev.sagaline.app;
 
 import dev.sagaline.app.internals.FileTrees;
 import dev.sagaline.app.bench.BenchRun;
+import dev.sagaline.app.bench.PatternBench;
+import dev.sagaline.app.bench.PatternReport;
 import dev.sagaline.localkafka.LocalKafkaBroker;
+import dev.sagaline.localpostgres.LocalPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,14 +51,61 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--output-dir", defaultValue = "src/docs", description = "Where benchmarks.json and benchmarks.md go (default ${DEFAULT-VALUE}).")
     private Path outputDir;
 
+    @Option(names = "--patterns", description = "Instead of the saga phases, measure one step carried out five ways (Kafka"
+            + " transactions, idempotent consumer, TCC, outbox + CDC, transaction log) on the embedded broker and an embedded"
+            + " PostgreSQL, and write patterns.md into the output directory.")
+    private boolean patterns;
+
+    @Option(names = "--pattern-burst", defaultValue = "2000", description = "Steps sent at once per pattern for its throughput (default ${DEFAULT-VALUE}).")
+    private int patternBurst;
+
+    @Option(names = "--pattern-rate", defaultValue = "50", description = "Steps per second for the patterns' latency (default ${DEFAULT-VALUE}).")
+    private double patternRate;
+
+    @Option(names = "--pattern-paced", defaultValue = "1000", description = "Steps sent at that rate per pattern (default ${DEFAULT-VALUE}).")
+    private int patternPaced;
+
     @Override
     public Integer call() throws Exception {
+        if (patterns) {
+            return measurePatterns();
+        }
         LocalKafkaBroker broker = bootstrapServers == null ? EmbeddedBroker.start(null) : null;
         Path stateDir = Files.createTempDirectory("sagaline-bench-state");
         try {
             String servers = broker != null ? broker.bootstrapServers() : bootstrapServers;
             new BenchRun(servers, partitions, commitIntervalMs, stateDir, sagas, latencyRate, latencySeconds, inFlight)
                     .execute(System.out, outputDir);
+            return 0;
+        } finally {
+            if (broker != null) {
+                broker.close();
+            }
+            FileTrees.delete(stateDir);
+        }
+    }
+
+    private int measurePatterns() throws Exception {
+        if (patternBurst < 1 || patternRate <= 0 || patternPaced < 1) {
+            throw new IllegalArgumentException("--pattern-burst (" + patternBurst + "), --pattern-rate (" + patternRate
+                    + ") and --pattern-paced (" + patternPaced + ") must be positive");
+        }
+        LocalKafkaBroker broker = bootstrapServers == null ? EmbeddedBroker.start(null) : null;
+        Path stateDir = Files.createTempDirectory("sagaline-bench-patterns");
+        try (LocalPostgres postgres = LocalPostgres.builder().build().start()) {
+            String servers = broker != null ? broker.bootstrapServers() : bootstrapServers;
+            List<PatternBench.Figures> figures = new PatternBench(servers, postgres, stateDir, System.out, patternBurst, patternRate,
+                    patternPaced).run();
+            Map<String, Object> settings = new LinkedHashMap<>();
+            settings.put("cores", Runtime.getRuntime().availableProcessors());
+            settings.put("partitions per topic", 2);
+            settings.put("steps per burst (throughput)", patternBurst);
+            settings.put("fixed rate (steps/s, latency)", patternRate);
+            settings.put("steps at the fixed rate", patternPaced);
+            settings.put("PostgreSQL", "embedded, fsync off");
+            PatternReport report = new PatternReport(settings, figures);
+            report.print(System.out);
+            report.write(outputDir, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
             return 0;
         } finally {
             if (broker != null) {

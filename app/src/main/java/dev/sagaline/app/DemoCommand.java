@@ -3,12 +3,16 @@ package dev.sagaline.app;
 import dev.sagaline.app.internals.FileTrees;
 import dev.sagaline.app.demo.DemoPlan;
 import dev.sagaline.app.demo.DemoReport;
+import dev.sagaline.app.demo.InventoryDatabase;
 import dev.sagaline.app.demo.OrderDemo;
 import dev.sagaline.localkafka.LocalKafkaBroker;
+import dev.sagaline.localpostgres.LocalPostgres;
+import dev.sagaline.participant.outbox.DatabaseAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import javax.sql.DataSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -40,6 +44,15 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Run against this cluster instead of the embedded broker.")
     private String bootstrapServers;
 
+    @Option(names = "--inventory-db", defaultValue = "memory", paramLabel = "memory|postgres",
+            description = "Where the stock service keeps its stock: memory (a Kafka Streams participant) or postgres (an embedded"
+                    + " PostgreSQL, a plain consumer with an inbox, replying through the outbox and the Debezium CDC relay;"
+                    + " the summary also checks the stock levels in the database). Default ${DEFAULT-VALUE}.")
+    private InventoryDb inventoryDb;
+
+    /** The choices of {@code --inventory-db}. */
+    enum InventoryDb { memory, postgres }
+
     @Option(names = "--patience", defaultValue = "300", description = "Seconds to wait for the sagas to finish (default ${DEFAULT-VALUE}).")
     private int patienceSeconds;
 
@@ -56,9 +69,24 @@ final class DemoCommand implements Callable<Integer> {
             String servers = broker != null ? broker.bootstrapServers() : bootstrapServers;
             System.out.printf("Running %d order sagas: %.0f%% declined at payment, %.0f%% lose their payment command and time out%n",
                     sagas, declineShare * 100, timeoutShare * 100);
-            DemoReport report = new OrderDemo(plan, servers, partitions, stateDir, Duration.ofSeconds(patienceSeconds),
-                    System.out, System.console() != null).run();
+            DemoReport report;
+            if (inventoryDb == InventoryDb.postgres) {
+                try (LocalPostgres postgres = LocalPostgres.builder().build().start()) {
+                    DataSource database = postgres.createDatabase("inventory");
+                    System.out.println("The stock service keeps its stock in PostgreSQL on 127.0.0.1:" + postgres.port()
+                            + " and replies through the outbox and the CDC relay");
+                    report = new OrderDemo(plan, servers, partitions, stateDir, Duration.ofSeconds(patienceSeconds), System.out,
+                            System.console() != null, new InventoryDatabase(database, new DatabaseAddress("127.0.0.1",
+                                    postgres.port(), LocalPostgres.databaseName(database), LocalPostgres.USER, ""))).run();
+                }
+            } else {
+                report = new OrderDemo(plan, servers, partitions, stateDir, Duration.ofSeconds(patienceSeconds),
+                        System.out, System.console() != null).run();
+            }
             report.print(System.out);
+            if (inventoryDb == InventoryDb.postgres && report.passed()) {
+                System.out.println("The stock levels in PostgreSQL add up: nothing left reserved, every completed order's items sold.");
+            }
             return report.passed() ? 0 : 1;
         } finally {
             if (broker != null) {

@@ -42,15 +42,18 @@ import java.util.stream.Stream;
 public final class ArchitectureRules {
 
     /** The Maven module each top-level package is built in; the test kit's package is a module of its own. */
-    private static final Map<String, String> MODULES = Map.of(
-            "dev.sagaline.orchestrator.testing", "testkit",
-            "dev.sagaline.orchestrator", "saga-topology",
-            "dev.sagaline.participant", "compensation-handlers",
-            "dev.sagaline.schemas", "schemas",
-            "dev.sagaline.protocol", "schemas",
-            "dev.sagaline.localkafka", "local-kafka",
-            "dev.sagaline.topics", "kafka-topics",
-            "dev.sagaline.app", "app");
+    private static final Map<String, String> MODULES = Map.ofEntries(
+            Map.entry("dev.sagaline.orchestrator.testing", "testkit"),
+            Map.entry("dev.sagaline.orchestrator", "saga-topology"),
+            Map.entry("dev.sagaline.participant", "compensation-handlers"),
+            Map.entry("dev.sagaline.schemas", "schemas"),
+            Map.entry("dev.sagaline.protocol", "schemas"),
+            Map.entry("dev.sagaline.localkafka", "local-kafka"),
+            Map.entry("dev.sagaline.topics", "kafka-topics"),
+            Map.entry("dev.sagaline.participant.spring", "spring-boot-starter"),
+            Map.entry("dev.sagaline.localpostgres", "local-postgres"),
+            Map.entry("dev.sagaline.demo", "app"),
+            Map.entry("dev.sagaline.app", "app"));
 
     private ArchitectureRules() {
     }

@@ -4,6 +4,7 @@ import dev.sagaline.demo.Order;
 import dev.sagaline.participant.StepContext;
 import dev.sagaline.participant.StepResult;
 import dev.sagaline.participant.TccHandler;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -12,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * final on CONFIRM and releases it on CANCEL. Its reservations stand in for the service's own
  * database, so the demo can check afterwards that every compensated order released its stock.
  */
-public final class InventoryService implements TccHandler<Order> {
+public final class InventoryService implements TccHandler<Order>, Inventory {
 
     /** Where a reservation stands. */
     public enum Reservation { RESERVED, CONFIRMED, RELEASED }
@@ -37,8 +38,14 @@ public final class InventoryService implements TccHandler<Order> {
         return StepResult.succeeded();
     }
 
-    /** The reservation of an order, or null when none was ever made. */
+    @Override
     public Reservation reservation(String orderId) {
         return reservations.get(orderId);
+    }
+
+    /** Keeps reservations only, no stock levels, so there is nothing to add up. */
+    @Override
+    public List<String> stockProblems(Map<String, Integer> soldBySku) {
+        return List.of();
     }
 }

@@ -64,6 +64,7 @@ public final class OrderDemo {
     private final Duration patience;
     private final PrintStream out;
     private final boolean inPlaceProgress;
+    private final InventoryDatabase inventoryDatabase;
 
     /**
      * @param plan how many orders, and which fail
@@ -76,6 +77,17 @@ public final class OrderDemo {
      */
     public OrderDemo(DemoPlan plan, String bootstrapServers, int partitions, Path stateDir, Duration patience,
                      PrintStream out, boolean inPlaceProgress) {
+        this(plan, bootstrapServers, partitions, stateDir, patience, out, inPlaceProgress, null);
+    }
+
+    /**
+     * As above, with the stock service on PostgreSQL when {@code inventoryDatabase} is given: a
+     * plain consumer with an inbox, replying through the outbox and the CDC relay, whose stock
+     * levels the summary checks.
+     */
+    public OrderDemo(DemoPlan plan, String bootstrapServers, int partitions, Path stateDir, Duration patience,
+                     PrintStream out, boolean inPlaceProgress, InventoryDatabase inventoryDatabase) {
+        this.inventoryDatabase = inventoryDatabase;
         this.plan = plan;
         this.bootstrapServers = bootstrapServers;
         this.partitions = partitions;
@@ -108,20 +120,28 @@ public final class OrderDemo {
         SagalineConfig config = SagalineConfig.of(orchestratorSettings());
         OrchestratorTopics.ensureTopics(config, List.of(PAYMENT_INBOX_TOPIC));
 
-        InventoryService inventory = new InventoryService();
         PaymentService payment = new PaymentService(plan);
         ShippingService shipping = new ShippingService();
         List<AutoCloseable> running = new ArrayList<>();
         try {
             SagalineApp orchestrator = SagalineApp.start(config, definitions);
             running.add(orchestrator);
-            Participant inventoryParticipant = participant("inventory", INVENTORY_TOPIC, registry)
-                    .onTcc("reserve-stock", Order.class, inventory).build();
-            Participant paymentParticipant = participant("payment", PAYMENT_INBOX_TOPIC, registry)
-                    .onDo("charge-payment", Order.class, payment).build();
-            Participant shippingParticipant = participant("shipping", SHIPPING_TOPIC, registry)
-                    .onDo("ship", Order.class, shipping).build();
-            List<Participant> participants = List.of(inventoryParticipant, paymentParticipant, shippingParticipant);
+            List<Participant> participants = new ArrayList<>();
+            Inventory inventory;
+            if (inventoryDatabase == null) {
+                InventoryService inMemory = new InventoryService();
+                participants.add(participant("inventory", INVENTORY_TOPIC, registry).onTcc("reserve-stock", Order.class, inMemory).build());
+                inventory = inMemory;
+            } else {
+                OrchestratorTopics.ensureTopics(config, List.of(INVENTORY_TOPIC));
+                PostgresInventory inDatabase = new PostgresInventory(inventoryDatabase.dataSource(), inventoryDatabase.address(),
+                        bootstrapServers, INVENTORY_TOPIC, serdes);
+                running.add(inDatabase);
+                inventory = inDatabase.start();
+            }
+            participants.add(participant("payment", PAYMENT_INBOX_TOPIC, registry)
+                    .onDo("charge-payment", Order.class, payment).build());
+            participants.add(participant("shipping", SHIPPING_TOPIC, registry).onDo("ship", Order.class, shipping).build());
             // The services' dead-letter topics must exist before a command is dead-lettered; brokers
             // often refuse to create topics on first use.
             OrchestratorTopics.ensureTopics(config, participants.stream().map(p -> p.config().deadLetterTopic()).toList());
@@ -153,14 +173,16 @@ public final class OrderDemo {
     }
 
     private DemoReport drive(String runId, SagaMonitor monitor, KafkaProducer<String, SagaRequest> producer, Payloads payloads,
-                             InventoryService inventory, PaymentService payment, ShippingService shipping, SagalineConfig config) {
+                             Inventory inventory, PaymentService payment, ShippingService shipping, SagalineConfig config) {
         ProgressBar bar = new ProgressBar(out, plan.sagas(), inPlaceProgress);
         long start = System.nanoTime();
         List<String> ids = new ArrayList<>(plan.sagas());
+        Map<String, Order> orders = new HashMap<>();
         for (int i = 0; i < plan.sagas(); i++) {
             String orderId = runId + "-" + DemoPlan.orderId(i);
             ids.add(orderId);
-            Order order = new Order(orderId, "sku-" + (i % 97), 1 + i % 5, 1_000L + i);
+            Order order = new Order(orderId, "sku-" + (i % PostgresInventory.ARTICLES), 1 + i % 5, 1_000L + i);
+            orders.put(orderId, order);
             SagaRequest request = SagaRequest.newBuilder().setSagaId(orderId).setRequestId("demo-" + runId)
                     .setBody(StartSaga.newBuilder().setSagaType("order").setInput(payloads.encode(order)).build()).build();
             monitor.started(orderId);
@@ -183,11 +205,11 @@ public final class OrderDemo {
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
         bar.show(done, monitor.startedCount(), elapsed);
         bar.finish();
-        return report(ids, monitor, inventory, payment, shipping, elapsed);
+        return report(ids, orders, monitor, inventory, payment, shipping, elapsed);
     }
 
-    private DemoReport report(List<String> ids, SagaMonitor monitor, InventoryService inventory, PaymentService payment,
-                              ShippingService shipping, Duration elapsed) {
+    private DemoReport report(List<String> ids, Map<String, Order> orders, SagaMonitor monitor, Inventory inventory,
+                              PaymentService payment, ShippingService shipping, Duration elapsed) {
         Map<String, SagaStatus> outcomes = monitor.outcomes();
         List<String> problems = new ArrayList<>();
         long completed = 0;
@@ -216,6 +238,10 @@ public final class OrderDemo {
                         + ", shipped " + shipping.shipped(id));
             }
         }
+        Map<String, Integer> soldBySku = new HashMap<>();
+        ids.stream().filter(id -> outcomes.get(id) == SagaStatus.COMPLETED).map(orders::get)
+                .forEach(order -> soldBySku.merge(order.getSku(), order.getQuantity(), Integer::sum));
+        problems.addAll(inventory.stockProblems(soldBySku));
         long unfinished = ids.size() - outcomes.size();
         return new DemoReport(ids.size(), completed, compensated, stuck, unfinished, elapsed, monitor.latencyMicros(), problems);
     }

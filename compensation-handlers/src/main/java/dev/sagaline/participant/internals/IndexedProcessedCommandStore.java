@@ -3,12 +3,18 @@ package dev.sagaline.participant.internals;
 import dev.sagaline.participant.ProcessedCommandStore;
 import dev.sagaline.participant.StepStage;
 import dev.sagaline.protocol.v1.StepReply;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
 import java.util.Objects;
 import java.util.Optional;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The one implementation of {@link ProcessedCommandStore}, over two sorted maps: the entries
+ * The one implementation of {@link ProcessedCommandStore}, over two sorted maps (in memory, in
+ * Kafka Streams state stores, or in a PostgreSQL table): the entries
  * (replies by command id and by saga, step and stage) and a time index whose keys start with the
  * entry's write time as 16 hex digits, so expired entries are a key range.
  *
@@ -32,6 +38,38 @@ public final class IndexedProcessedCommandStore implements ProcessedCommandStore
     /** A store held in this process's memory. */
     public static IndexedProcessedCommandStore inMemory() {
         return new IndexedProcessedCommandStore(new TreeMapKeyValue<>(), new TreeMapKeyValue<>());
+    }
+
+    /**
+     * A store in the rows of a PostgreSQL table (see {@code dev.sagaline.participant.outbox.Inbox}
+     * for its DDL), written on {@code tx}, so its entries commit or roll back with the caller's
+     * transaction.
+     */
+    public static IndexedProcessedCommandStore inTransaction(Connection tx, String table) {
+        return new IndexedProcessedCommandStore(
+                new JdbcKeyValue<>(tx, table, "entry", IndexedProcessedCommandStore::encode, IndexedProcessedCommandStore::decode),
+                new JdbcKeyValue<>(tx, table, "index", key -> key.getBytes(StandardCharsets.UTF_8),
+                        bytes -> new String(bytes, StandardCharsets.UTF_8)));
+    }
+
+    /** Avro single-object encoding: the schema's fingerprint travels with the bytes, so a later reader can tell the version. */
+    private static byte[] encode(StepReply reply) {
+        try {
+            ByteBuffer buffer = reply.toByteBuffer();
+            byte[] bytes = new byte[buffer.remaining()];
+            buffer.get(bytes);
+            return bytes;
+        } catch (IOException e) {
+            throw new UncheckedIOException("encoding a reply in memory cannot fail", e);
+        }
+    }
+
+    private static StepReply decode(byte[] bytes) {
+        try {
+            return StepReply.fromByteBuffer(ByteBuffer.wrap(bytes));
+        } catch (IOException e) {
+            throw new UncheckedIOException("an inbox entry holds bytes this version cannot read as a StepReply", e);
+        }
     }
 
     /** A store over a stream task's state stores. */

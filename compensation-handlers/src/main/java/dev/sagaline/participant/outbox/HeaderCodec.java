@@ -14,7 +14,7 @@ import java.util.Map;
 /**
  * Stores an outbox message's headers in one binary column: a count, then each name and value as
  * length-prefixed UTF-8. A separate header table would need a join in the relay's hot query, and
- * there is no JSON type that H2 and PostgreSQL spell the same way.
+ * a JSON column would tie the table to one database's JSON type.
  */
 final class HeaderCodec {
 

@@ -17,8 +17,8 @@ final class Jdbc {
 
     /**
      * Binds an instant to a {@code TIMESTAMP WITH TIME ZONE} parameter. JDBC 4.2 maps
-     * {@link OffsetDateTime} to that type on both H2 and PostgreSQL; the value is cut to
-     * microseconds, the precision both keep, so what is read back equals what was written.
+     * {@link OffsetDateTime} to that type; the value is cut to microseconds, the precision
+     * PostgreSQL keeps, so what is read back equals what was written.
      */
     static void setInstant(PreparedStatement statement, int index, Instant instant) throws SQLException {
         statement.setObject(index, truncate(instant).atOffset(ZoneOffset.UTC));

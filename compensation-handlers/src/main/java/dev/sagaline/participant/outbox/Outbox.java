@@ -8,7 +8,7 @@ import java.util.Objects;
 /**
  * Writes messages to the outbox table inside the caller's database transaction, so a message
  * exists exactly when the change it announces was committed: a rollback takes both away. An
- * {@link OutboxRelay} publishes committed messages afterwards.
+ * {@link PollingRelay} publishes committed messages afterwards.
  *
  * <pre>{@code
  * try (Connection tx = dataSource.getConnection()) {

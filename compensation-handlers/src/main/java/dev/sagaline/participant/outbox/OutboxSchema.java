@@ -19,8 +19,8 @@ import javax.sql.DataSource;
  * index names stay within PostgreSQL's 63), optionally qualified by a schema name of the same form
  * ({@code billing.outbox}). Names are not quoted, so the database folds their case as usual.
  *
- * <p>The DDL is standard SQL plus {@code IF NOT EXISTS} and the {@code BYTEA} binary type, which
- * H2 and PostgreSQL both accept. On another database, create tables with the same columns by
+ * <p>The DDL is standard SQL plus {@code IF NOT EXISTS} and the {@code BYTEA} binary type, as
+ * PostgreSQL (where it is tested) accepts them. On another database, create tables with the same columns by
  * hand from {@link #ddl()}; the statements the library runs against them are plain standard SQL.
  *
  * @param outboxTable the outbox table's name
@@ -32,6 +32,8 @@ public record OutboxSchema(String outboxTable, String transactionLogTable) {
     public static final String DEFAULT_OUTBOX_TABLE = "sagaline_outbox";
     /** The transaction log table's default name. */
     public static final String DEFAULT_TRANSACTION_LOG_TABLE = "sagaline_transaction_log";
+
+    static final int LEASE_OWNER_LENGTH = 200;
 
     private static final Pattern IDENTIFIER = Pattern.compile("([A-Za-z_][A-Za-z0-9_]{0,47}\\.)?[A-Za-z_][A-Za-z0-9_]{0,47}");
 
@@ -79,7 +81,12 @@ public record OutboxSchema(String outboxTable, String transactionLogTable) {
                         + " (published_at, seq)");
     }
 
-    /** The transaction log table and the index the scheduler's query for due entries uses. */
+    /**
+     * The transaction log table and the index the scheduler's query for due entries uses.
+     * {@code lease_owner} names the scheduler's claim on an entry whose action is running; while
+     * it is set, {@code next_attempt_at} is when the lease runs out and another scheduler may take
+     * the entry over.
+     */
     public List<String> transactionLogDdl() {
         return List.of(
                 "CREATE TABLE IF NOT EXISTS " + transactionLogTable + " ("
@@ -91,7 +98,10 @@ public record OutboxSchema(String outboxTable, String transactionLogTable) {
                         + "next_attempt_at TIMESTAMP WITH TIME ZONE NOT NULL, "
                         + "last_error VARCHAR(" + TransactionLogEntry.MAX_ERROR_LENGTH + "), "
                         + "created_at TIMESTAMP WITH TIME ZONE NOT NULL, "
-                        + "updated_at TIMESTAMP WITH TIME ZONE NOT NULL)",
+                        + "updated_at TIMESTAMP WITH TIME ZONE NOT NULL, "
+                        + "lease_owner VARCHAR(" + LEASE_OWNER_LENGTH + "))",
+                // Tables created before schedulers took leases lack the column.
+                "ALTER TABLE " + transactionLogTable + " ADD COLUMN IF NOT EXISTS lease_owner VARCHAR(" + LEASE_OWNER_LENGTH + ")",
                 "CREATE INDEX IF NOT EXISTS " + unqualified(transactionLogTable) + "_due ON " + transactionLogTable
                         + " (status, next_attempt_at)");
     }

@@ -1,11 +1,13 @@
 package dev.sagaline.participant.outbox;
 
+import dev.sagaline.participant.outbox.TransactionLog.Claim;
 import dev.sagaline.participant.outbox.TransactionLogEntry.Status;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -32,13 +34,19 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>Actions run at least once: the outcome is written after the action returns, so a crash in
- * between runs it again. They run outside any database transaction, one at a time, on the
- * scheduler's thread. Time comes from the transaction log's clock: {@link #runDue()} with a
- * clock moved forward is how tests step through retries without sleeping.
+ * <p><b>Several schedulers may run on one table</b> (one per service replica). Each claims one
+ * due entry at a time with {@code SELECT ... FOR UPDATE SKIP LOCKED} and takes a {@linkplain
+ * Builder#lease(Duration) lease} on it: its due time moves to the end of the lease and
+ * {@code lease_owner} names the claim. No other scheduler takes the entry while the lease lasts;
+ * the outcome is recorded only under the lease that ran the action.
  *
- * <p>Run one scheduler per table. A second one would pick the same due entries and run their
- * actions twice; only the first outcome recorded for an attempt is kept.
+ * <p><b>At least once.</b> The outcome is written after the action returns, so a scheduler that
+ * dies in between (or hangs past its lease) leaves the entry to be taken over when the lease runs
+ * out, and its action runs again. That abandoned attempt counts towards the allowed attempts, so
+ * an action that crashes its process every time ends FAILED too. Actions run outside any
+ * database transaction, one at a time, on the scheduler's thread. Time comes from the transaction
+ * log's clock: {@link #runDue()} with a clock moved forward is how tests step through retries and
+ * leases without sleeping.
  */
 public final class RetryScheduler implements AutoCloseable {
 
@@ -46,6 +54,8 @@ public final class RetryScheduler implements AutoCloseable {
     public static final int DEFAULT_BATCH_SIZE = 100;
     /** Default for {@link Builder#pollInterval(Duration)}. */
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
+    /** Default for {@link Builder#lease(Duration)}. */
+    public static final Duration DEFAULT_LEASE = Duration.ofMinutes(5);
     /** Default for {@link Builder#doneRetention(Duration)}. */
     public static final Duration DEFAULT_DONE_RETENTION = Duration.ofDays(1);
 
@@ -61,8 +71,11 @@ public final class RetryScheduler implements AutoCloseable {
     private final Duration doneRetention;
     private final RandomGenerator random;
     private final Clock clock;
+    private final Duration lease;
+    private final String schedulerId;
 
     private volatile boolean closed;
+    private long claims;
     private PollingThread worker;
     private Instant nextPurgeAt = Instant.MIN;
 
@@ -75,6 +88,8 @@ public final class RetryScheduler implements AutoCloseable {
         this.doneRetention = builder.doneRetention;
         this.random = builder.random;
         this.clock = transactionLog.clock();
+        this.lease = builder.lease;
+        this.schedulerId = builder.schedulerId;
     }
 
     public static Builder builder() {
@@ -134,43 +149,80 @@ public final class RetryScheduler implements AutoCloseable {
     }
 
     private int runBatch() {
-        List<TransactionLogEntry> due = transactionLog.due(clock.instant(), batchSize);
-        for (TransactionLogEntry entry : due) {
-            attempt(entry);
+        int ran = 0;
+        while (ran < batchSize && !closed) {
+            Instant now = clock.instant();
+            String owner = schedulerId + "#" + (++claims);
+            Optional<Claim> claim = transactionLog.claimNext(now, now.plus(lease), owner);
+            if (claim.isEmpty()) {
+                break;
+            }
+            attempt(claim.get(), owner);
+            ran++;
         }
         purgeIfDue();
-        return due.size();
+        return ran;
     }
 
-    private void attempt(TransactionLogEntry entry) {
+    private void attempt(Claim claim, String owner) {
+        TransactionLogEntry entry = claim.entry();
+        if (claim.abandonedBy() != null) {
+            entry = countAbandonedAttempt(entry, claim.abandonedBy());
+            if (entry.attempts() >= backoff.maxAttempts()) {
+                log.warn("Transaction log entry {} ({}): {}; that was its last allowed attempt", entry.id(), entry.kind(),
+                        entry.lastError());
+                record(entry, owner, transactionLog.settle(entry.id(), owner, Status.FAILED, entry.attempts(),
+                        clock.instant(), "gave up after " + entry.attempts() + " attempts; last error: " + entry.lastError()));
+                return;
+            }
+            log.warn("Transaction log entry {} ({}): {}; running it again", entry.id(), entry.kind(), entry.lastError());
+        }
         ActionResult result = run(entry);
         int attempts = entry.attempts() + 1;
         Instant now = clock.instant();
         boolean recorded = switch (result.decision()) {
-            case DONE -> transactionLog.settle(entry, Status.DONE, now, null);
+            case DONE -> transactionLog.settle(entry.id(), owner, Status.DONE, attempts, now, null);
             case GIVE_UP -> {
                 log.warn("Transaction log entry {} ({}) given up after attempt {}: {}", entry.id(), entry.kind(), attempts,
                         result.reason());
-                yield transactionLog.settle(entry, Status.FAILED, now, result.reason());
+                yield transactionLog.settle(entry.id(), owner, Status.FAILED, attempts, now, result.reason());
             }
-            case RETRY -> retryLater(entry, attempts, now, result.reason());
+            case RETRY -> retryLater(entry, owner, attempts, now, result.reason());
         };
+        record(entry, owner, recorded);
+    }
+
+    /**
+     * The entry as the next attempt sees it when the attempt before never reported back: its
+     * scheduler died or hung past the lease. That attempt counts, so an action that kills its
+     * process every time is still parked after the allowed attempts instead of looping forever.
+     */
+    private TransactionLogEntry countAbandonedAttempt(TransactionLogEntry entry, String abandonedBy) {
+        int attempts = entry.attempts() + 1;
+        String reason = "attempt " + attempts + " did not finish: its scheduler (" + abandonedBy
+                + ") stopped or hung before recording an outcome, and its lease ran out";
+        return new TransactionLogEntry(entry.id(), entry.kind(), entry.payload(), entry.status(), attempts,
+                entry.nextAttemptAt(), reason, entry.createdAt(), entry.updatedAt());
+    }
+
+    private static void record(TransactionLogEntry entry, String owner, boolean recorded) {
         if (!recorded) {
-            log.info("Transaction log entry {} changed while its action ran (requeued, or run by another scheduler); "
-                    + "the outcome of this attempt was not recorded", entry.id());
+            log.info("Transaction log entry {} was taken from lease {} while its action ran (the lease ran out and another "
+                    + "scheduler took it, or it was requeued); the outcome of this attempt was not recorded", entry.id(), owner);
         }
     }
 
-    private boolean retryLater(TransactionLogEntry entry, int attempts, Instant now, String reason) {
+    private boolean retryLater(TransactionLogEntry entry, String owner, int attempts, Instant now, String reason) {
         if (attempts >= backoff.maxAttempts()) {
             log.warn("Transaction log entry {} ({}) failed its last allowed attempt ({}): {}", entry.id(), entry.kind(),
                     attempts, reason);
-            return transactionLog.settle(entry, Status.FAILED, now, "gave up after " + attempts + " attempts; last error: " + reason);
+            return transactionLog.settle(entry.id(), owner, Status.FAILED, attempts, now,
+                    "gave up after " + attempts + " attempts; last error: " + reason);
         }
         Duration delay = backoff.delayAfter(attempts, random);
         log.debug("Transaction log entry {} ({}) attempt {} failed, next in {}: {}", entry.id(), entry.kind(), attempts, delay,
                 reason);
-        return transactionLog.settle(entry, Status.PENDING, now.plus(delay), reason);
+        return transactionLog.settle(entry.id(), owner, Status.PENDING, attempts, now.plus(delay), reason);
     }
 
     /** Calls the action; an exception, or a null result, counts as a reason to retry. */
@@ -213,8 +265,41 @@ public final class RetryScheduler implements AutoCloseable {
         private Duration pollInterval = DEFAULT_POLL_INTERVAL;
         private Duration doneRetention = DEFAULT_DONE_RETENTION;
         private RandomGenerator random = new SplittableRandom();
+        private Duration lease = DEFAULT_LEASE;
+        private String schedulerId = "scheduler-" + ProcessHandle.current().pid() + "-"
+                + Long.toHexString(new SplittableRandom().nextLong() & 0xffffffffL);
 
         private Builder() {
+        }
+
+        /**
+         * How long a claimed entry stays with this scheduler while its action runs; positive, five
+         * minutes unless set. Longer than the slowest action: when a lease runs out (the scheduler
+         * died, or the action hangs), another scheduler runs the entry again, and the late outcome
+         * of the first is dropped.
+         */
+        public Builder lease(Duration lease) {
+            Objects.requireNonNull(lease, "lease");
+            if (lease.isNegative() || lease.isZero()) {
+                throw new IllegalArgumentException("retry scheduler lease must be positive, not " + lease);
+            }
+            this.lease = lease;
+            return this;
+        }
+
+        /**
+         * Names this scheduler in the {@code lease_owner} column of the entries it is running, for
+         * operators; unique among the schedulers on one table. A process id and a random part
+         * unless set.
+         */
+        public Builder schedulerId(String schedulerId) {
+            Objects.requireNonNull(schedulerId, "schedulerId");
+            if (schedulerId.isBlank() || schedulerId.length() > OutboxSchema.LEASE_OWNER_LENGTH - 21) {
+                throw new IllegalArgumentException("retry scheduler schedulerId '" + schedulerId + "' must be non-blank and at most "
+                        + (OutboxSchema.LEASE_OWNER_LENGTH - 21) + " characters");
+            }
+            this.schedulerId = schedulerId;
+            return this;
         }
 
         /** The table to run, and the clock that decides what is due. */

@@ -47,6 +47,7 @@ public final class TransactionLog {
     private final String selectById;
     private final String selectByStatus;
     private final String selectDue;
+    private final String takeLease;
     private final String settle;
     private final String requeue;
     private final String purgeDone;
@@ -63,15 +64,19 @@ public final class TransactionLog {
         this.insert = "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?, ?, ?, 'PENDING', 0, ?, NULL, ?, ?)";
         this.selectById = "SELECT " + COLUMNS + " FROM " + table + " WHERE id = ?";
         this.selectByStatus = "SELECT " + COLUMNS + " FROM " + table + " WHERE status = ? ORDER BY created_at, id FETCH FIRST ";
-        this.selectDue = "SELECT " + COLUMNS + " FROM " + table
-                + " WHERE status = 'PENDING' AND next_attempt_at <= ? ORDER BY next_attempt_at, id FETCH FIRST ";
-        // Guarded by the status and attempt count read before the action ran, so a result that
-        // arrives after the entry was changed meanwhile (requeued, or settled by a second
-        // scheduler) is dropped instead of overwriting the newer state.
-        this.settle = "UPDATE " + table + " SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ?"
-                + " WHERE id = ? AND status = 'PENDING' AND attempts = ?";
-        this.requeue = "UPDATE " + table + " SET status = 'PENDING', attempts = 0, next_attempt_at = ?, updated_at = ?"
-                + " WHERE id = ? AND status = 'FAILED'";
+        // SKIP LOCKED: a scheduler passes over the row another one is claiming this instant
+        // instead of queueing behind its lock, so several schedulers share the due entries.
+        this.selectDue = "SELECT " + COLUMNS + ", lease_owner FROM " + table
+                + " WHERE status = 'PENDING' AND next_attempt_at <= ? ORDER BY next_attempt_at, id"
+                + " FETCH FIRST 1 ROWS ONLY FOR UPDATE SKIP LOCKED";
+        this.takeLease = "UPDATE " + table + " SET next_attempt_at = ?, lease_owner = ?, updated_at = ? WHERE id = ?";
+        // Guarded by the lease, so an outcome that arrives after the lease ran out and another
+        // scheduler took the entry over (or after an operator requeued it) is dropped instead of
+        // overwriting the newer state.
+        this.settle = "UPDATE " + table + " SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ?,"
+                + " lease_owner = NULL WHERE id = ? AND status = 'PENDING' AND lease_owner = ?";
+        this.requeue = "UPDATE " + table + " SET status = 'PENDING', attempts = 0, next_attempt_at = ?, updated_at = ?,"
+                + " lease_owner = NULL WHERE id = ? AND status = 'FAILED'";
         this.purgeDone = "DELETE FROM " + table + " WHERE status = 'DONE' AND updated_at < ?";
     }
 
@@ -167,36 +172,78 @@ public final class TransactionLog {
         return table;
     }
 
-    /** PENDING entries due at {@code now}, the longest overdue first. */
-    List<TransactionLogEntry> due(Instant now, int limit) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(selectDue + limit + " ROWS ONLY")) {
-            Jdbc.setInstant(statement, 1, now);
-            return read(statement);
+    /**
+     * Claims the longest overdue PENDING entry for {@code owner} until {@code leaseUntil}: in one
+     * transaction, locks it (skipping rows other schedulers hold locked), moves its due time to
+     * the end of the lease and records the owner. If the owner dies before {@linkplain #settle
+     * settling} it, the entry is due again when the lease runs out and another scheduler takes it.
+     *
+     * @return the entry as it was before the claim, and whether an earlier lease on it had run out
+     *     without an outcome; empty when nothing is due
+     */
+    Optional<Claim> claimNext(Instant now, Instant leaseUntil, String owner) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                Optional<Claim> claim = Optional.empty();
+                try (PreparedStatement select = connection.prepareStatement(selectDue)) {
+                    Jdbc.setInstant(select, 1, now);
+                    try (ResultSet row = select.executeQuery()) {
+                        if (row.next()) {
+                            claim = Optional.of(new Claim(entry(row), row.getString("lease_owner")));
+                        }
+                    }
+                }
+                if (claim.isPresent()) {
+                    try (PreparedStatement lease = connection.prepareStatement(takeLease)) {
+                        Jdbc.setInstant(lease, 1, leaseUntil);
+                        lease.setString(2, owner);
+                        Jdbc.setInstant(lease, 3, now);
+                        lease.setString(4, claim.get().entry().id());
+                        lease.executeUpdate();
+                    }
+                }
+                connection.commit();
+                return claim;
+            } catch (SQLException | RuntimeException e) {
+                Jdbc.rollbackAfter(connection, e);
+                throw e;
+            }
         } catch (SQLException e) {
-            throw failure("reading due entries", e);
+            throw failure("claiming a due entry", e);
         }
     }
 
     /**
-     * Stores the outcome of the attempt that ran on {@code attempted}.
+     * Stores the outcome of an attempt made under {@code owner}'s lease, and ends the lease.
      *
-     * @return false when the entry changed after it was read, and this outcome was dropped
+     * @return false when the lease was lost meanwhile (it ran out and another scheduler took the
+     *     entry, or an operator requeued it), and this outcome was dropped
      */
-    boolean settle(TransactionLogEntry attempted, Status status, Instant nextAttemptAt, String lastError) {
+    boolean settle(String id, String owner, Status status, int attempts, Instant nextAttemptAt, String lastError) {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement statement = connection.prepareStatement(settle)) {
             statement.setString(1, status.name());
-            statement.setInt(2, attempted.attempts() + 1);
+            statement.setInt(2, attempts);
             Jdbc.setInstant(statement, 3, nextAttemptAt);
             statement.setString(4, lastError == null ? null : truncate(lastError));
             Jdbc.setInstant(statement, 5, clock.instant());
-            statement.setString(6, attempted.id());
-            statement.setInt(7, attempted.attempts());
+            statement.setString(6, id);
+            statement.setString(7, owner);
             return executeUpdateAndCommit(connection, statement) == 1;
         } catch (SQLException e) {
-            throw failure("recording the attempt on entry " + attempted.id(), e);
+            throw failure("recording the attempt on entry " + id, e);
         }
+    }
+
+    /**
+     * A due entry claimed by one scheduler.
+     *
+     * @param entry the entry as it was before the claim
+     * @param abandonedBy the owner of an earlier lease that ran out without an outcome (its
+     *     scheduler died or hung mid-action), or null
+     */
+    record Claim(TransactionLogEntry entry, String abandonedBy) {
     }
 
     private static int executeUpdateAndCommit(Connection connection, PreparedStatement statement) throws SQLException {
@@ -211,13 +258,17 @@ public final class TransactionLog {
         List<TransactionLogEntry> entries = new ArrayList<>();
         try (ResultSet row = statement.executeQuery()) {
             while (row.next()) {
-                entries.add(new TransactionLogEntry(row.getString("id"), row.getString("kind"), row.getBytes("payload"),
-                        Status.valueOf(row.getString("status")), row.getInt("attempts"),
-                        Jdbc.getInstant(row, "next_attempt_at"), row.getString("last_error"),
-                        Jdbc.getInstant(row, "created_at"), Jdbc.getInstant(row, "updated_at")));
+                entries.add(entry(row));
             }
         }
         return entries;
+    }
+
+    private static TransactionLogEntry entry(ResultSet row) throws SQLException {
+        return new TransactionLogEntry(row.getString("id"), row.getString("kind"), row.getBytes("payload"),
+                Status.valueOf(row.getString("status")), row.getInt("attempts"),
+                Jdbc.getInstant(row, "next_attempt_at"), row.getString("last_error"),
+                Jdbc.getInstant(row, "created_at"), Jdbc.getInstant(row, "updated_at"));
     }
 
     private OutboxException failure(String what, SQLException e) {

@@ -1,16 +1,20 @@
 /**
  * Reliable messaging for participants whose work lands in their own database, which cannot join a
  * Kafka transaction: a <b>transactional outbox</b> with a polling relay, and a <b>transaction
- * log</b> with scheduled retries. Plain JDBC; the SQL runs on H2 and PostgreSQL.
+ * log</b> with scheduled retries. Plain JDBC, tested on PostgreSQL.
  *
  * <ul>
  *   <li>{@link dev.sagaline.participant.outbox.Outbox} writes an
  *       {@link dev.sagaline.participant.outbox.OutboxMessage} in the caller's database
- *       transaction, next to the change it announces. {@link
+ *       transaction, next to the change it announces. An {@link
  *       dev.sagaline.participant.outbox.OutboxRelay} publishes committed messages in order with an
- *       idempotent producer and marks them published. Publishing is at least once: consumers drop
- *       a message whose {@value dev.sagaline.participant.outbox.OutboxMessage#ID_HEADER} they
- *       have seen.</li>
+ *       idempotent producer: the {@link dev.sagaline.participant.outbox.PollingRelay} by querying
+ *       the table, the {@link dev.sagaline.participant.outbox.CdcRelay} by reading PostgreSQL's
+ *       write-ahead log with Debezium; {@link dev.sagaline.participant.outbox.OutboxRelayConfig}
+ *       chooses. Publishing is at least once: consumers drop a message whose {@value
+ *       dev.sagaline.participant.outbox.OutboxMessage#ID_HEADER} they have seen.</li>
+ *   <li>{@link dev.sagaline.participant.outbox.Inbox} gives a plain consumer the participant's
+ *       memory and rules in a table written in the same transaction.</li>
  *   <li>{@link dev.sagaline.participant.outbox.TransactionLog} records a PENDING action in the
  *       caller's transaction; {@link dev.sagaline.participant.outbox.RetryScheduler} runs it
  *       through an {@link dev.sagaline.participant.outbox.Action} with exponential backoff until it
@@ -56,12 +60,8 @@
  *         })
  *         .build();
  *
- * try (OutboxRelay relay = OutboxRelay.builder()
- *         .dataSource(dataSource)
- *         .schema(schema)
- *         .producerConfig(Map.of("bootstrap.servers", "localhost:9092"))
- *         .build()
- *         .start();
+ * try (OutboxRelay relay = OutboxRelay.create(Map.of(                // sagaline.outbox.relay=cdc for Debezium
+ *                 "producer.bootstrap.servers", "localhost:9092"), dataSource).start();
  *      Participant inventory = Participant.builder()
  *         .applicationId("inventory").bootstrapServers("localhost:9092").commandTopic("inventory.commands")
  *         .handlers(handlers).build()) {
@@ -71,34 +71,27 @@
  * }</pre>
  *
  * <p><b>2. A plain consumer, with the reply in the outbox.</b> The service reads its command
- * topic with an ordinary consumer (auto-commit off) and, in one database transaction, records the
- * command id, does the work and appends the reply built by {@link
+ * topic with an ordinary consumer (auto-commit off) and, in one database transaction, lets the
+ * {@link dev.sagaline.participant.outbox.Inbox} apply the participant's rules (a redelivered
+ * command id is answered from memory, empty rollback, anti-hanging, TCC states) over a table keyed
+ * by command id, do the work through the handlers and append the reply built by {@link
  * dev.sagaline.participant.outbox.OutboxReplies}; it commits the consumer offset after the
  * database. The relay delivers the reply; a reply sent twice is ignored by the orchestrator, which
- * matches replies by command id. This needs no Kafka transaction at all, but the service gives up
- * what the participant runtime does for it: it must answer a redelivered command without redoing
- * it, treat a compensation for a step it never did as done (empty rollback), refuse a forward
- * action that arrives after its compensation (anti-hanging), and keep TCC states itself.
+ * matches replies by command id. This needs no Kafka transaction at all.
  *
  * <pre>{@code
- * OutboxReplies replies = new OutboxReplies(new ProtocolSerdes(registry), clock);
- * Payloads payloads = Payloads.withRegistry(registry);
+ * Inbox inbox = new Inbox(Inbox.DEFAULT_TABLE, Payloads.withRegistry(registry),
+ *         new OutboxReplies(new ProtocolSerdes(registry), clock), clock);
+ * inbox.create(dataSource);
  *
  * for (ConsumerRecord<String, StepCommand> record : consumer.poll(Duration.ofSeconds(1))) {
- *     StepCommand command = record.value();
  *     try (Connection tx = dataSource.getConnection()) {
  *         tx.setAutoCommit(false);
- *         if (inbox.firstDelivery(tx, command.getCommandId())) {                   // INSERT into a table keyed by command id
- *             ReserveStock order = payloads.decode(command.getInput(), ReserveStock.class);
- *             StepResult result = stock.tryReserve(tx, command.getCommandId(), order) // the stock change, in tx
- *                     .map(id -> StepResult.succeeded(new StockReservation(id, order.getSku(), order.getQuantity())))
- *                     .orElseGet(() -> StepResult.failed("OUT_OF_STOCK", order.getSku() + " is sold out"));
- *             outbox.append(tx, replies.reply(command, result));                  // the reply commits with the change
- *         }
- *         tx.commit();
+ *         DispatchResult result = inbox.handle(tx, record.value(), stock.handlersIn(tx), outbox); // the stock change, in tx
+ *         tx.commit();                                                                         // with its memory and reply
  *     }
  * }
- * consumer.commitSync();   // after the database: a crash in between redelivers, and the inbox skips it
+ * consumer.commitSync();   // after the database: a crash in between redelivers, and the inbox answers from memory
  * }</pre>
  *
  * <h2>Transaction log</h2>
@@ -124,10 +117,12 @@
  * }</pre>
  *
  * <h2>Operating them</h2>
- * Run one relay per outbox table and one scheduler per transaction log table. Relays started by
- * several instances of the service take turns on the table's rows, so an extra one is harmless;
- * two schedulers would run the same due actions twice, so start the scheduler on one instance
- * only (see {@link dev.sagaline.participant.outbox.OutboxRelay} and {@link
+ * Run one relay per outbox table. Polling relays started by several instances of the service
+ * take turns on the table's rows, so an extra one is harmless; a CDC relay's replication slot has
+ * one reader at a time. Schedulers may run on every instance: each
+ * claims due entries with {@code SELECT ... FOR UPDATE SKIP LOCKED} under a lease, so no entry
+ * runs on two at once and one whose scheduler died is taken over when its lease runs out (see
+ * {@link dev.sagaline.participant.outbox.PollingRelay} and {@link
  * dev.sagaline.participant.outbox.RetryScheduler}). Methods that take the caller's
  * {@link java.sql.Connection} throw {@link java.sql.SQLException}; the others, which use their own
  * connections, throw {@link dev.sagaline.participant.outbox.OutboxException}.

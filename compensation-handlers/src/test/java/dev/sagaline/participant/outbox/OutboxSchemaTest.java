@@ -3,20 +3,19 @@ package dev.sagaline.participant.outbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sagaline.localpostgres.LocalPostgres;
+import dev.sagaline.localpostgres.LocalPostgresExtension;
 import java.sql.Connection;
 import java.sql.SQLException;
-import org.apache.kafka.clients.producer.MockProducer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/**
- * Table names are checked before they reach SQL, and the DDL runs, repeatably, under any valid name.
- * (The SQL was also checked by hand against PostgreSQL 15; the build has no PostgreSQL, so H2's
- * PostgreSQL mode stands in for it here.)
- */
+/** Table names are checked before they reach SQL, and the DDL runs on PostgreSQL, repeatably, under any valid name. */
+@Tag("integration")
+@ExtendWith(LocalPostgresExtension.class)
 class OutboxSchemaTest {
 
     @ParameterizedTest
@@ -43,8 +42,8 @@ class OutboxSchemaTest {
     }
 
     @Test
-    void createsTablesUnderCustomAndSchemaQualifiedNamesAndCanRunAgain() throws SQLException {
-        try (H2Database db = H2Database.create()) {
+    void createsTablesUnderCustomAndSchemaQualifiedNamesAndCanRunAgain(LocalPostgres postgres) throws SQLException {
+        try (PostgresDatabase db = PostgresDatabase.create(postgres)) {
             db.execute("CREATE SCHEMA billing");
             OutboxSchema schema = new OutboxSchema("billing.outbox", "billing_retries");
 
@@ -62,32 +61,8 @@ class OutboxSchemaTest {
     }
 
     @Test
-    void theWholeCycleRunsInH2sPostgreSqlMode() throws SQLException {
-        try (H2Database db = H2Database.postgreSqlMode()) {
-            MutableClock clock = new MutableClock();
-            TransactionLog transactionLog = new TransactionLog(db.dataSource(), OutboxSchema.defaults(), clock);
-            try (Connection tx = db.transaction()) {
-                new Outbox(OutboxSchema.defaults()).append(tx, OutboxMessage.of("e-1", "inventory.events", "sku-42",
-                        new byte[] {1}, clock.instant()).withHeader("type", "StockReserved"));
-                transactionLog.record(tx, "a-1", "refund", null);
-                tx.commit();
-            }
-            MockProducer<String, byte[]> producer = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
-
-            try (OutboxRelay relay = OutboxRelay.builder().dataSource(db.dataSource()).producer(producer).clock(clock).build();
-                    RetryScheduler scheduler = RetryScheduler.builder().transactionLog(transactionLog)
-                            .action(entry -> ActionResult.done()).build()) {
-                assertThat(relay.publishPending()).isOne();
-                assertThat(scheduler.runDue()).isOne();
-            }
-            assertThat(producer.history()).hasSize(1);
-            assertThat(transactionLog.find("a-1").orElseThrow().status()).isEqualTo(TransactionLogEntry.Status.DONE);
-        }
-    }
-
-    @Test
-    void reportsTheStatementThatFailed() {
-        try (H2Database db = H2Database.create()) {
+    void reportsTheStatementThatFailed(LocalPostgres postgres) {
+        try (PostgresDatabase db = PostgresDatabase.create(postgres)) {
             OutboxSchema inMissingSchema = OutboxSchema.defaults().withOutboxTable("nowhere.outbox");
 
             assertThatThrownBy(() -> inMissingSchema.create(db.dataSource()))

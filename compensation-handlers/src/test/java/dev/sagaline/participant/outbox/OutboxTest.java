@@ -21,15 +21,25 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Map;
+import dev.sagaline.localpostgres.LocalPostgres;
+import dev.sagaline.localpostgres.LocalPostgresExtension;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Outbox rows commit and roll back with the business change they announce. */
+@Tag("integration")
+@ExtendWith(LocalPostgresExtension.class)
 class OutboxTest {
 
-    private final H2Database db = H2Database.create();
+    private final PostgresDatabase db;
     private final MutableClock clock = new MutableClock();
     private final Outbox outbox = new Outbox(OutboxSchema.defaults());
+
+    OutboxTest(LocalPostgres postgres) {
+        db = PostgresDatabase.create(postgres);
+    }
 
     @AfterEach
     void dropDatabase() {

@@ -1,6 +1,7 @@
 package dev.sagaline.participant.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sagaline.participant.outbox.TransactionLogEntry.Status;
 import java.io.IOException;
@@ -12,21 +13,38 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import dev.sagaline.localpostgres.LocalPostgres;
+import dev.sagaline.localpostgres.LocalPostgresExtension;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The transaction log's entries run when due, back off, give up with their reason, and are never lost. */
+@Tag("integration")
+@ExtendWith(LocalPostgresExtension.class)
 class RetrySchedulerTest {
 
     private static final BackoffPolicy ONE_TWO_FOUR_SECONDS =
             BackoffPolicy.exponential(Duration.ofSeconds(1), Duration.ofMinutes(1)).withJitter(0).withMaxAttempts(4);
 
-    private final H2Database db = H2Database.create();
+    private final PostgresDatabase db;
     private final MutableClock clock = new MutableClock();
-    private final TransactionLog transactionLog = new TransactionLog(db.dataSource(), OutboxSchema.defaults(), clock);
+    private final TransactionLog transactionLog;
     private final ScriptedAction action = new ScriptedAction();
+
+    RetrySchedulerTest(LocalPostgres postgres) {
+        db = PostgresDatabase.create(postgres);
+        transactionLog = new TransactionLog(db.dataSource(), OutboxSchema.defaults(), clock);
+    }
 
     @AfterEach
     void dropDatabase() {
@@ -222,6 +240,122 @@ class RetrySchedulerTest {
         assertThat(transactionLog.find("a-1").orElseThrow().status()).isEqualTo(Status.DONE);
     }
 
+    @Test
+    void twoSchedulersOnOneTableRunEveryDueEntryExactlyOnce() throws Exception {
+        List<String> ids = IntStream.rangeClosed(1, 40).mapToObj(i -> "a-" + i).toList();
+        for (String id : ids) {
+            record(id);
+        }
+        Queue<String> runs = new ConcurrentLinkedQueue<>();
+        Action slowAction = entry -> {
+            runs.add(entry.id());
+            Thread.sleep(5);
+            return ActionResult.done();
+        };
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try (RetryScheduler first = configured(RetryScheduler.builder().schedulerId("first")).action(slowAction).build();
+                RetryScheduler second = configured(RetryScheduler.builder().schedulerId("second")).action(slowAction).build()) {
+            Future<Integer> firstRan = pool.submit(first::runDue);
+            Future<Integer> secondRan = pool.submit(second::runDue);
+
+            assertThat(firstRan.get(1, TimeUnit.MINUTES) + secondRan.get(1, TimeUnit.MINUTES)).isEqualTo(ids.size());
+            assertThat(firstRan.get()).as("both took a share").isPositive();
+            assertThat(secondRan.get()).as("both took a share").isPositive();
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(runs).containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(transactionLog.entries(Status.DONE, 100)).hasSize(ids.size());
+    }
+
+    @Test
+    void anEntryWhoseSchedulerDiedMidActionIsRunAgainByAnotherOnceTheLeaseRunsOut() throws SQLException {
+        record("a-1");
+        try (RetryScheduler dying = configured(RetryScheduler.builder().schedulerId("dying").lease(Duration.ofMinutes(2)))
+                        .action(entry -> {
+                            throw new ProcessDeath();
+                        }).build();
+                RetryScheduler survivor = scheduler(RetryScheduler.builder().schedulerId("survivor"))) {
+            assertThatThrownBy(dying::runDue).isInstanceOf(ProcessDeath.class);
+            assertThat(transactionLog.find("a-1").orElseThrow().status()).isEqualTo(Status.PENDING);
+
+            assertThat(survivor.runDue()).as("still leased to the dead scheduler").isZero();
+            clock.advance(Duration.ofMinutes(2));
+            assertThat(survivor.runDue()).isOne();
+        }
+
+        assertThat(action.runs).as("the abandoned attempt counts").containsExactly("a-1 attempt 2 payload a-1");
+        assertThat(action.lastErrors).singleElement().asString()
+                .contains("attempt 1 did not finish", "dying#1", "lease ran out");
+        assertThat(transactionLog.find("a-1")).hasValueSatisfying(entry -> {
+            assertThat(entry.status()).isEqualTo(Status.DONE);
+            assertThat(entry.attempts()).isEqualTo(2);
+        });
+    }
+
+    @Test
+    void anEntryWhoseLastAllowedAttemptNeverFinishedIsParkedFailedWithTheReasonAndCanBeRequeued() throws SQLException {
+        record("a-1");
+        action.answer(ActionResult.retry("busy"), ActionResult.retry("busy"), ActionResult.retry("busy"));
+        try (RetryScheduler scheduler = scheduler()) {
+            for (int attempt = 0; attempt < 3; attempt++) {
+                scheduler.runDue();
+                clock.advance(Duration.ofMinutes(1));
+            }
+        }
+        try (RetryScheduler dying = configured(RetryScheduler.builder().schedulerId("dying")).action(entry -> {
+            throw new ProcessDeath();
+        }).build()) {
+            assertThatThrownBy(dying::runDue).isInstanceOf(ProcessDeath.class);
+        }
+        clock.advance(RetryScheduler.DEFAULT_LEASE);
+
+        try (RetryScheduler scheduler = scheduler()) {
+            assertThat(scheduler.runDue()).isOne();
+            assertThat(action.runs).as("parked without running a fifth time").hasSize(3);
+            assertThat(transactionLog.find("a-1")).hasValueSatisfying(entry -> {
+                assertThat(entry.status()).isEqualTo(Status.FAILED);
+                assertThat(entry.attempts()).isEqualTo(4);
+                assertThat(entry.lastError()).startsWith("gave up after 4 attempts; last error: attempt 4 did not finish");
+            });
+
+            assertThat(transactionLog.requeue("a-1")).isTrue();
+            scheduler.runDue();
+        }
+        assertThat(transactionLog.find("a-1").orElseThrow().status()).isEqualTo(Status.DONE);
+    }
+
+    @Test
+    void theLateOutcomeOfALostLeaseIsDroppedInFavourOfTheSchedulerThatTookOver() throws Exception {
+        record("a-1");
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (RetryScheduler hanging = configured(RetryScheduler.builder().schedulerId("hanging").lease(Duration.ofMinutes(1)))
+                        .action(entry -> {
+                            started.countDown();
+                            release.await();
+                            return ActionResult.giveUp("too late to matter");
+                        }).build();
+                RetryScheduler survivor = scheduler(RetryScheduler.builder().schedulerId("survivor"))) {
+            Future<Integer> hung = pool.submit(hanging::runDue);
+            assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+            clock.advance(Duration.ofMinutes(1));
+
+            assertThat(survivor.runDue()).isOne();
+            release.countDown();
+            assertThat(hung.get(30, TimeUnit.SECONDS)).isOne();
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(transactionLog.find("a-1")).hasValueSatisfying(entry -> {
+            assertThat(entry.status()).isEqualTo(Status.DONE);
+            assertThat(entry.attempts()).isEqualTo(2);
+        });
+    }
+
     private void record(String id) throws SQLException {
         try (Connection tx = db.transaction()) {
             transactionLog.record(tx, id, "refund-payment", id.getBytes(StandardCharsets.UTF_8));
@@ -234,7 +368,11 @@ class RetrySchedulerTest {
     }
 
     private RetryScheduler scheduler(RetryScheduler.Builder builder) {
-        return builder.transactionLog(transactionLog).action(action).backoff(ONE_TWO_FOUR_SECONDS).build();
+        return configured(builder).build();
+    }
+
+    private RetryScheduler.Builder configured(RetryScheduler.Builder builder) {
+        return builder.transactionLog(transactionLog).action(action).backoff(ONE_TWO_FOUR_SECONDS);
     }
 
     /** Answers with the results it is given, in order, then done; records every run. */
@@ -242,6 +380,7 @@ class RetrySchedulerTest {
 
         private final Deque<ActionResult> answers = new ArrayDeque<>();
         private final List<String> runs = new ArrayList<>();
+        private final List<String> lastErrors = new ArrayList<>();
         private Exception failure;
 
         void answer(ActionResult... results) {
@@ -256,10 +395,18 @@ class RetrySchedulerTest {
         public ActionResult run(TransactionLogEntry entry) throws Exception {
             runs.add(entry.id() + " attempt " + (entry.attempts() + 1) + " payload "
                     + new String(entry.payload(), StandardCharsets.UTF_8));
+            lastErrors.add(entry.lastError());
             if (failure != null) {
                 throw failure;
             }
             return answers.isEmpty() ? ActionResult.done() : answers.poll();
+        }
+    }
+
+    /** Thrown from an action to stand for its process dying mid-action: not an Exception, so the scheduler does not catch it. */
+    private static final class ProcessDeath extends Error {
+        ProcessDeath() {
+            super("the scheduler's process died while the action ran");
         }
     }
 }

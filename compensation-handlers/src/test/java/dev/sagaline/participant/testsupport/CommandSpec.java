@@ -18,6 +18,11 @@ public final class CommandSpec {
     private final StepCommand.Builder command;
     private boolean idSet;
 
+    /** A command with test defaults, for tests that answer commands without a {@link ParticipantDriver}. */
+    public static CommandSpec of(Payloads payloads, String sagaId, String step, StepAction action) {
+        return new CommandSpec(payloads, sagaId, step, action);
+    }
+
     CommandSpec(Payloads payloads, String sagaId, String step, StepAction action) {
         this.payloads = payloads;
         this.command = StepCommand.newBuilder()

@@ -12,7 +12,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** Reads back what a real-broker test wrote to a one-partition topic. */
+/** Reads back what a real-broker test wrote to a topic. */
 public final class TopicRecords {
 
     private TopicRecords() {
@@ -20,20 +20,35 @@ public final class TopicRecords {
 
     /** Every committed record of a one-partition topic, read up to its last stable offset. */
     public static List<ConsumerRecord<String, byte[]>> committed(LocalKafkaBroker kafka, String topic) {
-        Map<String, Object> config = kafka.clientConfig();
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        TopicPartition partition = new TopicPartition(topic, 0);
+        return read(kafka, List.of(new TopicPartition(topic, 0)));
+    }
+
+    /** Every committed record of every partition of a topic, partition by partition. */
+    public static List<ConsumerRecord<String, byte[]>> all(LocalKafkaBroker kafka, String topic) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config(kafka))) {
+            return read(kafka, consumer.partitionsFor(topic).stream()
+                    .map(partition -> new TopicPartition(topic, partition.partition())).toList());
+        }
+    }
+
+    private static List<ConsumerRecord<String, byte[]>> read(LocalKafkaBroker kafka, List<TopicPartition> partitions) {
         List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config)) {
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
-            long end = consumer.endOffsets(List.of(partition)).get(partition);
-            while (consumer.position(partition) < end) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config(kafka))) {
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(partition -> consumer.position(partition) < ends.get(partition))) {
                 consumer.poll(Duration.ofMillis(500)).forEach(records::add);
             }
         }
         return records;
+    }
+
+    private static Map<String, Object> config(LocalKafkaBroker kafka) {
+        Map<String, Object> config = kafka.clientConfig();
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        return config;
     }
 }

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.sagaline.localkafka.LocalKafka;
 import dev.sagaline.localkafka.LocalKafkaBroker;
+import dev.sagaline.localpostgres.LocalPostgres;
+import dev.sagaline.localpostgres.LocalPostgresExtension;
 import dev.sagaline.participant.testsupport.TopicRecords;
-import dev.sagaline.localkafka.LocalKafkaExtension;
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -34,12 +36,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the row again, so the consumer sees the same message id twice.
  */
 @Tag("integration")
-@ExtendWith(LocalKafkaExtension.class)
+@LocalKafka(shared = true)
+@ExtendWith(LocalPostgresExtension.class)
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
-class OutboxRelayIntegrationTest {
+class PollingRelayIntegrationTest {
 
-    private final H2Database db = H2Database.create();
+    private final PostgresDatabase db;
     private final Outbox outbox = new Outbox(OutboxSchema.defaults());
+
+    PollingRelayIntegrationTest(LocalPostgres postgres) {
+        db = PostgresDatabase.create(postgres);
+    }
 
     @AfterEach
     void dropDatabase() {
@@ -53,12 +60,12 @@ class OutboxRelayIntegrationTest {
         appendCommitted(topic, "e-1", "e-2", "e-3");
 
         try (Connection open = db.transaction();
-                OutboxRelay relay = relay(kafka, db.dataSource()).pollInterval(Duration.ofMillis(50)).build()) {
+                PollingRelay relay = relay(kafka, db.dataSource()).pollInterval(Duration.ofMillis(50)).build()) {
             outbox.append(open, message(topic, "e-4"));
             relay.start();
 
             await().atMost(Duration.ofSeconds(30)).until(() -> unpublished().isEmpty());
-            assertThat(TopicRecords.committed(kafka, topic)).extracting(OutboxRelayIntegrationTest::idHeader)
+            assertThat(TopicRecords.committed(kafka, topic)).extracting(PollingRelayIntegrationTest::idHeader)
                     .containsExactly("e-1", "e-2", "e-3");
 
             open.commit();
@@ -66,7 +73,7 @@ class OutboxRelayIntegrationTest {
         }
 
         List<ConsumerRecord<String, byte[]>> published = TopicRecords.committed(kafka, topic);
-        assertThat(published).extracting(OutboxRelayIntegrationTest::idHeader).containsExactly("e-1", "e-2", "e-3", "e-4");
+        assertThat(published).extracting(PollingRelayIntegrationTest::idHeader).containsExactly("e-1", "e-2", "e-3", "e-4");
         assertThat(published).extracting(ConsumerRecord::key).containsExactly("sku-e-1", "sku-e-2", "sku-e-3", "sku-e-4");
         assertThat(new String(published.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("reserved e-1");
         assertThat(db.strings("SELECT published_at FROM sagaline_outbox")).hasSize(4).doesNotContainNull();
@@ -79,7 +86,7 @@ class OutboxRelayIntegrationTest {
         appendCommitted(topic, "e-1");
         AtomicBoolean crashBeforeMark = new AtomicBoolean(true);
 
-        try (OutboxRelay relay = relay(kafka, failingOnce("UPDATE", crashBeforeMark)).build()) {
+        try (PollingRelay relay = relay(kafka, failingOnce("UPDATE", crashBeforeMark)).build()) {
             assertThatThrownBy(relay::publishPending)
                     .isInstanceOf(OutboxException.class)
                     .hasMessageContaining("nothing was marked");
@@ -89,13 +96,13 @@ class OutboxRelayIntegrationTest {
         }
 
         assertThat(unpublished()).isEmpty();
-        assertThat(TopicRecords.committed(kafka, topic)).extracting(OutboxRelayIntegrationTest::idHeader)
+        assertThat(TopicRecords.committed(kafka, topic)).extracting(PollingRelayIntegrationTest::idHeader)
                 .as("at least once: the consumer deduplicates by this id")
                 .containsExactly("e-1", "e-1");
     }
 
-    private OutboxRelay.Builder relay(LocalKafkaBroker kafka, DataSource dataSource) {
-        return OutboxRelay.builder().dataSource(dataSource).producerConfig(kafka.clientConfig());
+    private PollingRelay.Builder relay(LocalKafkaBroker kafka, DataSource dataSource) {
+        return PollingRelay.builder().dataSource(dataSource).producerConfig(kafka.clientConfig());
     }
 
     private void appendCommitted(String topic, String... ids) throws SQLException {

@@ -1,5 +1,10 @@
 package dev.sagaline.participant.outbox;
 
+import dev.sagaline.localpostgres.LocalPostgres;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -7,36 +12,34 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import javax.sql.DataSource;
-import org.h2.jdbcx.JdbcDataSource;
 
 /**
- * A fresh in-memory H2 database per test, with the outbox tables and the example inventory
- * service's reservation table, and a few one-line queries for assertions.
+ * A fresh database per test on the test class's PostgreSQL server, with the outbox tables and the
+ * example inventory service's reservation table, and a few one-line queries for assertions.
  */
-final class H2Database implements AutoCloseable {
+final class PostgresDatabase implements AutoCloseable {
 
-    private final JdbcDataSource dataSource = new JdbcDataSource();
+    private final LocalPostgres server;
+    private final DataSource dataSource;
 
-    private H2Database(String mode) {
-        // DB_CLOSE_DELAY=-1 keeps the database while no connection is open; close() drops it.
-        dataSource.setURL("jdbc:h2:mem:outbox-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1" + (mode == null ? "" : ";MODE=" + mode));
+    private PostgresDatabase(LocalPostgres server) {
+        this.server = server;
+        this.dataSource = server.createDatabase("outbox");
         OutboxSchema.defaults().create(dataSource);
-        execute("RUNSCRIPT FROM 'classpath:/outbox/inventory.sql'");
+        execute(resource("/outbox/inventory.sql"));
     }
 
-    static H2Database create() {
-        return new H2Database(null);
-    }
-
-    /** The same, in H2's PostgreSQL compatibility mode. */
-    static H2Database postgreSqlMode() {
-        return new H2Database("PostgreSQL");
+    static PostgresDatabase create(LocalPostgres server) {
+        return new PostgresDatabase(server);
     }
 
     DataSource dataSource() {
         return dataSource;
+    }
+
+    String name() {
+        return LocalPostgres.databaseName(dataSource);
     }
 
     /** A connection with auto-commit off, as a service's business transaction would have. */
@@ -82,8 +85,27 @@ final class H2Database implements AutoCloseable {
         }
     }
 
+    /** Drops the database and its replication slots, ending any connection a test left open. */
     @Override
     public void close() {
-        execute("SHUTDOWN");
+        try (Connection connection = server.dataSource("postgres").getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE database = '" + name()
+                    + "' AND active_pid IS NOT NULL");
+            statement.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = '" + name() + "'");
+            statement.execute("DROP DATABASE IF EXISTS " + name() + " WITH (FORCE)");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot drop database " + name(), e);
+        }
+    }
+
+    private static String resource(String path) {
+        try (InputStream in = PostgresDatabase.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("no resource " + path);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

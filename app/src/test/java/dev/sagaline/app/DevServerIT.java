@@ -89,7 +89,7 @@ class DevServerIT {
         assertThat(retry.exit).isZero();
         assertThat(retry.out).startsWith("retry of " + stuck + " requested: request id op-");
         await().atMost(Duration.ofSeconds(60)).until(() -> cli("describe", stuck, "--server", dev.url()).out.contains("COMPLETED"));
-        assertThat(cli("events", "--saga", stuck, "--server", dev.url()).out).contains("RETRIED_BY_OPERATOR", "carrier is back (by bob)");
+        assertThat(cli("events", "--saga", stuck, "--server", dev.url()).out).contains("RETRIED_BY_OPERATOR", "operator retry by bob: carrier is back");
     }
 
     @Test
@@ -150,7 +150,7 @@ class DevServerIT {
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("action-result"), "retry requested (op-"));
             wait.until(ExpectedConditions.textToBe(By.id("saga-status"), "COMPLETED"));
             assertThat(browser.findElements(By.cssSelector(".lane[data-step='reserve-stock'] .bar.confirm"))).hasSize(1);
-            assertThat(browser.findElement(By.id("events")).getText()).contains("RETRIED_BY_OPERATOR", "carrier is back (by carol)");
+            assertThat(browser.findElement(By.id("events")).getText()).contains("RETRIED_BY_OPERATOR", "operator retry by carol: carrier is back");
             Path screenshot = Path.of("target", "timeline.png");
             Files.write(screenshot, ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES));
         } finally {

@@ -3,12 +3,12 @@ package dev.sagaline.app.demo;
 /**
  * Which demo orders fail and how, decided from the order's number so that the demo knows what to
  * expect of every saga: a share of payments are declined (the saga is compensated), a share of
- * payment commands are lost on the way (the step times out and the saga is compensated), and the
- * rest complete.
+ * payment commands are lost once on the way (the pivot times out, its outcome is unknown, the same
+ * command is sent again and the saga completes, charged once), and the rest complete.
  *
  * @param sagas how many orders
  * @param declineShare fraction of orders whose payment is declined
- * @param lossShare fraction of orders whose payment commands never arrive
+ * @param lossShare fraction of orders whose first payment command never arrives
  */
 public record DemoPlan(int sagas, double declineShare, double lossShare) {
 

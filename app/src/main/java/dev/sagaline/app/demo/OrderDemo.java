@@ -227,7 +227,7 @@ public final class OrderDemo {
                 case COMPENSATED -> compensated++;
                 default -> stuck++;
             }
-            SagaStatus wanted = expected == DemoPlan.Expectation.COMPLETED ? SagaStatus.COMPLETED : SagaStatus.COMPENSATED;
+            SagaStatus wanted = expected == DemoPlan.Expectation.DECLINED ? SagaStatus.COMPENSATED : SagaStatus.COMPLETED;
             if (status != wanted) {
                 problems.add(id + " ended " + status + " but was planned to end " + wanted + " (" + expected + ")");
             } else if (status == SagaStatus.COMPENSATED && inventory.reservation(id) != InventoryService.Reservation.RELEASED) {

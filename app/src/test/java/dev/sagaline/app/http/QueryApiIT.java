@@ -250,7 +250,7 @@ class QueryApiIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> a.get("/api/v1/sagas/stuck-3").orThrow().path("status").asText().equals("COMPLETED"));
         JsonNode saga = a.get("/api/v1/sagas/stuck-3").orThrow();
         List<String> reasons = saga.path("events").findValuesAsText("reason");
-        assertThat(reasons).anySatisfy(r -> assertThat(r).contains("printer fixed (by alice)"));
+        assertThat(reasons).anySatisfy(r -> assertThat(r).contains("operator retry by alice: printer fixed"));
     }
 
     @Test

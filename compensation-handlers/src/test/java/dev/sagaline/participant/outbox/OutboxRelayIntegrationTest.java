@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.sagaline.localkafka.CommittedRecords;
 import dev.sagaline.localkafka.LocalKafkaBroker;
-import dev.sagaline.participant.testsupport.TopicRecords;
 import dev.sagaline.localkafka.LocalKafkaExtension;
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
@@ -58,14 +58,14 @@ class OutboxRelayIntegrationTest {
             relay.start();
 
             await().atMost(Duration.ofSeconds(30)).until(() -> unpublished().isEmpty());
-            assertThat(TopicRecords.committed(kafka, topic)).extracting(OutboxRelayIntegrationTest::idHeader)
+            assertThat(CommittedRecords.of(kafka, topic)).extracting(OutboxRelayIntegrationTest::idHeader)
                     .containsExactly("e-1", "e-2", "e-3");
 
             open.commit();
             await().atMost(Duration.ofSeconds(30)).until(() -> unpublished().isEmpty());
         }
 
-        List<ConsumerRecord<String, byte[]>> published = TopicRecords.committed(kafka, topic);
+        List<ConsumerRecord<String, byte[]>> published = CommittedRecords.of(kafka, topic);
         assertThat(published).extracting(OutboxRelayIntegrationTest::idHeader).containsExactly("e-1", "e-2", "e-3", "e-4");
         assertThat(published).extracting(ConsumerRecord::key).containsExactly("sku-e-1", "sku-e-2", "sku-e-3", "sku-e-4");
         assertThat(new String(published.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("reserved e-1");
@@ -89,7 +89,7 @@ class OutboxRelayIntegrationTest {
         }
 
         assertThat(unpublished()).isEmpty();
-        assertThat(TopicRecords.committed(kafka, topic)).extracting(OutboxRelayIntegrationTest::idHeader)
+        assertThat(CommittedRecords.of(kafka, topic)).extracting(OutboxRelayIntegrationTest::idHeader)
                 .as("at least once: the consumer deduplicates by this id")
                 .containsExactly("e-1", "e-1");
     }

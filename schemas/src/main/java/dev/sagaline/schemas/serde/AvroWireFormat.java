@@ -7,12 +7,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
-import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumReader;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
@@ -115,18 +112,23 @@ public final class AvroWireFormat<T extends SpecificRecord> {
         } catch (SchemaRegistryException e) {
             throw new SerializationException(context + ": unknown writer schema id " + id + ": " + e.getMessage(), e);
         }
+        boolean complete;
+        T record;
         try {
-            BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, HEADER_SIZE, data.length - HEADER_SIZE, null);
-            T record = reader.read(null, decoder);
-            if (!decoder.isEnd()) {
-                throw new SerializationException(context + ": " + (data.length - HEADER_SIZE)
-                        + "-byte body of schema id " + id + " has trailing bytes");
-            }
-            return record;
-        } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | ClassCastException | NegativeArraySizeException e) {
+            BoundedDecoder decoder = BoundedDecoder.of(data, HEADER_SIZE, data.length - HEADER_SIZE);
+            record = reader.read(null, decoder);
+            complete = decoder.isEnd();
+        } catch (IOException | RuntimeException e) {
+            // Any failure inside Avro's reader means these bytes are not a record of this schema:
+            // bad input for the caller to dead-letter, never a reason to stop.
             throw new SerializationException(context + ": cannot decode " + readerSchema.getFullName()
                     + " written with schema id " + id + " (truncated or corrupt record): " + e, e);
         }
+        if (!complete) {
+            throw new SerializationException(context + ": " + (data.length - HEADER_SIZE)
+                    + "-byte body of schema id " + id + " has trailing bytes");
+        }
+        return record;
     }
 
     private DatumReader<T> readerFor(int writerId) {

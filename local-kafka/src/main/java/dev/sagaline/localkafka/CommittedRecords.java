@@ -1,6 +1,5 @@
-package dev.sagaline.participant.testsupport;
+package dev.sagaline.localkafka;
 
-import dev.sagaline.localkafka.LocalKafkaBroker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,26 +11,27 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** Reads back what a real-broker test wrote to a one-partition topic. */
-public final class TopicRecords {
+/** Reads back what a real-broker test wrote: the committed records of a topic, as a read_committed consumer sees them. */
+public final class CommittedRecords {
 
-    private TopicRecords() {
+    private CommittedRecords() {
     }
 
-    /** Every committed record of a one-partition topic, read up to its last stable offset. */
-    public static List<ConsumerRecord<String, byte[]>> committed(LocalKafkaBroker kafka, String topic) {
+    /** Every committed record of {@code topic}, every partition read up to its last stable offset. */
+    public static List<ConsumerRecord<String, byte[]>> of(LocalKafkaBroker kafka, String topic) {
         Map<String, Object> config = kafka.clientConfig();
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        TopicPartition partition = new TopicPartition(topic, 0);
         List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config)) {
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
-            long end = consumer.endOffsets(List.of(partition)).get(partition);
-            while (consumer.position(partition) < end) {
-                consumer.poll(Duration.ofMillis(500)).forEach(records::add);
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }
         }
         return records;

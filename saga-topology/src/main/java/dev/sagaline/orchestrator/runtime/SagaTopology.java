@@ -55,7 +55,8 @@ public final class SagaTopology {
         Topology topology = new Topology();
         topology.addSource(REQUESTS_SOURCE, Serdes.String().deserializer(), serdes.requests().deserializer(), topics.requests());
         topology.addSource(REPLIES_SOURCE, Serdes.String().deserializer(), serdes.replies().deserializer(), topics.replies());
-        topology.addProcessor(COORDINATOR, () -> new SagaCoordinator(machine, config.timerScanInterval(), config.timerScanBatch()),
+        topology.addProcessor(COORDINATOR, () -> new SagaCoordinator(machine, config.timerScanInterval(), config.timerScanBatch(),
+                config.recordMaxBytes()),
                 REQUESTS_SOURCE, REPLIES_SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SAGA_STATE_STORE),
                 Serdes.String(), serdes.states()), COORDINATOR);

@@ -67,6 +67,11 @@ public final class SagalineConfig extends AbstractConfig {
     public static final String FINISHED_RETENTION_MS_CONFIG = "sagaline.finished.retention.ms";
     private static final String FINISHED_RETENTION_MS_DOC = "How long a COMPLETED or COMPENSATED saga stays queryable in the state store before it is purged.";
 
+    public static final String RECORD_MAX_BYTES_CONFIG = "sagaline.record.max.bytes";
+    private static final String RECORD_MAX_BYTES_DOC = "Largest saga state, command or event (key and value) the orchestrator writes. A saga whose next record "
+            + "would be larger is STUCK, with an event giving the reason, instead of failing the write and stopping the instance. "
+            + "Keep it below the producer's max.request.size and the topics' max.message.bytes, less about 1 kB of record overhead.";
+
     public static final String SCHEMA_REGISTRY_URL_CONFIG = "sagaline.schema.registry.url";
     private static final String SCHEMA_REGISTRY_URL_DOC = "memory://SCOPE for the in-process registry (default), or the http(s) address of a Confluent-compatible Schema Registry.";
 
@@ -95,10 +100,14 @@ public final class SagalineConfig extends AbstractConfig {
             .define(TIMER_SCAN_INTERVAL_MS_CONFIG, Type.LONG, 100L, ConfigDef.Range.atLeast(1), Importance.LOW, TIMER_SCAN_INTERVAL_MS_DOC)
             .define(TIMER_SCAN_BATCH_CONFIG, Type.INT, 10_000, ConfigDef.Range.atLeast(1), Importance.LOW, TIMER_SCAN_BATCH_DOC)
             .define(FINISHED_RETENTION_MS_CONFIG, Type.LONG, Duration.ofDays(1).toMillis(), ConfigDef.Range.atLeast(0), Importance.MEDIUM, FINISHED_RETENTION_MS_DOC)
+            .define(RECORD_MAX_BYTES_CONFIG, Type.INT, 1_000_000, ConfigDef.Range.atLeast(1024), Importance.MEDIUM, RECORD_MAX_BYTES_DOC)
             .define(SCHEMA_REGISTRY_URL_CONFIG, Type.STRING, "memory://sagaline", Importance.HIGH, SCHEMA_REGISTRY_URL_DOC)
             .define(DEFINITIONS_DIR_CONFIG, Type.STRING, "", Importance.HIGH, DEFINITIONS_DIR_DOC)
             .define(TOPIC_PARTITIONS_CONFIG, Type.INT, 6, ConfigDef.Range.atLeast(1), Importance.MEDIUM, TOPIC_PARTITIONS_DOC)
             .define(TOPIC_REPLICATION_FACTOR_CONFIG, Type.SHORT, (short) 1, ConfigDef.Range.atLeast(1), Importance.MEDIUM, TOPIC_REPLICATION_FACTOR_DOC);
+
+    /** Batch and record framing the producer adds to a record's key and value. */
+    private static final int RECORD_OVERHEAD_BYTES = 1024;
 
     private final Map<String, Object> streamsProperties;
 
@@ -112,6 +121,15 @@ public final class SagalineConfig extends AbstractConfig {
         if (getLong(RETRY_BACKOFF_MAX_MS_CONFIG) < getLong(RETRY_BACKOFF_MS_CONFIG)) {
             throw new SagalineConfigException(RETRY_BACKOFF_MAX_MS_CONFIG + "=" + getLong(RETRY_BACKOFF_MAX_MS_CONFIG)
                     + " must not be less than " + RETRY_BACKOFF_MS_CONFIG + "=" + getLong(RETRY_BACKOFF_MS_CONFIG));
+        }
+        for (String producerLimit : new String[] {"max.request.size", StreamsConfig.producerPrefix("max.request.size")}) {
+            Object value = props.get(producerLimit);
+            if (value != null && value.toString().trim().matches("\\d{1,18}")
+                    && Long.parseLong(value.toString().trim()) < getInt(RECORD_MAX_BYTES_CONFIG) + RECORD_OVERHEAD_BYTES) {
+                throw new SagalineConfigException(RECORD_MAX_BYTES_CONFIG + "=" + getInt(RECORD_MAX_BYTES_CONFIG) + " must be at least "
+                        + RECORD_OVERHEAD_BYTES + " bytes below " + producerLimit + "=" + value + ", or records the orchestrator "
+                        + "checked would still be refused by the producer");
+            }
         }
         Map<String, Object> streams = new HashMap<>();
         streams.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
@@ -198,6 +216,11 @@ public final class SagalineConfig extends AbstractConfig {
     /** How long finished sagas stay in the store. */
     public Duration finishedRetention() {
         return Duration.ofMillis(getLong(FINISHED_RETENTION_MS_CONFIG));
+    }
+
+    /** Largest record the orchestrator writes. */
+    public int recordMaxBytes() {
+        return getInt(RECORD_MAX_BYTES_CONFIG);
     }
 
     /** The schema registry URL. */

@@ -4,6 +4,8 @@ import dev.sagaline.orchestrator.definition.SagaDefinitions;
 import dev.sagaline.orchestrator.errors.InvalidSagaInputException;
 import dev.sagaline.orchestrator.internals.statemachine.SagaDecision;
 import dev.sagaline.orchestrator.internals.statemachine.SagaMachine;
+import dev.sagaline.orchestrator.internals.statemachine.SagaTransitions;
+import dev.sagaline.orchestrator.internals.statemachine.StepInputException;
 import dev.sagaline.orchestrator.internals.store.TimerStore;
 import dev.sagaline.protocol.v1.SagaEvent;
 import dev.sagaline.protocol.v1.SagaRequest;
@@ -14,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -22,6 +25,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The orchestrator's one processor: it reads requests and replies keyed by saga id, lets the
@@ -31,15 +36,19 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 public final class SagaCoordinator implements Processor<String, Object, String, Object> {
 
+    private static final Logger log = LoggerFactory.getLogger(SagaCoordinator.class);
+
     private final SagaMachine machine;
+    private final RecordSizeLimit sizeLimit;
     private final Duration scanInterval;
     private final int scanBatch;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, SagaState> sagas;
     private TimerStore timers;
 
-    public SagaCoordinator(SagaMachine machine, Duration scanInterval, int scanBatch) {
+    public SagaCoordinator(SagaMachine machine, Duration scanInterval, int scanBatch, int recordMaxBytes) {
         this.machine = machine;
+        this.sizeLimit = new RecordSizeLimit(recordMaxBytes);
         this.scanInterval = scanInterval;
         this.scanBatch = scanBatch;
     }
@@ -61,10 +70,10 @@ public final class SagaCoordinator implements Processor<String, Object, String, 
         Object value = record.value();
         if (value instanceof SagaRequest request) {
             SagaState existing = key == null ? null : sagas.get(key);
-            apply(key, existing, machine.onRequest(key, request, existing, now), now);
+            decide(key, existing, () -> machine.onRequest(key, request, existing, now), now);
         } else if (value instanceof StepReply reply) {
             SagaState existing = key == null ? null : sagas.get(key);
-            apply(key, existing, machine.onReply(key, reply, existing, now), now);
+            decide(key, existing, () -> machine.onReply(key, reply, existing, now), now);
         } else if (value == null) {
             throw new InvalidSagaInputException("record with key '" + key + "' has no value (a tombstone); requests and replies always have one");
         } else {
@@ -79,8 +88,43 @@ public final class SagaCoordinator implements Processor<String, Object, String, 
                 continue;
             }
             state.setTimerMs(null);
-            apply(due.sagaId(), null, machine.onTimer(state, now), now);
+            try {
+                decide(due.sagaId(), null, () -> machine.onTimer(state, now), now);
+            } catch (InvalidSagaInputException e) {
+                // Only a finished saga can get here, and a finished saga's timer only purges it.
+                log.error("saga '{}': due timer dropped: {}", due.sagaId(), e.getMessage());
+            }
         }
+    }
+
+    /**
+     * Applies what the machine decides, unless the saga cannot go on for a reason outside the
+     * rules: its input mapping throws, or a record it would write is too large. Then the saga is
+     * stopped as it was stored, with an event naming the reason, so that one saga never stops the
+     * instance; an input for which there is no running saga to stop is dead-lettered instead.
+     */
+    private void decide(String sagaId, SagaState before, Supplier<SagaDecision> machineDecision, long now) {
+        SagaDecision decision;
+        String problem;
+        try {
+            decision = machineDecision.get();
+            problem = sizeLimit.check(sagaId, decision);
+        } catch (StepInputException e) {
+            decision = null;
+            problem = e.getMessage();
+        }
+        if (problem == null) {
+            apply(sagaId, before, decision, now);
+            return;
+        }
+        String where = context.recordMetadata().filter(m -> m.topic() != null)
+                .map(m -> " (input " + m.topic() + "-" + m.partition() + "@" + m.offset() + ")").orElse(" (a due timer)");
+        SagaState stored = sagaId == null ? null : sagas.get(sagaId);
+        if (stored == null || SagaTransitions.isTerminal(stored.getStatus())) {
+            throw new InvalidSagaInputException(problem + where);
+        }
+        log.warn("saga '{}' stopped: {}{}", sagaId, problem, where);
+        apply(sagaId, stored, machine.onHalt(stored, problem + where, now), now);
     }
 
     private void apply(String sagaId, SagaState before, SagaDecision decision, long now) {

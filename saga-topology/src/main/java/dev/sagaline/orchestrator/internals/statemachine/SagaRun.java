@@ -43,6 +43,8 @@ final class SagaRun {
 
     /** The error code of a command that got no reply in time. */
     private static final String TIMEOUT = "TIMEOUT";
+    /** How the reason of every {@link #halt} begins. */
+    static final String HALTED = "halted: ";
 
     private final SagaDefinition definition;
     private final SagaState state;
@@ -145,6 +147,19 @@ final class SagaRun {
             default -> throw new IllegalStateException("step " + step.getName() + " has outstanding action " + step.getAction());
         }
         advance();
+    }
+
+    /**
+     * Stops a saga that cannot go on for a reason outside the rules (its next record would be too
+     * large, its input mapping throws): STUCK where it stood, for an operator to retry once the
+     * cause is fixed. A saga already STUCK records the reason and stays.
+     */
+    void halt(String reason) {
+        if (state.getStatus() == SagaStatus.STUCK) {
+            record(SagaEventKind.STUCK, null, HALTED + reason, null, null);
+        } else {
+            becomeStuck(SagaTrigger.HALTED, HALTED + reason, null);
+        }
     }
 
     /** Fires whatever is due at {@code now}: timeouts, retries, the deadline, the purge. */
@@ -492,7 +507,7 @@ final class SagaRun {
         }
         // COMPENSATE carries what DO produced, when it produced something; TCC's three phases all
         // carry the step's own input, as participants decode them into one type.
-        Payload input = action == StepAction.COMPENSATE && step.getOutput() != null ? step.getOutput() : def.input().build(view());
+        Payload input = action == StepAction.COMPENSATE && step.getOutput() != null ? step.getOutput() : buildInput(def);
         StepCommand command = StepCommand.newBuilder()
                 .setCommandId(commandId)
                 .setSagaId(state.getSagaId())
@@ -508,6 +523,14 @@ final class SagaRun {
                 .build();
         commands.add(new SagaDecision.OutgoingCommand(def.commandTopic(), command));
         record(SagaEventKind.STEP_COMMANDED, step.getName(), action + " attempt " + attempt, null, null, action, attempt, commandId);
+    }
+
+    private Payload buildInput(StepDefinition def) {
+        try {
+            return def.input().build(view());
+        } catch (RuntimeException e) {
+            throw new StepInputException(state.getSagaId(), def.name(), e);
+        }
     }
 
     private void transition(SagaTrigger trigger, String reason, StepState culprit) {

@@ -30,6 +30,8 @@ public enum SagaTrigger {
     OPERATOR_RETRY_UNDO,
     /** An operator retried a saga stuck confirming. */
     OPERATOR_RETRY_CONFIRM,
+    /** The saga cannot go on for a reason outside the rules: its next record would be too large, or a step's input mapping threw. */
+    HALTED,
     /** A finished saga's retention ran out. */
     PURGE
 }

@@ -94,6 +94,6 @@ class SagaCoordinatorVersionsTest {
     }
 
     private static SagaCoordinator coordinator(SagaDefinitions definitions) {
-        return new SagaCoordinator(new SagaMachine(definitions, POLICIES, "replies"), Duration.ofMillis(100), 100);
+        return new SagaCoordinator(new SagaMachine(definitions, POLICIES, "replies"), Duration.ofMillis(100), 100, 1_000_000);
     }
 }

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.sagaline.orchestrator.definition.SagaDefinition;
 import dev.sagaline.protocol.v1.SagaEvent;
 import dev.sagaline.protocol.v1.SagaEventKind;
 import dev.sagaline.protocol.v1.SagaStatus;
@@ -17,6 +18,7 @@ import dev.sagaline.orchestrator.runtime.support.SagaFixtures;
 import dev.sagaline.orchestrator.runtime.support.SagaHistory;
 import dev.sagaline.orchestrator.runtime.support.WellFormedHistories;
 import dev.sagaline.orchestrator.testing.SagaTestKit;
+import dev.sagaline.schemas.serde.Payloads;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,6 +45,7 @@ class SagaTransitionsTest {
     private static final String START_MARK = "<!-- saga-state-machine:start -->";
     private static final String END_MARK = "<!-- saga-state-machine:end -->";
     private static final Duration RETENTION = Duration.ofMinutes(1);
+    private static final int RECORD_MAX_BYTES = 8192;
 
     /**
      * Which trigger turned a saga back, when the table has several rows with the same statuses and
@@ -102,14 +105,54 @@ class SagaTransitionsTest {
                 kit.replyTo("stuck-compensating", "reserve-stock").fail("OUT_OF_STOCK", "none left");
                 kit.replyTo("stuck-compensating", "reserve-stock").fail("DB_DOWN", "none");
                 kit.retry("stuck-compensating", "test");
+            },
+            kit -> {
+                kit.start("halted-running", "fragile", null, Payloads.json("{}"));
+                kit.replyTo("halted-running", "hold").succeed();
+                kit.replyTo("halted-running", "probe").succeed();
+            },
+            kit -> {
+                kit.start("halted-confirming", "fragile");
+                List.of("hold", "probe", "last").forEach(step -> kit.replyTo("halted-confirming", step).succeed());
+                // Keeping this error message would make the saga's state larger than a record may be.
+                kit.replyTo("halted-confirming", "hold").retryableError("BUSY", "x".repeat(RECORD_MAX_BYTES));
+            },
+            kit -> {
+                kit.start("halted-compensating", "fragile");
+                kit.replyTo("halted-compensating", "hold").succeed();
+                kit.replyTo("halted-compensating", "probe").succeedWith(Payloads.json("{}"));
+                kit.replyTo("halted-compensating", "last").fail("REFUSED", "no");
+                kit.replyTo("halted-compensating", "last").succeed();
+                kit.replyTo("halted-compensating", "probe").succeed();
             });
+
+    /**
+     * {@code fragile}: a TCC step whose input mapping throws once {@code probe} has an output (so
+     * its CANCEL cannot be built), and a last step whose mapping throws for a saga with an input.
+     */
+    private static final SagaDefinition FRAGILE = SagaDefinition.named("fragile")
+            .step("hold").on("fragile.hold").tcc().input(saga -> {
+                if (saga.output("probe").isPresent()) {
+                    throw new IllegalStateException("hold's input cannot be built once probe has an output");
+                }
+                return null;
+            })
+            .step("probe").on("fragile.probe").compensatable().input(saga -> null)
+            .step("last").on("fragile.last").compensatable().input(saga -> {
+                if (saga.input().isPresent()) {
+                    throw new IllegalStateException("last's input cannot be built from a saga input");
+                }
+                return null;
+            })
+            .build();
 
     @Test
     void exercisesEveryRowOfTheTransitionTable() {
         Set<SagaTransitions.Transition> exercised = new LinkedHashSet<>();
         try (SagaTestKit kit = SagaFixtures.kit(settings -> settings
                 .config(SagalineConfig.FINISHED_RETENTION_MS_CONFIG, RETENTION.toMillis())
-                .config(SagalineConfig.UNDO_MAX_ATTEMPTS_CONFIG, 1), ORDER, TIMED_ORDER, TRIP, CHECKOUT)) {
+                .config(SagalineConfig.UNDO_MAX_ATTEMPTS_CONFIG, 1)
+                .config(SagalineConfig.RECORD_MAX_BYTES_CONFIG, RECORD_MAX_BYTES), ORDER, TIMED_ORDER, TRIP, CHECKOUT, FRAGILE)) {
             SCENARIOS.forEach(scenario -> scenario.accept(kit));
             kit.events().stream().filter(e -> SagaHistory.TRANSITION_KINDS.contains(e.getKind())).map(SagaTransitionsTest::rowOf).forEach(exercised::add);
         }
@@ -160,6 +203,7 @@ class SagaTransitionsTest {
         List<SagaTransitions.Transition> candidates = SagaTransitions.table().stream()
                 .filter(t -> t.from() == event.getFromStatus() && t.event() == event.getKind() && Objects.equals(t.to(), to))
                 .filter(t -> !REASON_PREFIX.containsKey(t.trigger()) || event.getReason().startsWith(REASON_PREFIX.get(t.trigger())))
+                .filter(t -> (t.trigger() == SagaTrigger.HALTED) == event.getReason().startsWith(SagaRun.HALTED))
                 .toList();
         if (candidates.size() != 1) {
             fail("event " + event.getKind() + " " + event.getFromStatus() + " -> " + to + " (" + event.getReason()

@@ -2,6 +2,7 @@ package dev.sagaline.orchestrator.runtime;
 
 import dev.sagaline.orchestrator.definition.SagaDefinitions;
 import dev.sagaline.orchestrator.internals.processor.CommandTopics;
+import dev.sagaline.orchestrator.internals.processor.ReplyPartitions;
 import dev.sagaline.orchestrator.internals.processor.SagaCoordinator;
 import dev.sagaline.orchestrator.internals.processor.SagaInputExceptionHandler;
 import dev.sagaline.orchestrator.internals.statemachine.SagaMachine;
@@ -42,6 +43,8 @@ public final class SagaTopology {
     public static final String COORDINATOR = "sagaline-coordinator";
     public static final String COMMANDS_SINK = "sagaline-commands-sink";
     public static final String EVENTS_SINK = "sagaline-events-sink";
+    /** Writes the coordinator's own records to the reply topic: ticks that measure how far it has read, and misrouted replies moved to their saga's partition. */
+    public static final String REPLIES_SINK = "sagaline-replies-sink";
 
     private SagaTopology() {
     }
@@ -65,6 +68,8 @@ public final class SagaTopology {
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMER_STORE),
                 Serdes.Bytes(), Serdes.ByteArray()).withLoggingDisabled(), COORDINATOR);
         topology.addSink(COMMANDS_SINK, new CommandTopics(definitions), Serdes.String().serializer(), anyValue(serdes.commands().serializer()), COORDINATOR);
+        topology.addSink(REPLIES_SINK, topics.replies(), Serdes.String().serializer(), ReplyPartitions.serializer(serdes.replies().serializer()),
+                new ReplyPartitions(), COORDINATOR);
         topology.addSink(EVENTS_SINK, topics.events(), Serdes.String().serializer(), anyValue(serdes.events().serializer()), COORDINATOR);
         return topology;
     }

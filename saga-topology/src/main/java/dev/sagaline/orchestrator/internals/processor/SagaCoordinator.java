@@ -14,6 +14,7 @@ import dev.sagaline.protocol.v1.StepReply;
 import dev.sagaline.orchestrator.runtime.SagaTopology;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -45,6 +46,7 @@ public final class SagaCoordinator implements Processor<String, Object, String, 
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, SagaState> sagas;
     private TimerStore timers;
+    private final ReplyCatchUp catchUp = new ReplyCatchUp();
 
     public SagaCoordinator(SagaMachine machine, Duration scanInterval, int scanBatch, int recordMaxBytes) {
         this.machine = machine;
@@ -74,6 +76,9 @@ public final class SagaCoordinator implements Processor<String, Object, String, 
         } else if (value instanceof StepReply reply) {
             SagaState existing = key == null ? null : sagas.get(key);
             decide(key, existing, () -> machine.onReply(key, reply, existing, now), now);
+        } else if (value == null && ReplyTick.isTick(record.headers())) {
+            catchUp.tickRead(record.timestamp());
+            fireTimers(now);
         } else if (value == null) {
             throw new InvalidSagaInputException("record with key '" + key + "' has no value (a tombstone); requests and replies always have one");
         } else {
@@ -81,8 +86,20 @@ public final class SagaCoordinator implements Processor<String, Object, String, 
         }
     }
 
+    /**
+     * Fires the timers due by {@code now} whose replies, had they been written in time, would have
+     * been read by now: those due before the last tick read back (see {@link ReplyCatchUp}). For
+     * the others a tick goes out, and they fire when it comes back.
+     */
     private void fireTimers(long now) {
-        for (TimerStore.Due due : timers.takeDue(now, scanBatch)) {
+        long readUpTo = Math.min(now, catchUp.readUpTo());
+        List<TimerStore.Due> dueNow = readUpTo < 0 ? List.of() : timers.takeDue(readUpTo, scanBatch);
+        if (timers.anyDue(now) && catchUp.needsTick(now)) {
+            ReplyTick tick = new ReplyTick(context.taskId().partition());
+            context.forward(new Record<String, Object>(null, tick, now, tick.headers()), SagaTopology.REPLIES_SINK);
+            catchUp.tickSent(now);
+        }
+        for (TimerStore.Due due : dueNow) {
             SagaState state = sagas.get(due.sagaId());
             if (state == null || state.getTimerMs() == null || state.getTimerMs().toEpochMilli() != due.dueMs()) {
                 continue;

@@ -7,7 +7,6 @@ import dev.sagaline.localkafka.CommittedRecords;
 import dev.sagaline.localkafka.LocalKafkaBroker;
 import dev.sagaline.localkafka.LocalKafkaExtension;
 import dev.sagaline.orchestrator.it.support.ChildOrchestrator;
-import dev.sagaline.orchestrator.runtime.SagalineConfig;
 import dev.sagaline.protocol.v1.SagaEvent;
 import dev.sagaline.protocol.v1.SagaEventKind;
 import dev.sagaline.protocol.v1.SagaRequest;
@@ -20,7 +19,6 @@ import dev.sagaline.schemas.serde.ProtocolSerdes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -30,8 +28,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -56,64 +53,47 @@ class InTimeRepliesIT {
     @TempDir
     Path workDir;
 
+    @AutoClose
     private ChildOrchestrator orchestrator;
 
-    @AfterEach
-    void stop() {
-        if (orchestrator != null) {
-            orchestrator.close();
-        }
+    @Test
+    void acceptsRepliesWrittenInTimeWhileTheOrchestratorWasStoppedLongerThanTheTimeout(LocalKafkaBroker broker) {
+        runThroughAnOutage(broker, "in-time-restart", () -> orchestrator.stop(), () -> orchestrator.start(Duration.ofSeconds(90)));
     }
 
     @Test
-    void acceptsRepliesWrittenInTimeWhileTheOrchestratorWasStoppedLongerThanTheTimeout(LocalKafkaBroker broker) throws InterruptedException {
-        String prefix = "in-time-restart";
+    void acceptsRepliesWrittenInTimeWhileTheOrchestratorWasFrozenLongerThanTheTimeout(LocalKafkaBroker broker) {
+        runThroughAnOutage(broker, "in-time-pause", () -> orchestrator.pause(), () -> orchestrator.resume());
+    }
+
+    /**
+     * Starts {@value #SAGAS} sagas, and once their commands are out takes the orchestrator down,
+     * answers every command at once, as a participant that is up would, waits {@link #DOWNTIME}
+     * and brings the orchestrator back.
+     */
+    private void runThroughAnOutage(LocalKafkaBroker broker, String prefix, Runnable down, Runnable up) {
         orchestrator = orchestrator(broker, prefix).start(Duration.ofSeconds(90));
         ProtocolSerdes serdes = new ProtocolSerdes(InMemorySchemaRegistry.scoped(prefix));
         try (KafkaProducer<String, byte[]> producer = producer(broker)) {
             startSagas(producer, serdes, prefix);
             List<StepCommand> commands = awaitCommands(broker, serdes, prefix);
-            orchestrator.stop();
-            reply(producer, serdes, commands);
-            Thread.sleep(DOWNTIME.toMillis());
-            orchestrator.start(Duration.ofSeconds(90));
-        }
-
-        assertEverySagaCompletedWithoutATimeout(broker, serdes, prefix);
-    }
-
-    @Test
-    void acceptsRepliesWrittenInTimeWhileTheOrchestratorWasFrozenLongerThanTheTimeout(LocalKafkaBroker broker) throws InterruptedException {
-        String prefix = "in-time-pause";
-        orchestrator = orchestrator(broker, prefix).start(Duration.ofSeconds(90));
-        ProtocolSerdes serdes = new ProtocolSerdes(InMemorySchemaRegistry.scoped(prefix));
-        try (KafkaProducer<String, byte[]> producer = producer(broker)) {
-            startSagas(producer, serdes, prefix);
-            List<StepCommand> commands = awaitCommands(broker, serdes, prefix);
-            orchestrator.pause();
+            down.run();
             try {
                 reply(producer, serdes, commands);
                 Thread.sleep(DOWNTIME.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
             } finally {
-                orchestrator.resume();
+                up.run();
             }
         }
-
         assertEverySagaCompletedWithoutATimeout(broker, serdes, prefix);
     }
 
     private ChildOrchestrator orchestrator(LocalKafkaBroker broker, String prefix) {
-        Map<String, Object> settings = new HashMap<>();
-        settings.put(StreamsConfig.APPLICATION_ID_CONFIG, prefix);
-        settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        settings.put(StreamsConfig.STATE_DIR_CONFIG, workDir.resolve("state").toString());
+        Map<String, Object> settings = ChildOrchestrator.settings(broker.bootstrapServers(), prefix, workDir.resolve("state"));
         settings.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10);
-        settings.put(SagalineConfig.TOPIC_PARTITIONS_CONFIG, 2);
-        settings.put(SagalineConfig.REQUESTS_TOPIC_CONFIG, prefix + ".requests");
-        settings.put(SagalineConfig.REPLIES_TOPIC_CONFIG, prefix + ".replies");
-        settings.put(SagalineConfig.EVENTS_TOPIC_CONFIG, prefix + ".events");
-        settings.put(SagalineConfig.DEAD_LETTER_TOPIC_CONFIG, prefix + ".dead-letter");
-        settings.put(SagalineConfig.SCHEMA_REGISTRY_URL_CONFIG, "memory://" + prefix);
         String definition = """
                 saga: pay
                 version: 1

@@ -7,7 +7,6 @@ import dev.sagaline.localkafka.CommittedRecords;
 import dev.sagaline.localkafka.LocalKafkaBroker;
 import dev.sagaline.localkafka.LocalKafkaExtension;
 import dev.sagaline.orchestrator.it.support.ChildOrchestrator;
-import dev.sagaline.orchestrator.runtime.SagalineConfig;
 import dev.sagaline.protocol.v1.SagaRequest;
 import dev.sagaline.protocol.v1.StartSaga;
 import dev.sagaline.protocol.v1.StepReply;
@@ -17,7 +16,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
@@ -27,8 +25,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -60,27 +57,12 @@ class MalformedRecordsIT {
     @TempDir
     Path workDir;
 
+    @AutoClose
     private ChildOrchestrator orchestrator;
-
-    @AfterEach
-    void stop() {
-        if (orchestrator != null) {
-            orchestrator.close();
-        }
-    }
 
     @Test
     void deadLettersATwoGigabyteLengthPrefixOnTheRequestAndReplyTopicsAndGoesOn(LocalKafkaBroker broker) {
-        Map<String, Object> settings = new HashMap<>();
-        settings.put(StreamsConfig.APPLICATION_ID_CONFIG, "malformed-it");
-        settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        settings.put(StreamsConfig.STATE_DIR_CONFIG, workDir.resolve("state").toString());
-        settings.put(SagalineConfig.TOPIC_PARTITIONS_CONFIG, 2);
-        settings.put(SagalineConfig.REQUESTS_TOPIC_CONFIG, "malformed-it.requests");
-        settings.put(SagalineConfig.REPLIES_TOPIC_CONFIG, "malformed-it.replies");
-        settings.put(SagalineConfig.EVENTS_TOPIC_CONFIG, "malformed-it.events");
-        settings.put(SagalineConfig.DEAD_LETTER_TOPIC_CONFIG, "malformed-it.dead-letter");
-        settings.put(SagalineConfig.SCHEMA_REGISTRY_URL_CONFIG, "memory://malformed-it");
+        Map<String, Object> settings = ChildOrchestrator.settings(broker.bootstrapServers(), "malformed-it", workDir.resolve("state"));
         orchestrator = ChildOrchestrator.in(workDir, settings, Map.of("malformed.yaml", ONE_STEP)).start(Duration.ofSeconds(90));
         byte[] badRequest = framed(SagaRequest.getClassSchema(), HUGE_STRING_BODY);
         byte[] badReply = framed(StepReply.getClassSchema(), HUGE_STRING_BODY);

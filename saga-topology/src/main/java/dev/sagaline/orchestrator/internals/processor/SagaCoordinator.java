@@ -11,6 +11,8 @@ import dev.sagaline.protocol.v1.SagaEvent;
 import dev.sagaline.protocol.v1.SagaRequest;
 import dev.sagaline.protocol.v1.SagaState;
 import dev.sagaline.protocol.v1.StepReply;
+import dev.sagaline.schemas.serde.ReplyAddress;
+import java.nio.charset.StandardCharsets;
 import dev.sagaline.orchestrator.runtime.SagaTopology;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -36,6 +40,9 @@ import org.slf4j.LoggerFactory;
  * offsets. A wall-clock punctuator fires due timers found by one range scan of the timer store.
  */
 public final class SagaCoordinator implements Processor<String, Object, String, Object> {
+
+    /** Header on a reply this orchestrator moved from another partition of the reply topic: that partition. */
+    public static final String REROUTED_FROM_HEADER = "sagaline.rerouted.from";
 
     private static final Logger log = LoggerFactory.getLogger(SagaCoordinator.class);
 
@@ -75,6 +82,10 @@ public final class SagaCoordinator implements Processor<String, Object, String, 
             decide(key, existing, () -> machine.onRequest(key, request, existing, now), now);
         } else if (value instanceof StepReply reply) {
             SagaState existing = key == null ? null : sagas.get(key);
+            if (existing == null && key != null && record.headers().lastHeader(REROUTED_FROM_HEADER) == null) {
+                reroute(record, reply);
+                return;
+            }
             decide(key, existing, () -> machine.onReply(key, reply, existing, now), now);
         } else if (value == null && ReplyTick.isTick(record.headers())) {
             catchUp.tickRead(record.timestamp());
@@ -84,6 +95,21 @@ public final class SagaCoordinator implements Processor<String, Object, String, 
         } else {
             throw new IllegalStateException("unexpected record type " + value.getClass().getName());
         }
+    }
+
+    /**
+     * A reply for a saga this task does not hold may have been written to the wrong partition by
+     * a client whose partitioner hashes keys differently (librdkafka's CRC32 instead of Java's
+     * murmur2). It goes, in this task's transaction, to the partition its key hashes to under
+     * murmur2, marked with {@value #REROUTED_FROM_HEADER}; a marked reply that still finds no saga
+     * there is dead-lettered as usual.
+     */
+    private void reroute(Record<String, Object> record, StepReply reply) {
+        int from = context.taskId().partition();
+        log.debug("reply for saga '{}' is not on this task's partition {}; moving it to its saga's partition", record.key(), from);
+        Headers headers = new RecordHeaders(record.headers().toArray())
+                .add(REROUTED_FROM_HEADER, Integer.toString(from).getBytes(StandardCharsets.UTF_8));
+        context.forward(new Record<String, Object>(record.key(), reply, record.timestamp(), headers), SagaTopology.REPLIES_SINK);
     }
 
     /**
@@ -146,7 +172,9 @@ public final class SagaCoordinator implements Processor<String, Object, String, 
 
     private void apply(String sagaId, SagaState before, SagaDecision decision, long now) {
         for (SagaDecision.OutgoingCommand command : decision.commands()) {
-            context.forward(new Record<String, Object>(sagaId, command.command(), now), SagaTopology.COMMANDS_SINK);
+            // The saga lives on this task's partition; naming it spares participants from hashing keys as Java does.
+            Headers replyTo = new ReplyAddress(command.command().getReplyTopic(), context.taskId().partition()).writeTo(new RecordHeaders());
+            context.forward(new Record<String, Object>(sagaId, command.command(), now, replyTo), SagaTopology.COMMANDS_SINK);
         }
         for (SagaEvent event : decision.events()) {
             context.forward(new Record<String, Object>(sagaId, event, now), SagaTopology.EVENTS_SINK);

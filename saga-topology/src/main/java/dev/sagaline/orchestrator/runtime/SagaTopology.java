@@ -4,6 +4,7 @@ import dev.sagaline.orchestrator.definition.SagaDefinitions;
 import dev.sagaline.orchestrator.internals.processor.CommandTopics;
 import dev.sagaline.orchestrator.internals.processor.ReplyPartitions;
 import dev.sagaline.orchestrator.internals.processor.SagaCoordinator;
+import dev.sagaline.orchestrator.internals.processor.SagaDeserializationHandler;
 import dev.sagaline.orchestrator.internals.processor.SagaInputExceptionHandler;
 import dev.sagaline.orchestrator.internals.statemachine.SagaMachine;
 import dev.sagaline.orchestrator.internals.statemachine.StepPolicies;
@@ -15,7 +16,6 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -82,7 +82,7 @@ public final class SagaTopology {
     public static Properties streamsProperties(SagalineConfig config) {
         Map<String, Object> props = new HashMap<>(config.streamsProperties());
         props.putIfAbsent(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topics().deadLetter());
-        props.putIfAbsent(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class.getName());
+        props.putIfAbsent(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, SagaDeserializationHandler.class.getName());
         props.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, SagaInputExceptionHandler.class.getName());
         // Every store, processor and topic is named explicitly; let Kafka Streams refuse any
         // generated name that a later change could shift (KIP-1111).

@@ -7,6 +7,7 @@ import dev.sagaline.localkafka.CommittedRecords;
 import dev.sagaline.localkafka.LocalKafkaBroker;
 import dev.sagaline.localkafka.LocalKafkaExtension;
 import dev.sagaline.orchestrator.it.support.ChildOrchestrator;
+import dev.sagaline.orchestrator.it.support.OrchestratorSettings;
 import dev.sagaline.protocol.v1.SagaEvent;
 import dev.sagaline.protocol.v1.SagaEventKind;
 import dev.sagaline.protocol.v1.SagaRequest;
@@ -92,7 +93,7 @@ class InTimeRepliesIT {
     }
 
     private ChildOrchestrator orchestrator(LocalKafkaBroker broker, String prefix) {
-        Map<String, Object> settings = ChildOrchestrator.settings(broker.bootstrapServers(), prefix, workDir.resolve("state"));
+        Map<String, Object> settings = OrchestratorSettings.forPrefix(broker.bootstrapServers(), prefix, workDir.resolve("state"));
         settings.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10);
         String definition = """
                 saga: pay

@@ -7,6 +7,7 @@ import dev.sagaline.localkafka.CommittedRecords;
 import dev.sagaline.localkafka.LocalKafkaBroker;
 import dev.sagaline.localkafka.LocalKafkaExtension;
 import dev.sagaline.orchestrator.it.support.ChildOrchestrator;
+import dev.sagaline.orchestrator.it.support.OrchestratorSettings;
 import dev.sagaline.protocol.v1.SagaRequest;
 import dev.sagaline.protocol.v1.StartSaga;
 import dev.sagaline.protocol.v1.StepReply;
@@ -62,7 +63,7 @@ class MalformedRecordsIT {
 
     @Test
     void deadLettersATwoGigabyteLengthPrefixOnTheRequestAndReplyTopicsAndGoesOn(LocalKafkaBroker broker) {
-        Map<String, Object> settings = ChildOrchestrator.settings(broker.bootstrapServers(), "malformed-it", workDir.resolve("state"));
+        Map<String, Object> settings = OrchestratorSettings.forPrefix(broker.bootstrapServers(), "malformed-it", workDir.resolve("state"));
         orchestrator = ChildOrchestrator.in(workDir, settings, Map.of("malformed.yaml", ONE_STEP)).start(Duration.ofSeconds(90));
         byte[] badRequest = framed(SagaRequest.getClassSchema(), HUGE_STRING_BODY);
         byte[] badReply = framed(StepReply.getClassSchema(), HUGE_STRING_BODY);

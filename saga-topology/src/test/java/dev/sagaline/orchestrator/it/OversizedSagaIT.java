@@ -8,6 +8,7 @@ import dev.sagaline.localkafka.LocalKafkaBroker;
 import dev.sagaline.localkafka.LocalKafkaExtension;
 import dev.sagaline.orchestrator.definition.SagaDefinition;
 import dev.sagaline.orchestrator.definition.SagaDefinitions;
+import dev.sagaline.orchestrator.it.support.OrchestratorSettings;
 import dev.sagaline.orchestrator.runtime.SagalineApp;
 import dev.sagaline.orchestrator.runtime.SagalineConfig;
 import dev.sagaline.protocol.v1.Payload;
@@ -34,7 +35,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -79,16 +79,9 @@ class OversizedSagaIT {
 
     @Test
     void stopsTheSagaWhoseStateWouldExceedTheRecordLimitOrWhoseInputMappingThrowsAndRunsTheOthers(LocalKafkaBroker broker) {
-        SagalineConfig config = SagalineConfig.of(Map.of(
-                StreamsConfig.APPLICATION_ID_CONFIG, PREFIX,
-                StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                StreamsConfig.STATE_DIR_CONFIG, stateDir.toString(),
-                SagalineConfig.TOPIC_PARTITIONS_CONFIG, 1,
-                SagalineConfig.REQUESTS_TOPIC_CONFIG, PREFIX + ".requests",
-                SagalineConfig.REPLIES_TOPIC_CONFIG, PREFIX + ".replies",
-                SagalineConfig.EVENTS_TOPIC_CONFIG, PREFIX + ".events",
-                SagalineConfig.DEAD_LETTER_TOPIC_CONFIG, PREFIX + ".dead-letter",
-                SagalineConfig.SCHEMA_REGISTRY_URL_CONFIG, "memory://" + PREFIX));
+        Map<String, Object> settings = OrchestratorSettings.forPrefix(broker.bootstrapServers(), PREFIX, stateDir);
+        settings.put(SagalineConfig.TOPIC_PARTITIONS_CONFIG, 1);
+        SagalineConfig config = SagalineConfig.of(settings);
         app = SagalineApp.start(config, SagaDefinitions.of(BIG, BROKEN_MAPPING)).awaitRunning(Duration.ofSeconds(90));
         ProtocolSerdes serdes = new ProtocolSerdes(InMemorySchemaRegistry.scoped(PREFIX));
 

@@ -9,6 +9,7 @@ import dev.sagaline.localkafka.LocalKafkaExtension;
 import dev.sagaline.orchestrator.definition.SagaDefinition;
 import dev.sagaline.orchestrator.definition.SagaDefinitions;
 import dev.sagaline.orchestrator.internals.processor.SagaCoordinator;
+import dev.sagaline.orchestrator.it.support.OrchestratorSettings;
 import dev.sagaline.orchestrator.runtime.SagalineApp;
 import dev.sagaline.orchestrator.runtime.SagalineConfig;
 import dev.sagaline.participant.Participant;
@@ -27,7 +28,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -77,16 +77,8 @@ class ReplyRoutingIT {
 
     @Test
     void repliesReachTheirSagasWhateverPartitionerTheClientsUse(LocalKafkaBroker broker) {
-        Map<String, Object> settings = new HashMap<>();
-        settings.put(StreamsConfig.APPLICATION_ID_CONFIG, PREFIX);
-        settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        settings.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("orchestrator").toString());
+        Map<String, Object> settings = OrchestratorSettings.forPrefix(broker.bootstrapServers(), PREFIX, stateDir.resolve("orchestrator"));
         settings.put(SagalineConfig.TOPIC_PARTITIONS_CONFIG, PARTITIONS);
-        settings.put(SagalineConfig.REQUESTS_TOPIC_CONFIG, PREFIX + ".requests");
-        settings.put(SagalineConfig.REPLIES_TOPIC_CONFIG, PREFIX + ".replies");
-        settings.put(SagalineConfig.EVENTS_TOPIC_CONFIG, PREFIX + ".events");
-        settings.put(SagalineConfig.DEAD_LETTER_TOPIC_CONFIG, PREFIX + ".dead-letter");
-        settings.put(SagalineConfig.SCHEMA_REGISTRY_URL_CONFIG, "memory://" + PREFIX);
         app = SagalineApp.start(SagalineConfig.of(settings), SagaDefinitions.of(ADDRESSED, MISROUTED)).awaitRunning(Duration.ofSeconds(90));
         InMemorySchemaRegistry registry = InMemorySchemaRegistry.scoped(PREFIX);
         participant = Participant.builder().applicationId(PREFIX + "-library").bootstrapServers(broker.bootstrapServers())

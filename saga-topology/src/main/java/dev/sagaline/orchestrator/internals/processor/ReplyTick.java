@@ -1,7 +1,6 @@
 package dev.sagaline.orchestrator.internals.processor;
 
 import java.nio.charset.StandardCharsets;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
@@ -22,7 +21,6 @@ record ReplyTick(int partition) {
     }
 
     static boolean isTick(Headers headers) {
-        Header header = headers.lastHeader(HEADER);
-        return header != null;
+        return headers.lastHeader(HEADER) != null;
     }
 }

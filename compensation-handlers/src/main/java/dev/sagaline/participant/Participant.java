@@ -1,5 +1,6 @@
 package dev.sagaline.participant;
 
+import dev.sagaline.schemas.registry.SchemaRegistryUnavailableException;
 import dev.sagaline.participant.internals.DeadLetterDeserializationHandler;
 import dev.sagaline.schemas.registry.SchemaRegistries;
 import dev.sagaline.schemas.registry.SchemaRegistry;
@@ -110,9 +111,12 @@ public final class Participant implements AutoCloseable {
             throw new IllegalStateException("participant '" + config.applicationId() + "' is already started");
         }
         KafkaStreams created = new KafkaStreams(buildTopology(), streamsProperties());
-        if (uncaughtExceptionHandler != null) {
-            created.setUncaughtExceptionHandler(uncaughtExceptionHandler);
-        }
+        // Without a handler of the caller's, a thread stopped by a registry outage is replaced (it
+        // reads the command again); anything else shuts the client down, Kafka Streams' default.
+        created.setUncaughtExceptionHandler(uncaughtExceptionHandler != null ? uncaughtExceptionHandler
+                : e -> SchemaRegistryUnavailableException.isCauseOf(e)
+                        ? StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD
+                        : StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
         streams = created;
         created.start();
     }

@@ -8,7 +8,10 @@ import dev.sagaline.participant.example.ReserveStock;
 import dev.sagaline.participant.testsupport.ParticipantDriver;
 import dev.sagaline.participant.testsupport.RecordingHandlers;
 import dev.sagaline.protocol.v1.StepAction;
+import dev.sagaline.protocol.v1.StepCommand;
 import dev.sagaline.protocol.v1.StepOutcome;
+import dev.sagaline.schemas.registry.InMemorySchemaRegistry;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.kafka.common.header.Header;
@@ -56,6 +59,28 @@ class DeadLetterTest {
                 assertThat(header(deadLetter.headers(), DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(ParticipantDriver.COMMAND_TOPIC);
                 assertThat(header(deadLetter.headers(), DeadLetterHeaders.SOURCE_PARTITION)).isEqualTo("0");
                 assertThat(header(deadLetter.headers(), DeadLetterHeaders.SOURCE_OFFSET)).isEqualTo("0");
+            });
+            assertThat(atLeastOnce.replies()).singleElement()
+                    .satisfies(reply -> assertThat(reply.getOutcome()).isEqualTo(StepOutcome.SUCCEEDED));
+        }
+    }
+
+    /** The 13 bytes of issue 18, framed for StepCommand: a string length prefix of about 2 GB, then "abc". */
+    @Test
+    void sendsACommandClaimingATwoGigabyteStringToTheDeadLetterTopicAndGoesOn() {
+        int commandSchemaId = new InMemorySchemaRegistry().register("any", StepCommand.getClassSchema());
+        byte[] hugeString = ByteBuffer.allocate(13).put((byte) 0).putInt(commandSchemaId)
+                .put(new byte[] {(byte) 0xee, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f, 'a', 'b', 'c'}).array();
+        try (ParticipantDriver atLeastOnce = ParticipantDriver.start(inventory.handlers(),
+                builder -> builder.property(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE))) {
+            atLeastOnce.pipeRaw("saga-1", hugeString);
+            atLeastOnce.pipe(atLeastOnce.command("saga-2", RESERVE_STOCK, DO).input(ORDER).build());
+
+            assertThat(atLeastOnce.deadLetters()).singleElement().satisfies(deadLetter -> {
+                assertThat(deadLetter.value()).isEqualTo(hugeString);
+                assertThat(header(deadLetter.headers(), DeadLetterHeaders.REASON)).isEqualTo("UNREADABLE_COMMAND");
+                assertThat(header(deadLetter.headers(), DeadLetterHeaders.DETAIL))
+                        .contains("a string claims 2147483639 bytes but the whole record body has 8");
             });
             assertThat(atLeastOnce.replies()).singleElement()
                     .satisfies(reply -> assertThat(reply.getOutcome()).isEqualTo(StepOutcome.SUCCEEDED));

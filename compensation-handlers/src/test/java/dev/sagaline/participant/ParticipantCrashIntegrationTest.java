@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
+import dev.sagaline.localkafka.CommittedRecords;
 import dev.sagaline.localkafka.LocalKafka;
 import dev.sagaline.localkafka.LocalKafkaBroker;
-import dev.sagaline.participant.testsupport.TopicRecords;
 import dev.sagaline.participant.example.ReserveStock;
 import dev.sagaline.participant.example.StockReservation;
 import dev.sagaline.protocol.v1.StepAction;
@@ -100,12 +100,12 @@ class ParticipantCrashIntegrationTest {
             assertThat(restarted.close(Duration.ofSeconds(30))).isTrue();
         }
 
-        List<ConsumerRecord<String, byte[]>> replies = TopicRecords.committed(kafka, REPLIES);
+        List<ConsumerRecord<String, byte[]>> replies = CommittedRecords.of(kafka, REPLIES);
         assertThat(replies).extracting(record -> serdes.replies().deserialize(REPLIES, record.value()))
                 .extracting(StepReply::getCommandId, StepReply::getOutcome)
                 .containsExactlyInAnyOrder(
                         tuple("c-1", StepOutcome.SUCCEEDED), tuple("c-2", StepOutcome.SUCCEEDED));
-        assertThat(TopicRecords.committed(kafka, DEAD_LETTERS)).singleElement().satisfies(deadLetter ->
+        assertThat(CommittedRecords.of(kafka, DEAD_LETTERS)).singleElement().satisfies(deadLetter ->
                 assertThat(new String(deadLetter.headers().lastHeader(DeadLetterHeaders.REASON).value(), StandardCharsets.UTF_8))
                         .isEqualTo(DeadLetterReason.UNREADABLE_COMMAND.name()));
         // Both commands ran twice (the first transaction, c-1's reply included, was aborted), yet the

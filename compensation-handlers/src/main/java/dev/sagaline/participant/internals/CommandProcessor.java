@@ -1,5 +1,6 @@
 package dev.sagaline.participant.internals;
 
+import dev.sagaline.schemas.serde.ReplyAddress;
 import dev.sagaline.participant.DeadLetterReason;
 import dev.sagaline.participant.DispatchResult;
 import dev.sagaline.participant.ParticipantHandlers;
@@ -70,7 +71,12 @@ final class CommandProcessor implements Processor<String, StepCommand, String, O
         DispatchResult result = dispatch.dispatch(command, context.currentSystemTimeMs());
         if (result instanceof DispatchResult.Replied) {
             StepReply reply = ((DispatchResult.Replied) result).reply();
-            context.forward(record.withKey(reply.getSagaId()).withValue(new AddressedReply(command.getReplyTopic(), reply)),
+            // The orchestrator names the partition its saga lives on; a command without the
+            // headers (an older orchestrator) leaves it to the key's hash, as before.
+            Integer partition = ReplyAddress.readFrom(record.headers())
+                    .filter(address -> address.topic().equals(command.getReplyTopic()))
+                    .map(ReplyAddress::partition).orElse(null);
+            context.forward(record.withKey(reply.getSagaId()).withValue(new AddressedReply(command.getReplyTopic(), partition, reply)),
                     ParticipantTopology.REPLY_SINK);
         } else {
             DispatchResult.DeadLettered deadLettered = (DispatchResult.DeadLettered) result;

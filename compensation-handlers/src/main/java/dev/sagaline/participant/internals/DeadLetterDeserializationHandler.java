@@ -2,6 +2,7 @@ package dev.sagaline.participant.internals;
 
 import dev.sagaline.participant.DeadLetterHeaders;
 import dev.sagaline.participant.DeadLetterReason;
+import dev.sagaline.schemas.registry.SchemaRegistryUnavailableException;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -42,6 +43,12 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
 
     @Override
     public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
+        if (SchemaRegistryUnavailableException.isCauseOf(exception)) {
+            // Not bad input: the command may be valid. Failing the thread reads it again later.
+            log.error("Command at {}-{}@{} not decoded because the schema registry is unavailable; failing the stream thread to read it again",
+                    record.topic(), record.partition(), record.offset());
+            return Response.fail();
+        }
         log.warn("Command at {}-{}@{} does not deserialize; sending it to dead-letter topic {}",
                 record.topic(), record.partition(), record.offset(), deadLetterTopic, exception);
         Headers headers = new RecordHeaders(record.headers().toArray());

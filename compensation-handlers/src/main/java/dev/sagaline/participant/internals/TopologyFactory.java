@@ -33,7 +33,7 @@ public final class TopologyFactory {
                 Stores.persistentKeyValueStore(ParticipantTopology.PROCESSED_BY_TIME_STORE), Serdes.String(), Serdes.String()),
                 ParticipantTopology.DISPATCHER);
         topology.addSink(ParticipantTopology.REPLY_SINK, new ReplyTopicExtractor(), Serdes.String().serializer(),
-                new AddressedReplySerializer(serdes.replies().serializer()), ParticipantTopology.DISPATCHER);
+                new AddressedReplySerializer(serdes.replies().serializer()), new ReplyPartitioner(), ParticipantTopology.DISPATCHER);
         topology.<String, StepCommand>addSink(ParticipantTopology.DEAD_LETTER_SINK, config.deadLetterTopic(),
                 Serdes.String().serializer(), serdes.commands().serializer(), ParticipantTopology.DISPATCHER);
         return topology;

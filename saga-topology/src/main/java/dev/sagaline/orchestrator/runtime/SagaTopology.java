@@ -2,7 +2,9 @@ package dev.sagaline.orchestrator.runtime;
 
 import dev.sagaline.orchestrator.definition.SagaDefinitions;
 import dev.sagaline.orchestrator.internals.processor.CommandTopics;
+import dev.sagaline.orchestrator.internals.processor.ReplyPartitions;
 import dev.sagaline.orchestrator.internals.processor.SagaCoordinator;
+import dev.sagaline.orchestrator.internals.processor.SagaDeserializationHandler;
 import dev.sagaline.orchestrator.internals.processor.SagaInputExceptionHandler;
 import dev.sagaline.orchestrator.internals.processor.TopologyNames;
 import dev.sagaline.orchestrator.internals.statemachine.SagaDecider;
@@ -18,7 +20,6 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -54,6 +55,8 @@ public final class SagaTopology {
     public static final String EVENTS_SINK = TopologyNames.EVENTS_SINK;
     /** The status index: {@code STATUS/sagaId} to saga type, for listing sagas by status without a scan of every saga. */
     public static final String STATUS_INDEX_STORE = TopologyNames.STATUS_INDEX_STORE;
+    /** Writes the coordinator's own records to the reply topic: ticks that measure how far it has read, and misrouted replies moved to their saga's partition. */
+    public static final String REPLIES_SINK = TopologyNames.REPLIES_SINK;
 
     private SagaTopology() {
     }
@@ -73,7 +76,8 @@ public final class SagaTopology {
         Topology topology = new Topology();
         topology.addSource(REQUESTS_SOURCE, Serdes.String().deserializer(), serdes.requests().deserializer(), topics.requests());
         topology.addSource(REPLIES_SOURCE, Serdes.String().deserializer(), serdes.replies().deserializer(), topics.replies());
-        topology.addProcessor(COORDINATOR, () -> new SagaCoordinator(decider, config.timerScanInterval(), config.timerScanBatch(), metrics),
+        topology.addProcessor(COORDINATOR, () -> new SagaCoordinator(decider, config.timerScanInterval(), config.timerScanBatch(),
+                config.recordMaxBytes(), metrics),
                 REQUESTS_SOURCE, REPLIES_SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SAGA_STATE_STORE),
                 Serdes.String(), serdes.states()), COORDINATOR);
@@ -85,6 +89,8 @@ public final class SagaTopology {
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATUS_INDEX_STORE),
                 Serdes.String(), Serdes.String()).withLoggingDisabled(), COORDINATOR);
         topology.addSink(COMMANDS_SINK, new CommandTopics(definitions), Serdes.String().serializer(), anyValue(serdes.commands().serializer()), COORDINATOR);
+        topology.addSink(REPLIES_SINK, topics.replies(), Serdes.String().serializer(), ReplyPartitions.serializer(serdes.replies().serializer()),
+                new ReplyPartitions(), COORDINATOR);
         topology.addSink(EVENTS_SINK, topics.events(), Serdes.String().serializer(), anyValue(serdes.events().serializer()), COORDINATOR);
         return topology;
     }
@@ -97,7 +103,7 @@ public final class SagaTopology {
     public static Properties streamsProperties(SagalineConfig config) {
         Map<String, Object> props = new HashMap<>(config.streamsProperties());
         props.putIfAbsent(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topics().deadLetter());
-        props.putIfAbsent(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class.getName());
+        props.putIfAbsent(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, SagaDeserializationHandler.class.getName());
         props.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, SagaInputExceptionHandler.class.getName());
         // Every store, processor and topic is named explicitly; let Kafka Streams refuse any
         // generated name that a later change could shift (KIP-1111).

@@ -4,6 +4,7 @@ import dev.sagaline.orchestrator.definition.SagaDefinitions;
 import dev.sagaline.orchestrator.errors.SagalineException;
 import dev.sagaline.protocol.v1.SagaState;
 import dev.sagaline.schemas.registry.SchemaRegistries;
+import dev.sagaline.schemas.registry.SchemaRegistryUnavailableException;
 import dev.sagaline.schemas.serde.ProtocolSerdes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -16,6 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
@@ -57,8 +59,13 @@ public final class SagalineApp implements AutoCloseable {
             }
         });
         streams.setUncaughtExceptionHandler(e -> {
+            if (SchemaRegistryUnavailableException.isCauseOf(e)) {
+                // A valid record waits for the registry: a new thread reads it again from the last commit.
+                log.warn("orchestrator stream thread stopped while the schema registry is unavailable; replacing it", e);
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+            }
             log.error("orchestrator stream thread failed; shutting this instance down", e);
-            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
     }
 

@@ -78,6 +78,11 @@ public final class SagalineConfig extends AbstractConfig {
     public static final String FINISHED_IDS_RETENTION_MS_CONFIG = "sagaline.finished.ids.retention.ms";
     private static final String FINISHED_IDS_RETENTION_MS_DOC = "How long after a saga finished its id and outcome are kept, so a duplicate start is ignored instead of running the saga again. Counted from the finish; at least sagaline.finished.retention.ms, and no shorter than the participants' sagaline.participant.retention.ms.";
 
+    public static final String RECORD_MAX_BYTES_CONFIG = "sagaline.record.max.bytes";
+    private static final String RECORD_MAX_BYTES_DOC = "Largest saga state, command or event (key and value) the orchestrator writes. A saga whose next record "
+            + "would be larger is STUCK, with an event giving the reason, instead of failing the write and stopping the instance. "
+            + "Keep it below the producer's max.request.size and the topics' max.message.bytes, less about 1 kB of record overhead.";
+
     public static final String SCHEMA_REGISTRY_URL_CONFIG = "sagaline.schema.registry.url";
     private static final String SCHEMA_REGISTRY_URL_DOC = "memory://SCOPE for the in-process registry (default), or the http(s) address of a Confluent-compatible Schema Registry.";
 
@@ -117,6 +122,7 @@ public final class SagalineConfig extends AbstractConfig {
             .define(FINISHED_RETENTION_MS_CONFIG, Type.LONG, Duration.ofDays(1).toMillis(), ConfigDef.Range.atLeast(0), Importance.MEDIUM, FINISHED_RETENTION_MS_DOC)
             .define(IN_DOUBT_MAX_MS_CONFIG, Type.LONG, Duration.ofMinutes(10).toMillis(), ConfigDef.Range.atLeast(0), Importance.MEDIUM, IN_DOUBT_MAX_MS_DOC)
             .define(FINISHED_IDS_RETENTION_MS_CONFIG, Type.LONG, Duration.ofDays(7).toMillis(), ConfigDef.Range.atLeast(0), Importance.MEDIUM, FINISHED_IDS_RETENTION_MS_DOC)
+            .define(RECORD_MAX_BYTES_CONFIG, Type.INT, 1_000_000, ConfigDef.Range.atLeast(1024), Importance.MEDIUM, RECORD_MAX_BYTES_DOC)
             .define(SCHEMA_REGISTRY_URL_CONFIG, Type.STRING, "memory://sagaline", Importance.HIGH, SCHEMA_REGISTRY_URL_DOC)
             .define(TOPIC_PARTITIONS_CONFIG, Type.INT, 6, ConfigDef.Range.atLeast(1), Importance.MEDIUM, TOPIC_PARTITIONS_DOC)
             .define(TOPIC_REPLICATION_FACTOR_CONFIG, Type.SHORT, (short) 1, ConfigDef.Range.atLeast(1), Importance.MEDIUM, TOPIC_REPLICATION_FACTOR_DOC)
@@ -124,6 +130,9 @@ public final class SagalineConfig extends AbstractConfig {
             .define(HTTP_BIND_ADDRESS_CONFIG, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.MEDIUM, HTTP_BIND_ADDRESS_DOC)
             .define(HTTP_PORT_CONFIG, Type.INT, 8080, ConfigDef.Range.between(-1, 65_535), Importance.MEDIUM, HTTP_PORT_DOC)
             .define(HTTP_AUTH_TOKEN_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, HTTP_AUTH_TOKEN_DOC);
+
+    /** Batch and record framing the producer adds to a record's key and value. */
+    private static final int RECORD_OVERHEAD_BYTES = 1024;
 
     private final Map<String, Object> streamsProperties;
 
@@ -142,6 +151,15 @@ public final class SagalineConfig extends AbstractConfig {
             throw new SagalineConfigException(FINISHED_IDS_RETENTION_MS_CONFIG + "=" + getLong(FINISHED_IDS_RETENTION_MS_CONFIG)
                     + " must not be less than " + FINISHED_RETENTION_MS_CONFIG + "=" + getLong(FINISHED_RETENTION_MS_CONFIG)
                     + ": a finished saga's id must outlive its details");
+        }
+        for (String producerLimit : new String[] {"max.request.size", StreamsConfig.producerPrefix("max.request.size")}) {
+            Object value = props.get(producerLimit);
+            if (value != null && value.toString().trim().matches("\\d{1,18}")
+                    && Long.parseLong(value.toString().trim()) < getInt(RECORD_MAX_BYTES_CONFIG) + RECORD_OVERHEAD_BYTES) {
+                throw new SagalineConfigException(RECORD_MAX_BYTES_CONFIG + "=" + getInt(RECORD_MAX_BYTES_CONFIG) + " must be at least "
+                        + RECORD_OVERHEAD_BYTES + " bytes below " + producerLimit + "=" + value + ", or records the orchestrator "
+                        + "checked would still be refused by the producer");
+            }
         }
         Map<String, Object> streams = new HashMap<>();
         streams.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
@@ -245,6 +263,11 @@ public final class SagalineConfig extends AbstractConfig {
     /** How long start-up waits for the cluster to answer. */
     public Duration connectTimeout() {
         return Duration.ofMillis(getLong(CONNECT_TIMEOUT_MS_CONFIG));
+    }
+
+    /** Largest record the orchestrator writes. */
+    public int recordMaxBytes() {
+        return getInt(RECORD_MAX_BYTES_CONFIG);
     }
 
     /** The schema registry URL. */

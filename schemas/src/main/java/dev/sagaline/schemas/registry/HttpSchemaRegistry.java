@@ -143,10 +143,14 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             // e.toString(), not getMessage(): a refused connection has a null message.
-            throw new SchemaRegistryException("cannot " + what + " at " + request.uri() + ": " + e, e);
+            throw new SchemaRegistryUnavailableException("cannot " + what + " at " + request.uri() + ": " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new SchemaRegistryException("interrupted while trying to " + what, e);
+            throw new SchemaRegistryUnavailableException("interrupted while trying to " + what, e);
+        }
+        int status = response.statusCode();
+        if (status / 100 == 5 || status == 408 || status == 429) {
+            throw new SchemaRegistryUnavailableException("cannot " + what + ": registry answered HTTP " + status + " " + response.body());
         }
         if (response.statusCode() / 100 != 2) {
             throw new SchemaRegistryException("cannot " + what + ": registry answered HTTP " + response.statusCode() + " " + response.body());

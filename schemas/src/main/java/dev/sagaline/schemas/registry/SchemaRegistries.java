@@ -9,12 +9,20 @@ import java.util.Map;
 /**
  * Chooses a {@link SchemaRegistry} from a URL, the one setting a deployment gives:
  * {@code memory://SCOPE} for the in-process registry shared under that scope (the default when the
- * URL is empty), {@code http://...} or {@code https://...} for a Confluent-compatible server.
+ * URL is empty), {@code http://...} or {@code https://...} for a Confluent-compatible server, whose
+ * calls are retried while it is unavailable ({@link RetryingSchemaRegistry}).
  */
 public final class SchemaRegistries {
 
     /** The scope used when no registry URL is configured. */
     public static final String DEFAULT_URL = "memory://sagaline";
+
+    /**
+     * How long a call to an HTTP registry retries while the registry is unavailable before it gives
+     * up (see {@link RetryingSchemaRegistry}); well below the consumer's default five-minute
+     * {@code max.poll.interval.ms}.
+     */
+    public static final Duration UNAVAILABLE_PATIENCE = Duration.ofSeconds(60);
 
     private static final String MEMORY_PREFIX = "memory://";
 
@@ -45,7 +53,8 @@ public final class SchemaRegistries {
                 return InMemorySchemaRegistry.scoped(effective.substring(MEMORY_PREFIX.length()));
             case "http":
             case "https":
-                return new HttpSchemaRegistry(uri, headers == null ? Map.of() : headers, Duration.ofSeconds(10));
+                return new RetryingSchemaRegistry(new HttpSchemaRegistry(uri, headers == null ? Map.of() : headers, Duration.ofSeconds(10)),
+                        UNAVAILABLE_PATIENCE);
             default:
                 throw new IllegalArgumentException(invalid(effective));
         }

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.generic.GenericDatumReader;
@@ -135,18 +134,23 @@ public final class AvroWireFormat<T extends SpecificRecord> {
         } catch (SchemaRegistryException e) {
             throw new SerializationException(context + ": unknown writer schema id " + id + ": " + e.getMessage(), e);
         }
+        boolean complete;
+        T record;
         try {
-            BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, HEADER_SIZE, data.length - HEADER_SIZE, null);
-            T record = reader.read(null, decoder);
-            if (!decoder.isEnd()) {
-                throw new SerializationException(context + ": " + (data.length - HEADER_SIZE)
-                        + "-byte body of schema id " + id + " has trailing bytes");
-            }
-            return record;
-        } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | ClassCastException | NegativeArraySizeException e) {
+            BoundedDecoder decoder = BoundedDecoder.of(data, HEADER_SIZE, data.length - HEADER_SIZE);
+            record = reader.read(null, decoder);
+            complete = decoder.isEnd();
+        } catch (IOException | RuntimeException e) {
+            // Any failure inside Avro's reader means these bytes are not a record of this schema:
+            // bad input for the caller to dead-letter, never a reason to stop.
             throw new SerializationException(context + ": cannot decode " + readerSchema.getFullName()
                     + " written with schema id " + id + " (truncated or corrupt record): " + e, e);
         }
+        if (!complete) {
+            throw new SerializationException(context + ": " + (data.length - HEADER_SIZE)
+                    + "-byte body of schema id " + id + " has trailing bytes");
+        }
+        return record;
     }
 
     /**

@@ -9,11 +9,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
-import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
@@ -131,17 +128,20 @@ public final class Payloads {
 
     private static <T extends SpecificRecord> T plainRecord(byte[] bytes, Class<T> type, String writerName) {
         Schema schema = GeneratedClasses.schemaOf(type);
+        boolean complete;
+        T record;
         try {
-            BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, null);
-            T record = new JavaListDatumReader<T>(schema, schema).read(null, decoder);
-            if (!decoder.isEnd()) {
-                throw new SerializationException("payload written as " + writerName + " has trailing bytes after a "
-                        + type.getName() + " record: it was written with another schema");
-            }
-            return record;
-        } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException e) {
+            BoundedDecoder decoder = BoundedDecoder.of(bytes, 0, bytes.length);
+            record = new JavaListDatumReader<T>(schema, schema).read(null, decoder);
+            complete = decoder.isEnd();
+        } catch (IOException | RuntimeException e) {
             throw new SerializationException("cannot decode payload written as " + writerName + " into "
                     + type.getName() + ": " + e, e);
         }
+        if (!complete) {
+            throw new SerializationException("payload written as " + writerName + " has trailing bytes after a "
+                    + type.getName() + " record: it was written with another schema");
+        }
+        return record;
     }
 }

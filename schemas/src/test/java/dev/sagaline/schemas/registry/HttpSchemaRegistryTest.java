@@ -76,12 +76,55 @@ class HttpSchemaRegistryTest {
     }
 
     @Test
-    void serverErrorIsASchemaRegistryExceptionNamingTheSubjectAndStatus() {
+    void serverErrorIsAnUnavailableRegistryNamingTheSubjectAndStatus() {
         server.failEveryRequestWith(500);
 
         assertThatThrownBy(() -> client.register("sagaline.replies-value", REPLY))
-                .isExactlyInstanceOf(SchemaRegistryException.class)
+                .isExactlyInstanceOf(SchemaRegistryUnavailableException.class)
                 .hasMessageStartingWith("cannot register subject 'sagaline.replies-value': registry answered HTTP 500");
+    }
+
+    @Test
+    void retriesAnUnavailableRegistryUntilItAnswers() throws InterruptedException {
+        int id = server.preload(REPLY.toString());
+        server.failEveryRequestWith(503);
+        Thread recovery = new Thread(() -> {
+            sleep(700);
+            server.failEveryRequestWith(0);
+        });
+        recovery.start();
+
+        Schema found = new RetryingSchemaRegistry(client, Duration.ofSeconds(30)).schemaById(id);
+
+        recovery.join();
+        assertThat(found).isEqualTo(REPLY);
+        assertThat(server.requests()).as("requests while the registry answered 503, then one that succeeded").hasSizeGreaterThan(2);
+    }
+
+    @Test
+    void neverRetriesADefiniteAnswerThatTheIdDoesNotExist() {
+        assertThatThrownBy(() -> new RetryingSchemaRegistry(client, Duration.ofSeconds(30)).schemaById(77))
+                .isExactlyInstanceOf(SchemaRegistryException.class)
+                .hasMessageContaining("HTTP 404");
+        assertThat(server.requests()).hasSize(1);
+    }
+
+    @Test
+    void givesUpOnAnUnavailableRegistryAfterItsPatienceStillUnavailable() {
+        server.failEveryRequestWith(503);
+
+        assertThatThrownBy(() -> new RetryingSchemaRegistry(client, Duration.ofMillis(400)).schemaById(100))
+                .isExactlyInstanceOf(SchemaRegistryUnavailableException.class)
+                .hasMessageStartingWith("schema registry still unavailable after ")
+                .hasMessageContaining("to fetch schema id 100");
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
@@ -96,12 +139,12 @@ class HttpSchemaRegistryTest {
     }
 
     @Test
-    void unreachableRegistryIsASchemaRegistryExceptionNamingTheAddress() {
+    void unreachableRegistryIsAnUnavailableRegistryNamingTheAddress() {
         URI gone = server.uri();
         server.close();
 
         assertThatThrownBy(() -> clientOf(gone).register("sagaline.replies-value", REPLY))
-                .isExactlyInstanceOf(SchemaRegistryException.class)
+                .isExactlyInstanceOf(SchemaRegistryUnavailableException.class)
                 .hasMessageStartingWith("cannot register subject 'sagaline.replies-value' at " + gone + "/subjects/")
                 .hasMessageContaining("ConnectException")
                 .hasMessageNotContaining("null");

@@ -31,8 +31,9 @@ class SchemaRegistriesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"http://127.0.0.1:8081", "https://registry.example.com", "HTTP://127.0.0.1:8081/"})
-    void httpUrlSelectsAnHttpRegistry(String url) {
-        assertThat(SchemaRegistries.fromUrl(url, Map.of())).isInstanceOf(HttpSchemaRegistry.class);
+    void httpUrlSelectsAnHttpRegistryRetriedWhileUnavailable(String url) {
+        assertThat(SchemaRegistries.fromUrl(url, Map.of())).isInstanceOf(RetryingSchemaRegistry.class)
+                .asString().endsWith("(retried for up to PT1M while unavailable)");
     }
 
     @Test
@@ -49,7 +50,7 @@ class SchemaRegistriesTest {
 
     @Test
     void httpRegistryAcceptsNullHeaders() {
-        assertThat(SchemaRegistries.fromUrl("http://127.0.0.1:8081", null)).isInstanceOf(HttpSchemaRegistry.class);
+        assertThat(SchemaRegistries.fromUrl("http://127.0.0.1:8081", null)).isInstanceOf(RetryingSchemaRegistry.class);
     }
 
     @ParameterizedTest

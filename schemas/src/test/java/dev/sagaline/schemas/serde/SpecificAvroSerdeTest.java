@@ -3,7 +3,9 @@ package dev.sagaline.schemas.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sagaline.protocol.v1.AbortSaga;
 import dev.sagaline.protocol.v1.SagaEvent;
+import dev.sagaline.protocol.v1.SagaRequest;
 import dev.sagaline.protocol.v1.StepReply;
 import dev.sagaline.schemas.registry.InMemorySchemaRegistry;
 import dev.sagaline.schemas.registry.RegisteredSchema;
@@ -12,6 +14,7 @@ import dev.sagaline.schemas.registry.SchemaRegistryException;
 import dev.sagaline.schemas.testsupport.ProtocolFixtures;
 import dev.sagaline.schemas.testsupport.WireBytes;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumReader;
@@ -171,6 +174,65 @@ class SpecificAvroSerdeTest {
         byte[] event = SpecificAvroSerde.forValues(registry, SagaEvent.class).serialize(TOPIC, ProtocolFixtures.sagaEvent());
 
         assertDeserializeFails(event, "cannot decode dev.sagaline.protocol.v1.StepReply");
+    }
+
+    /** The record from issue 18: a valid header for schema id 1, then a string length prefix of 2,147,483,639 bytes and "abc". */
+    static final byte[] THIRTEEN_BYTES = {0, 0, 0, 0, 1, (byte) 0xee, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f, 'a', 'b', 'c'};
+
+    @Test
+    void refusesAStringLongerThanTheRecordBeforeAllocatingIt() {
+        SpecificAvroSerde<StepReply> idOne = SpecificAvroSerde.forValues(new FixedIdRegistry(1), StepReply.class);
+        idOne.serialize(TOPIC, reply);
+
+        assertThatThrownBy(() -> idOne.deserialize(TOPIC, THIRTEEN_BYTES))
+                .isExactlyInstanceOf(SerializationException.class)
+                .hasMessageStartingWith("topic " + TOPIC + ": cannot decode dev.sagaline.protocol.v1.StepReply written with schema id 1")
+                .hasMessageContaining("a string claims 2147483639 bytes but the whole record body has 8");
+    }
+
+    @Test
+    void refusesBytesLongerThanTheRecordBeforeAllocatingThem() {
+        reply.setOutput(Payloads.json("{}"));
+        byte[] bytes = serde.serialize(TOPIC, reply);
+        byte[] body = WireBytes.body(bytes);
+        byte[] data = reply.getOutput().getData().array();
+        // The payload data's length prefix sits right before its bytes.
+        int prefix = indexOf(body, data) - 1;
+        assertThat(body[prefix]).as("zig-zag length prefix of the 2-byte payload").isEqualTo((byte) 4);
+        byte[] huge = new byte[body.length + 4];
+        System.arraycopy(body, 0, huge, 0, prefix);
+        byte[] twoGigabytes = {(byte) 0xee, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f};
+        System.arraycopy(twoGigabytes, 0, huge, prefix, twoGigabytes.length);
+        System.arraycopy(body, prefix + 1, huge, prefix + twoGigabytes.length, body.length - prefix - 1);
+        int id = ByteBuffer.wrap(bytes, 1, 4).getInt();
+
+        assertDeserializeFails(WireBytes.framed(id, huge), "a bytes value claims 2147483639 bytes");
+    }
+
+    @Test
+    void refusesAMapBlockWithMoreItemsThanTheRecordHasBytes() {
+        SpecificAvroSerde<SagaRequest> requests = SpecificAvroSerde.forValues(registry, SagaRequest.class);
+        SagaRequest abort = SagaRequest.newBuilder().setSagaId("s").setBody(AbortSaga.newBuilder().build()).build();
+        byte[] bytes = requests.serialize("sagaline.requests", abort);
+        // The metadata map is the last field: an empty map is its single 0 byte.
+        byte[] body = WireBytes.body(bytes);
+        assertThat(body[body.length - 1]).isZero();
+        byte[] huge = Arrays.copyOf(body, body.length + 4);
+        byte[] manyItems = {(byte) 0xee, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f};
+        System.arraycopy(manyItems, 0, huge, body.length - 1, manyItems.length);
+
+        assertThatThrownBy(() -> requests.deserialize("sagaline.requests", WireBytes.framed(ByteBuffer.wrap(bytes, 1, 4).getInt(), huge)))
+                .isExactlyInstanceOf(SerializationException.class)
+                .hasMessageContaining("the map block claims 2147483639 items");
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+                return i;
+            }
+        }
+        throw new AssertionError("not found");
     }
 
     @Test

@@ -4,6 +4,8 @@ import dev.sagaline.orchestrator.definition.SagaDefinitions;
 import dev.sagaline.orchestrator.errors.InvalidSagaInputException;
 import dev.sagaline.orchestrator.internals.statemachine.SagaDecision;
 import dev.sagaline.orchestrator.internals.statemachine.SagaDecider;
+import dev.sagaline.orchestrator.internals.statemachine.SagaRules;
+import dev.sagaline.orchestrator.internals.statemachine.StepInputException;
 import dev.sagaline.orchestrator.internals.store.StatusIndex;
 import dev.sagaline.orchestrator.internals.store.TimerStore;
 import dev.sagaline.protocol.v1.SagaEvent;
@@ -13,11 +15,16 @@ import dev.sagaline.protocol.v1.SagaState;
 import dev.sagaline.protocol.v1.SagaStatus;
 import dev.sagaline.protocol.v1.StepReply;
 import dev.sagaline.protocol.v1.StepState;
+import dev.sagaline.schemas.serde.ReplyAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -39,20 +46,26 @@ import org.slf4j.LoggerFactory;
  */
 public final class SagaCoordinator implements Processor<String, Object, String, Object> {
 
+    /** Header on a reply this orchestrator moved from another partition of the reply topic: that partition. */
+    public static final String REROUTED_FROM_HEADER = "sagaline.rerouted.from";
+
     private static final Logger log = LoggerFactory.getLogger(SagaCoordinator.class);
 
     private final SagaDecider decider;
     private final SagaMetrics metrics;
+    private final RecordSizeLimit sizeLimit;
     private final Duration scanInterval;
     private final int scanBatch;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, SagaState> sagas;
     private TimerStore timers;
     private StatusIndex statuses;
+    private final ReplyCatchUp catchUp = new ReplyCatchUp();
 
-    public SagaCoordinator(SagaDecider decider, Duration scanInterval, int scanBatch, SagaMetrics metrics) {
+    public SagaCoordinator(SagaDecider decider, Duration scanInterval, int scanBatch, int recordMaxBytes, SagaMetrics metrics) {
         this.decider = decider;
         this.metrics = metrics;
+        this.sizeLimit = new RecordSizeLimit(recordMaxBytes);
         this.scanInterval = scanInterval;
         this.scanBatch = scanBatch;
     }
@@ -76,12 +89,17 @@ public final class SagaCoordinator implements Processor<String, Object, String, 
         if (value instanceof SagaRequest request) {
             SagaState existing = key == null ? null : sagas.get(key);
             TraceContext.adopt(record.headers(), request);
-            SagaStatus was = existing == null ? null : existing.getStatus();
-            apply(key, existing, was, decider.onRequest(key, request, existing, now), now);
+            decide(key, existing, () -> decider.onRequest(key, request, existing, now), now);
         } else if (value instanceof StepReply reply) {
             SagaState existing = key == null ? null : sagas.get(key);
-            SagaStatus was = existing == null ? null : existing.getStatus();
-            apply(key, existing, was, decider.onReply(key, reply, existing, now), now);
+            if (existing == null && key != null && record.headers().lastHeader(REROUTED_FROM_HEADER) == null) {
+                reroute(record, reply);
+                return;
+            }
+            decide(key, existing, () -> decider.onReply(key, reply, existing, now), now);
+        } else if (value == null && ReplyTick.isTick(record.headers())) {
+            catchUp.tickRead(record.timestamp());
+            fireTimers(now);
         } else if (value == null) {
             throw new InvalidSagaInputException("record with key '" + key + "' has no value (a tombstone); requests and replies always have one");
         } else {
@@ -89,17 +107,84 @@ public final class SagaCoordinator implements Processor<String, Object, String, 
         }
     }
 
+    /**
+     * A reply for a saga this task does not hold may have been written to the wrong partition by
+     * a client whose partitioner hashes keys differently (librdkafka's CRC32 instead of Java's
+     * murmur2). It goes, in this task's transaction, to the partition its key hashes to under
+     * murmur2, marked with {@value #REROUTED_FROM_HEADER}; a marked reply that still finds no saga
+     * there is dead-lettered as usual.
+     */
+    private void reroute(Record<String, Object> record, StepReply reply) {
+        int from = context.taskId().partition();
+        log.debug("reply for saga '{}' is not on this task's partition {}; moving it to its saga's partition", record.key(), from);
+        Headers headers = new RecordHeaders(record.headers().toArray())
+                .add(REROUTED_FROM_HEADER, Integer.toString(from).getBytes(StandardCharsets.UTF_8));
+        context.forward(new Record<String, Object>(record.key(), reply, record.timestamp(), headers), TopologyNames.REPLIES_SINK);
+    }
+
+    /**
+     * Fires the timers due by {@code now} whose replies, had they been written in time, would have
+     * been read by now: those due before the last tick read back (see {@link ReplyCatchUp}). For
+     * the others a tick goes out, and they fire when it comes back.
+     */
     private void fireTimers(long now) {
-        for (TimerStore.Due due : timers.takeDue(now, scanBatch)) {
+        long readUpTo = Math.min(now, catchUp.readUpTo());
+        List<TimerStore.Due> dueNow = readUpTo < 0 ? List.of() : timers.takeDue(readUpTo, scanBatch);
+        if (timers.anyDue(now) && catchUp.needsTick(now)) {
+            ReplyTick tick = new ReplyTick(context.taskId().partition());
+            context.forward(new Record<String, Object>(null, tick, now, tick.headers()), TopologyNames.REPLIES_SINK);
+            catchUp.tickSent(now);
+        }
+        for (TimerStore.Due due : dueNow) {
             SagaState state = sagas.get(due.sagaId());
             if (state == null || state.getTimerMs() == null || state.getTimerMs().toEpochMilli() != due.dueMs()) {
                 continue;
             }
             state.setTimerMs(null);
             metrics.timerFired(now - due.dueMs());
-            SagaStatus was = state.getStatus();
-            apply(due.sagaId(), null, was, decider.onTimer(state, now), now);
+            try {
+                decide(due.sagaId(), null, () -> decider.onTimer(state, now), now);
+            } catch (InvalidSagaInputException e) {
+                // Only a finished saga can get here, and a finished saga's timer only purges it.
+                log.error("saga '{}': due timer dropped: {}", due.sagaId(), e.getMessage());
+            }
         }
+    }
+
+    /**
+     * Applies what the machine decides, unless the saga cannot go on for a reason outside the
+     * rules: its input mapping throws, or a record it would write is too large. Then the saga is
+     * stopped as it was stored, with an event naming the reason, so that one saga never stops the
+     * instance; an input for which there is no running saga to stop is dead-lettered instead.
+     */
+    private void decide(String sagaId, SagaState before, Supplier<SagaDecision> machineDecision, long now) {
+        // the rules change the stored state in place, so its status before is read first
+        SagaStatus was = before != null ? before.getStatus() : sagaId == null ? null : statusOf(sagas.get(sagaId));
+        SagaDecision decision;
+        String problem;
+        try {
+            decision = machineDecision.get();
+            problem = sizeLimit.check(sagaId, decision);
+        } catch (StepInputException e) {
+            decision = null;
+            problem = e.getMessage();
+        }
+        if (problem == null) {
+            apply(sagaId, before, was, decision, now);
+            return;
+        }
+        String where = context.recordMetadata().filter(m -> m.topic() != null)
+                .map(m -> " (input " + m.topic() + "-" + m.partition() + "@" + m.offset() + ")").orElse(" (a due timer)");
+        SagaState stored = sagaId == null ? null : sagas.get(sagaId);
+        if (stored == null || SagaRules.isTerminal(stored.getStatus())) {
+            throw new InvalidSagaInputException(problem + where);
+        }
+        log.warn("saga '{}' stopped: {}{}", sagaId, problem, where);
+        apply(sagaId, stored, stored.getStatus(), decider.onHalt(stored, problem + where, now), now);
+    }
+
+    private static SagaStatus statusOf(SagaState state) {
+        return state == null ? null : state.getStatus();
     }
 
     private void apply(String sagaId, SagaState before, SagaStatus was, SagaDecision decision, long now) {
@@ -107,7 +192,9 @@ public final class SagaCoordinator implements Processor<String, Object, String, 
         SagaState known = state != null ? state : before;
         Headers trace = TraceContext.headersOf(known);
         for (SagaDecision.OutgoingCommand command : decision.commands()) {
-            context.forward(new Record<String, Object>(sagaId, command.command(), now, TraceContext.copy(trace)), TopologyNames.COMMANDS_SINK);
+            // The saga lives on this task's partition; naming it spares participants from hashing keys as Java does.
+            Headers headers = new ReplyAddress(command.command().getReplyTopic(), context.taskId().partition()).writeTo(TraceContext.copy(trace));
+            context.forward(new Record<String, Object>(sagaId, command.command(), now, headers), TopologyNames.COMMANDS_SINK);
         }
         for (SagaEvent event : decision.events()) {
             context.forward(new Record<String, Object>(sagaId, event, now, TraceContext.copy(trace)), TopologyNames.EVENTS_SINK);

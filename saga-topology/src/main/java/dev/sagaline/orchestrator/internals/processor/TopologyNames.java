@@ -21,6 +21,8 @@ public final class TopologyNames {
     public static final String COORDINATOR = "sagaline-coordinator";
     /** The sink writing commands to their step's topic. */
     public static final String COMMANDS_SINK = "sagaline-commands-sink";
+    /** The sink writing the coordinator's own records to the reply topic: ticks, and misrouted replies moved to their saga's partition. */
+    public static final String REPLIES_SINK = "sagaline-replies-sink";
     /** The sink writing audit events. */
     public static final String EVENTS_SINK = "sagaline-events-sink";
 

@@ -115,6 +115,16 @@ public final class SagaDecider {
         return run.decision();
     }
 
+    /**
+     * Stops a stored saga that cannot go on, for a reason found outside the rules (see
+     * {@link SagaRun#halt}); the saga must not be COMPLETED or COMPENSATED.
+     */
+    public SagaDecision onHalt(SagaState stored, String reason, long now) {
+        SagaRun run = run(stored, now, null);
+        run.halt(reason);
+        return run.decision();
+    }
+
     /** The definition a stored saga runs. */
     public SagaDefinition definitionOf(SagaState state) {
         return definitions.find(state.getSagaType(), state.getDefinitionVersion()).orElseThrow(() -> new IllegalStateException(

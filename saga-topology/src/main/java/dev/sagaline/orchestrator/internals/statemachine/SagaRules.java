@@ -89,6 +89,12 @@ public final class SagaRules {
         rule(COMPENSATING, SagaTrigger.ALL_UNDONE,                 ALWAYS,              COMPENSATED,  SagaEventKind.COMPENSATED,              SagaVerdict.FINISH);
         rule(COMPENSATING, SagaTrigger.UNDO_EXHAUSTED,             ALWAYS,              STUCK,        SagaEventKind.STUCK,                    SagaVerdict.STICK);
 
+        // halted for a reason outside the rules (a record too large, an input mapping that throws)
+        rule(RUNNING,      SagaTrigger.HALTED,                     ALWAYS,              STUCK,        SagaEventKind.STUCK,                    SagaVerdict.STICK);
+        rule(CONFIRMING,   SagaTrigger.HALTED,                     ALWAYS,              STUCK,        SagaEventKind.STUCK,                    SagaVerdict.STICK);
+        rule(COMPENSATING, SagaTrigger.HALTED,                     ALWAYS,              STUCK,        SagaEventKind.STUCK,                    SagaVerdict.STICK);
+        rule(STUCK,        SagaTrigger.HALTED,                     ALWAYS,              STUCK,        SagaEventKind.STUCK,                    SagaVerdict.RECORD);
+
         // stuck, until an operator retries or resolves, or the in-doubt step's reply resolves it
         rule(STUCK,        SagaTrigger.OPERATOR_RETRY,             STUCK_GOING_FORWARD, RUNNING,      SagaEventKind.RETRIED_BY_OPERATOR,      SagaVerdict.RESUME);
         rule(STUCK,        SagaTrigger.OPERATOR_RETRY,             STUCK_COMPENSATING,  COMPENSATING, SagaEventKind.RETRIED_BY_OPERATOR,      SagaVerdict.RESUME);

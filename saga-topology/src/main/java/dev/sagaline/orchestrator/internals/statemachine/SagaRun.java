@@ -32,6 +32,9 @@ import java.util.function.Function;
  */
 final class SagaRun {
 
+    /** How the reason of every {@link #halt} begins. */
+    static final String HALTED = "halted: ";
+
     private final SagaDefinition definition;
     private final SagaState state;
     private final StepPolicies policies;
@@ -138,16 +141,25 @@ final class SagaRun {
         advance();
     }
 
+    /**
+     * Stops a saga that cannot go on for a reason outside the rules (its next record would be too
+     * large, its input mapping throws): STUCK where it stood, for an operator to retry once the
+     * cause is fixed. A saga already STUCK records the reason and stays.
+     */
+    void halt(String reason) {
+        follow(SagaTrigger.HALTED, rule -> HALTED + reason, null);
+    }
+
     /** Fires whatever is due at {@code now}: the purge, the deadline, timeouts, retries and resends. */
     void timers() {
         SagaStatus status = state.getStatus();
         if (SagaRules.isTerminal(status)) {
-            if (state.getFinishedAtMs() != null && finishedDue() <= now) {
+            if (state.getFinishedAtMs() != null && DueTimes.finished(state, policies) <= now) {
                 follow(state.getCompacted() ? SagaTrigger.FORGET : SagaTrigger.PURGE, rule -> "retention of finished sagas elapsed", null);
             }
             return;
         }
-        if (deadlineArmed() && state.getDeadlineMs().toEpochMilli() <= now) {
+        if (DueTimes.deadlineArmed(state) && state.getDeadlineMs().toEpochMilli() <= now) {
             follow(SagaTrigger.DEADLINE, rule -> switch (rule.verdict()) {
                 case DROP_DEADLINE -> "deadline " + state.getDeadlineMs() + " passed, refused: " + refusal();
                 case DEFER_TURN_BACK -> "deadline " + state.getDeadlineMs() + " passed; it waits: the pivot step's outcome is not known yet";
@@ -173,20 +185,7 @@ final class SagaRun {
 
     /** The earliest time something is due for this saga, or null when nothing is. */
     Long nextDue() {
-        SagaStatus status = state.getStatus();
-        if (forgotten || status == SagaStatus.STUCK) {
-            return null;
-        }
-        if (SagaRules.isTerminal(status)) {
-            return state.getFinishedAtMs() == null ? null : finishedDue();
-        }
-        long next = deadlineArmed() ? state.getDeadlineMs().toEpochMilli() : Long.MAX_VALUE;
-        for (StepState step : state.getSteps()) {
-            if (step.getDueMs() != null) {
-                next = Math.min(next, step.getDueMs().toEpochMilli());
-            }
-        }
-        return next == Long.MAX_VALUE ? null : next;
+        return forgotten ? null : DueTimes.next(state, policies);
     }
 
     // ---- saga rows ----------------------------------------------------------------------------
@@ -356,32 +355,27 @@ final class SagaRun {
         StepDefinition def = stepDef(i);
         // COMPENSATE carries what DO produced, when it produced something; TCC's three phases all
         // carry the step's own input, as participants decode them into one type.
-        Payload input = step.getAction() == StepAction.COMPENSATE && step.getOutput() != null
-                ? step.getOutput() : def.input().build(new SagaView(definition, state));
+        Payload input = step.getAction() == StepAction.COMPENSATE && step.getOutput() != null ? step.getOutput() : buildInput(def);
         out.command(def.commandTopic(), step, input);
+    }
+
+    /** The step's input from the definition's mapping, which is the definition's own code and may throw. */
+    private Payload buildInput(StepDefinition def) {
+        try {
+            return def.input().build(new SagaView(definition, state));
+        } catch (RuntimeException e) {
+            throw new StepInputException(state.getSagaId(), def.name(), e);
+        }
     }
 
     // ---- small reads --------------------------------------------------------------------------
 
-    private boolean deadlineArmed() {
-        return state.getDeadlineMs() != null && SagaRules.handles(state.getStatus(), SagaTrigger.DEADLINE);
-    }
-
     private String refusal() {
-        if (state.getPivotPassed()) {
-            return "the pivot step succeeded, so the saga only goes forward";
-        }
-        return "the saga is " + state.getStatus();
+        return state.getPivotPassed() ? "the pivot step succeeded, so the saga only goes forward" : "the saga is " + state.getStatus();
     }
 
     private static String by(String operator) {
         return operator == null ? "" : " by " + operator;
-    }
-
-    /** When the finished saga's details (or, once compacted, its id) leave the store. */
-    private long finishedDue() {
-        long finished = state.getFinishedAtMs().toEpochMilli();
-        return finished + (state.getCompacted() ? policies.finishedIdsRetention() : policies.finishedRetention()).toMillis();
     }
 
     StepState step(int i) {

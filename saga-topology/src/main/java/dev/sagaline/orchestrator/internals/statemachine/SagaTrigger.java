@@ -45,6 +45,8 @@ public enum SagaTrigger {
     RESOLVE_NOT_IN_DOUBT,
     /** A step that cannot be undone stayed in doubt longer than the configured bound. */
     IN_DOUBT_UNRESOLVED,
+    /** The saga cannot go on for a reason outside the rules: its next record would be too large, or a step's input mapping threw. */
+    HALTED,
     /** A reply to a command that was still outstanding when the saga got STUCK. */
     REPLY_WHILE_STUCK,
     /** A finished saga's retention ran out: its details go, its id and outcome stay. */

@@ -66,6 +66,13 @@ public final class TimerStore {
         return due;
     }
 
+    /** True when a registration is due at or before {@code nowMs}; one seek, nothing removed. */
+    public boolean anyDue(long nowMs) {
+        try (KeyValueIterator<Bytes, byte[]> it = store.range(key(0L, ""), key(nowMs + 1, ""))) {
+            return it.hasNext();
+        }
+    }
+
     /** Removes every registration, before the index is rebuilt. */
     public void clear() {
         List<Bytes> keys = new ArrayList<>();

@@ -14,6 +14,7 @@ import dev.sagaline.protocol.v1.StepReply;
 import dev.sagaline.orchestrator.runtime.support.WellFormedHistories;
 import dev.sagaline.orchestrator.testing.DeadLetter;
 import dev.sagaline.orchestrator.testing.SagaTestKit;
+import dev.sagaline.schemas.serde.Payloads;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.function.Consumer;
@@ -125,6 +126,34 @@ class SagaBadInputTest {
             assertThat(onlyReason(kit)).contains("unknown saga type 'refund'").contains("order v1");
             assertThat(kit.state("x-1")).isNull();
             assertProcessingGoesOn(kit);
+        }
+    }
+
+    @Test
+    void deadLettersAStartWhoseFirstStateWouldExceedTheRecordLimit() {
+        try (SagaTestKit kit = kit(settings -> settings.config(SagalineConfig.RECORD_MAX_BYTES_CONFIG, 4096), ORDER)) {
+            kit.start("o-1", "order", null, Payloads.json("\"" + "x".repeat(5000) + "\""));
+
+            assertThat(onlyReason(kit)).contains("the saga's state would take").contains("record size limit of 4096 bytes")
+                    .contains("sagaline.record.max.bytes").contains("(input sagaline.requests-0@0)");
+            assertThat(kit.state("o-1")).isNull();
+            assertThat(kit.commands()).isEmpty();
+            assertProcessingGoesOn(kit);
+        }
+    }
+
+    @Test
+    void haltsASagaWhoseNextStateWouldExceedTheRecordLimitAndKeepsItAsItWas() {
+        try (SagaTestKit kit = kit(settings -> settings.config(SagalineConfig.RECORD_MAX_BYTES_CONFIG, 4096), ORDER)) {
+            kit.start("o-1", "order");
+            kit.replyTo("o-1", "reserve-stock").succeedWith(Payloads.json("\"" + "x".repeat(5000) + "\""));
+
+            kit.assertThat("o-1").hasStatus(SagaStatus.STUCK);
+            assertThat(kit.state("o-1").getSteps().get(0).getOutput()).as("the output that did not fit is not kept").isNull();
+            assertThat(kit.events("o-1")).last().satisfies(event -> assertThat(event.getReason())
+                    .startsWith("halted: the saga's state would take").contains("(input sagaline.replies-0@"));
+            assertThat(kit.commands("o-1")).as("no command for the next step").hasSize(1);
+            assertThat(kit.deadLetters()).isEmpty();
         }
     }
 

@@ -99,6 +99,7 @@ class SagaCoordinatorVersionsTest {
     }
 
     private static SagaCoordinator coordinator(SagaDefinitions definitions) {
-        return new SagaCoordinator(new SagaDecider(definitions, POLICIES, "replies"), Duration.ofMillis(100), 100, new SagaMetrics(new SimpleMeterRegistry()));
+        return new SagaCoordinator(new SagaDecider(definitions, POLICIES, "replies"), Duration.ofMillis(100), 100, 1_000_000,
+                new SagaMetrics(new SimpleMeterRegistry()));
     }
 }

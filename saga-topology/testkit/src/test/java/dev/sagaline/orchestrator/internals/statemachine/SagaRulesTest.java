@@ -20,6 +20,7 @@ import dev.sagaline.orchestrator.runtime.support.WellFormedHistories;
 import dev.sagaline.orchestrator.testing.SagaTestKit;
 import dev.sagaline.orchestrator.testing.SentCommand;
 import dev.sagaline.protocol.v1.SagaStatus;
+import dev.sagaline.schemas.serde.Payloads;
 import dev.sagaline.protocol.v1.StepResolution;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -48,6 +49,7 @@ class SagaRulesTest {
     private static final Duration TIMEOUT = SagaFixtures.DEFAULT_TIMEOUT;
     private static final Duration ID_WINDOW = Duration.ofMinutes(2);
     private static final Duration IN_DOUBT_MAX = Duration.ofMinutes(2);
+    private static final int RECORD_MAX_BYTES = 8192;
 
     /** One TCC step and a deadline, to refuse a deadline while confirming. */
     private static final SagaDefinition TIMED_TRIP = SagaDefinition.named("timed-trip")
@@ -164,10 +166,51 @@ class SagaRulesTest {
                 kit.replyTo("stuck-with-siblings-outstanding", "book-car").succeed();
             },
             kit -> {
+                kit.start("halted-running", "fragile", null, Payloads.json("{}"));
+                kit.replyTo("halted-running", "hold").succeed();
+                kit.replyTo("halted-running", "probe").succeed();
+                // while STUCK, a reply whose error would make the state too large halts it again, recorded
+                kit.replyTo(first(kit, "halted-running", "probe")).retryableError("BUSY", "x".repeat(RECORD_MAX_BYTES));
+            },
+            kit -> {
+                kit.start("halted-confirming", "fragile");
+                List.of("hold", "probe", "last").forEach(step -> kit.replyTo("halted-confirming", step).succeed());
+                // Keeping this error message would make the saga's state larger than a record may be.
+                kit.replyTo("halted-confirming", "hold").retryableError("BUSY", "x".repeat(RECORD_MAX_BYTES));
+            },
+            kit -> {
+                kit.start("halted-compensating", "fragile");
+                kit.replyTo("halted-compensating", "hold").succeed();
+                kit.replyTo("halted-compensating", "probe").succeedWith(Payloads.json("{}"));
+                kit.replyTo("halted-compensating", "last").fail("REFUSED", "no");
+                kit.replyTo("halted-compensating", "last").succeed();
+                kit.replyTo("halted-compensating", "probe").succeed();
+            },
+            kit -> {
                 kit.start("retry-pending-then-aborted", "order");
                 kit.advanceTime(TIMEOUT);
                 kit.abort("retry-pending-then-aborted", "test");
             });
+
+    /**
+     * {@code fragile}: a TCC step whose input mapping throws once {@code probe} has an output (so
+     * its CANCEL cannot be built), and a last step whose mapping throws for a saga with an input.
+     */
+    private static final SagaDefinition FRAGILE = SagaDefinition.named("fragile")
+            .step("hold").on("fragile.hold").tcc().input(saga -> {
+                if (saga.output("probe").isPresent()) {
+                    throw new IllegalStateException("hold's input cannot be built once probe has an output");
+                }
+                return null;
+            })
+            .step("probe").on("fragile.probe").compensatable().input(saga -> null)
+            .step("last").on("fragile.last").compensatable().input(saga -> {
+                if (saga.input().isPresent()) {
+                    throw new IllegalStateException("last's input cannot be built from a saga input");
+                }
+                return null;
+            })
+            .build();
 
     @Test
     void usesEveryRowOfTheSagaRules() {
@@ -241,7 +284,8 @@ class SagaRulesTest {
                 .config(SagalineConfig.FINISHED_RETENTION_MS_CONFIG, RETENTION.toMillis())
                 .config(SagalineConfig.FINISHED_IDS_RETENTION_MS_CONFIG, ID_WINDOW.toMillis())
                 .config(SagalineConfig.IN_DOUBT_MAX_MS_CONFIG, IN_DOUBT_MAX.toMillis())
-                .config(SagalineConfig.UNDO_MAX_ATTEMPTS_CONFIG, 1), ORDER, TIMED_ORDER, TRIP, CHECKOUT, TIMED_TRIP, BOOKING)) {
+                .config(SagalineConfig.RECORD_MAX_BYTES_CONFIG, RECORD_MAX_BYTES)
+                .config(SagalineConfig.UNDO_MAX_ATTEMPTS_CONFIG, 1), ORDER, TIMED_ORDER, TRIP, CHECKOUT, TIMED_TRIP, BOOKING, FRAGILE)) {
             SCENARIOS.forEach(scenario -> scenario.accept(kit));
             kit.advanceTime(ID_WINDOW);
             assertThat(kit.status("completed")).as("forgotten once the id window ended").isNull();

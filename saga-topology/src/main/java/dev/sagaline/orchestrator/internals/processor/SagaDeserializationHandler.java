@@ -1,0 +1,33 @@
+package dev.sagaline.orchestrator.internals.processor;
+
+import dev.sagaline.schemas.registry.SchemaRegistryUnavailableException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Kafka Streams' deserialization handler for the orchestrator: a record that does not decode is
+ * bad input and goes to the dead-letter topic (Kafka Streams' own handling, KIP-1034), except
+ * when the schema registry could not be asked ({@link SchemaRegistryUnavailableException}): then
+ * the record may be perfectly valid, so the stream thread fails instead, and is replaced
+ * ({@code SagalineApp}), and reads the record again; nothing valid is dead-lettered during a
+ * registry outage.
+ *
+ * <p>Public only because Kafka Streams instantiates it by class name.
+ */
+public final class SagaDeserializationHandler extends LogAndContinueExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(SagaDeserializationHandler.class);
+
+    @Override
+    public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
+        if (SchemaRegistryUnavailableException.isCauseOf(exception)) {
+            log.error("record {}-{}@{} not decoded because the schema registry is unavailable; failing the stream thread to read it again",
+                    record.topic(), record.partition(), record.offset());
+            return Response.fail();
+        }
+        return super.handleError(context, record, exception);
+    }
+}

@@ -100,12 +100,13 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private int runUntilStopped() throws IOException, InterruptedException {
-        Map<String, Object> settings = settings();
-        settings.putIfAbsent(StreamsConfig.APPLICATION_ID_CONFIG, "sagaline");
+        Map<String, Object> appSettings = settings();
+        appSettings.putIfAbsent(StreamsConfig.APPLICATION_ID_CONFIG, "sagaline");
+        Map<String, Object> settings = RunSettings.orchestratorSettings(appSettings);
         // Check everything that can be checked without a cluster before connecting to one.
         SagalineConfig unconnected = SagalineConfig.of(settings);
         checkKafkaSettings(unconnected);
-        SagaDefinitions definitions = SagaDefinitionLoader.fromDirectory(RunSettings.definitionsDirectory(settings));
+        SagaDefinitions definitions = SagaDefinitionLoader.fromDirectory(RunSettings.definitionsDirectory(appSettings));
         checkClusterChoice(unconnected);
         LocalKafkaBroker broker = null;
         try {

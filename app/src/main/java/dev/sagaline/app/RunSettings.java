@@ -4,6 +4,7 @@ import dev.sagaline.orchestrator.errors.SagalineConfigException;
 import dev.sagaline.orchestrator.runtime.SagalineConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -29,13 +30,21 @@ final class RunSettings {
                 .define(DEFINITIONS_DIR_CONFIG, Type.STRING, "", Importance.HIGH, DEFINITIONS_DIR_DOC);
     }
 
+    /** The settings without the app's own keys, as the orchestrator library takes them. */
+    static Map<String, Object> orchestratorSettings(Map<String, Object> settings) {
+        Map<String, Object> orchestrator = new HashMap<>(settings);
+        orchestrator.remove(DEFINITIONS_DIR_CONFIG);
+        return orchestrator;
+    }
+
     /**
      * The definitions directory the settings name, with config-provider variables resolved.
      *
      * @throws SagalineConfigException naming the key when it is unset or not a directory
      */
     static Path definitionsDirectory(Map<String, ?> settings) {
-        String dir = new AbstractConfig(configDef(), settings, false).getString(DEFINITIONS_DIR_CONFIG);
+        String dir = new AbstractConfig(new ConfigDef().define(DEFINITIONS_DIR_CONFIG, Type.STRING, "", Importance.HIGH, DEFINITIONS_DIR_DOC),
+                settings, false).getString(DEFINITIONS_DIR_CONFIG);
         if (dir == null || dir.isBlank()) {
             throw new SagalineConfigException(DEFINITIONS_DIR_CONFIG
                     + " is not set; point it at a directory of saga definition YAML files, or pass --definitions DIR");

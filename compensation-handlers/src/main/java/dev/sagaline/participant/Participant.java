@@ -32,7 +32,7 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
  *         .bootstrapServers("localhost:9092")
  *         .commandTopic("inventory.commands")
  *         .schemaRegistryUrl("http://registry:8081")
- *         .onDo("reserve-stock", ReserveStock.class, (order, ctx) -> StepResult.succeeded(stock.reserve(ctx.commandId(), order)))
+ *         .onDo("reserve-stock", ReserveStock.class, (order, ctx) -> StepResult.succeeded(stock.reserve(ctx.idempotencyKey(), order)))
  *         .onCompensate("reserve-stock", StockReservation.class, (reservation, ctx) -> { stock.release(reservation); return StepResult.succeeded(); })
  *         .build();
  * inventory.start();

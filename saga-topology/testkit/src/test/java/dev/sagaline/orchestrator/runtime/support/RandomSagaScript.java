@@ -6,6 +6,7 @@ import dev.sagaline.orchestrator.definition.StepKind;
 import dev.sagaline.protocol.v1.SagaEvent;
 import dev.sagaline.protocol.v1.SagaState;
 import dev.sagaline.protocol.v1.SagaStatus;
+import dev.sagaline.protocol.v1.StepResolution;
 import dev.sagaline.protocol.v1.StepState;
 import dev.sagaline.orchestrator.runtime.SagalineConfig;
 import dev.sagaline.orchestrator.testing.SagaTestKit;
@@ -34,7 +35,7 @@ public final class RandomSagaScript {
     private static final Duration COOPERATIVE_WAIT = Duration.ofMillis(500);
 
     /** What the participants, the clock or the operator do next. */
-    public enum Act { SUCCEED, FAIL, RETRYABLE, SILENCE, WAIT, DUPLICATE, STALE, ABORT, RETRY }
+    public enum Act { SUCCEED, FAIL, RETRYABLE, SILENCE, WAIT, DUPLICATE, STALE, ABORT, RETRY, RESOLVE }
 
     /**
      * One move of the script.
@@ -121,17 +122,21 @@ public final class RandomSagaScript {
      * @param definition the saga's definition
      * @param events the saga's audit log
      * @param commands the commands it sent
+     * @param finishNotices the FORGET notices it sent its participants
      * @param status its status at the end
      * @param unfinished true when cooperating participants could not finish it
      */
-    public record Run(SagaDefinition definition, List<SagaEvent> events, List<SentCommand> commands, SagaStatus status, boolean unfinished) {
+    public record Run(SagaDefinition definition, List<SagaEvent> events, List<SentCommand> commands, List<SentCommand> finishNotices,
+            SagaStatus status, boolean unfinished) {
     }
 
     private final SagaTestKit kit;
+    private final SagaDefinition definition;
     private final List<Reply> replies = new ArrayList<>();
 
-    private RandomSagaScript(SagaTestKit kit) {
+    private RandomSagaScript(SagaTestKit kit, SagaDefinition definition) {
         this.kit = kit;
+        this.definition = definition;
     }
 
     /** Starts a saga of {@code shape}'s definition, plays {@code script}, lets the participants cooperate, and returns what happened. */
@@ -142,11 +147,11 @@ public final class RandomSagaScript {
                 .config(SagalineConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 2_000L)
                 .config(SagalineConfig.UNDO_MAX_ATTEMPTS_CONFIG, 3)
                 .build()) {
-            RandomSagaScript player = new RandomSagaScript(kit);
+            RandomSagaScript player = new RandomSagaScript(kit, definition);
             kit.start(SAGA_ID, definition.name());
             script.forEach(player::apply);
             boolean finished = player.cooperate();
-            return new Run(definition, kit.events(SAGA_ID), kit.commands(SAGA_ID), kit.status(SAGA_ID), !finished);
+            return new Run(definition, kit.events(SAGA_ID), kit.commands(SAGA_ID), kit.finishNotices(SAGA_ID), kit.status(SAGA_ID), !finished);
         }
     }
 
@@ -175,6 +180,10 @@ public final class RandomSagaScript {
             }
             case ABORT -> kit.abort(SAGA_ID, "random abort");
             case RETRY -> kit.retry(SAGA_ID, "random retry");
+            // An operator asserting the pivot's outcome: refused unless it is in doubt.
+            case RESOLVE -> definition.steps().stream().filter(s -> s.kind() == StepKind.PIVOT).findFirst().ifPresent(pivot ->
+                    kit.resolve(SAGA_ID, pivot.name(), move.pick() % 2 == 0 ? StepResolution.SUCCEEDED : StepResolution.NOT_APPLIED,
+                            "random resolve"));
             default -> throw new IllegalArgumentException("unknown act " + move.act());
         }
     }

@@ -8,8 +8,9 @@ import org.apache.avro.specific.SpecificRecord;
  * <p>Called at most once per command id that gets a committed reply, except after a crash before
  * that commit, when it is called again with the same command id, and for every new attempt the
  * orchestrator sends: make side effects outside Kafka idempotent on
- * {@link StepContext#idempotencyKey()}, which every attempt of the forward action shares. Not called for a duplicate of an answered command, for a
- * retry after the step already succeeded or failed, nor after the step was compensated.
+ * {@link StepContext#idempotencyKey()}, which every attempt of the forward action shares. Not
+ * called for a duplicate of an answered command, for a retry after the step already succeeded or
+ * failed, nor after the step was compensated.
  *
  * @param <I> the service's own Avro input record
  */

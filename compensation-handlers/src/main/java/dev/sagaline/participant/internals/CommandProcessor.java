@@ -11,10 +11,10 @@ import dev.sagaline.schemas.serde.Payloads;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.common.MetricName;
-import org.apache.kafka.common.metrics.Sensor;
-import org.apache.kafka.common.metrics.stats.CumulativeSum;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.metrics.stats.CumulativeSum;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The participant's one processor: dispatches each command over the task's stores, forwards the
  * reply to the reply sink (or the command to the dead-letter sink), notes finish notices, and
- * purges a bounded batch of expired entries on each wall-clock punctuation. With exactly-once, the store writes, the reply or dead letter, and the
- * command's offset commit together, so an answered command is never handled again.
+ * purges a bounded batch of expired entries on each wall-clock punctuation. With exactly-once,
+ * the store writes, the reply or dead letter, and the command's offset commit together, so an
+ * answered command is never handled again.
  */
 final class CommandProcessor implements Processor<String, StepCommand, String, Object> {
 

@@ -17,8 +17,8 @@ import java.util.function.LongSupplier;
 /**
  * Runs a service's handlers for the test kit through the participant library's own dispatcher,
  * with an in-memory record of processed commands, purged on the kit's clock with the library's
- * default retention before every command, so a test that moves time by days sees what a long-lived
- * participant would remember. Kept apart from {@link SagaTestKit} so that the
+ * default retention before every command, so a test that moves time by days sees what a
+ * long-lived participant would remember. Kept apart from {@link SagaTestKit} so that the
  * participant library is only needed by tests that plug handlers in.
  */
 final class HandlerParticipant {

@@ -57,6 +57,7 @@ public final class SagaInvariants {
         invariants.numbersAttemptsOneByOne();
         invariants.nothingIsUndoneOnceThePivotSucceeded();
         invariants.nothingIsUndoneWhileThePivotsOutcomeIsUnknown();
+        invariants.aPivotItsParticipantAppliedEndsCompleted();
         invariants.nothingIsCommandedAfterTheFinish();
         SagaHistory.assertFinishNoticed(RandomSagaScript.SAGA_ID, run.events(), run.commands(), run.finishNotices());
         if (run.status() == SagaStatus.COMPLETED) {
@@ -172,6 +173,12 @@ public final class SagaInvariants {
                         + " while the outcome of the pivot " + pivot.name() + " was unknown");
             }
         });
+    }
+
+    /** A pivot cannot be undone, so once its participant applied it (even with its reply lost) the saga goes forward. */
+    private void aPivotItsParticipantAppliedEndsCompleted() {
+        check(!run.pivotApplied() || run.status() == SagaStatus.COMPLETED,
+                "the pivot's participant applied it, but the saga is " + run.status());
     }
 
     /** Once finished, the saga sends no command (only the FORGET notices, which are not commands). */

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import dev.sagaline.localkafka.LocalKafka;
 import dev.sagaline.localkafka.LocalKafkaBroker;
 import dev.sagaline.participant.example.ReserveStock;
+import dev.sagaline.participant.testsupport.CommandSpec;
 import dev.sagaline.participant.testsupport.RecordingHandlers;
 import dev.sagaline.participant.testsupport.TopicRecords;
 import dev.sagaline.protocol.v1.StepAction;
@@ -19,17 +20,13 @@ import dev.sagaline.schemas.serde.Payloads;
 import dev.sagaline.schemas.serde.ProtocolSerdes;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -63,7 +60,7 @@ class FinishNoticeIT {
     void keepsAnUnfinishedSagasStepPastTheRetentionAndForgetsItOneRetentionAfterTheNotice(LocalKafkaBroker kafka) throws Exception {
         kafka.createTopics(Map.of(COMMANDS, 1, REPLIES, 1, DEAD_LETTERS, 1));
         try (Participant participant = participant(kafka);
-                KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig(kafka))) {
+                KafkaProducer<String, byte[]> producer = new KafkaProducer<>(TopicRecords.producerConfig(kafka))) {
             participant.start();
 
             send(producer, command("c-1", StepAction.DO, ORDER));
@@ -113,24 +110,8 @@ class FinishNoticeIT {
     }
 
     private StepCommand command(String commandId, StepAction action, SpecificRecord input) {
-        return StepCommand.newBuilder()
-                .setCommandId(commandId)
-                .setSagaId("saga-1")
-                .setSagaType("checkout")
-                .setStep(RESERVE_STOCK)
-                .setAction(action)
-                .setAttempt(1)
-                .setInput(input == null ? null : Payloads.withRegistry(registry).encode(input))
-                .setReplyTopic(REPLIES)
-                .setIssuedAtMs(Instant.parse("2026-01-01T00:00:00Z"))
-                .setMetadata(Map.of())
-                .build();
+        CommandSpec spec = CommandSpec.of(Payloads.withRegistry(registry), "saga-1", RESERVE_STOCK, action).id(commandId).replyTopic(REPLIES);
+        return (input == null ? spec : spec.input(input)).build();
     }
 
-    private static Map<String, Object> producerConfig(LocalKafkaBroker kafka) {
-        Map<String, Object> config = kafka.clientConfig();
-        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        return config;
-    }
 }

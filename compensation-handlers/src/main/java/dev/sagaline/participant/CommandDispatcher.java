@@ -67,15 +67,15 @@ public final class CommandDispatcher {
     /**
      * Answers {@code command} at the clock's time.
      *
+     * @return the reply to send, or null for a FORGET notice, which gets none
      * @throws UnroutableCommandException when the Kafka runtime would dead-letter the command
      */
     public StepReply handle(StepCommand command) {
         DispatchResult result = dispatch(command, clock.millis());
-        if (result instanceof DispatchResult.DeadLettered) {
-            DispatchResult.DeadLettered deadLettered = (DispatchResult.DeadLettered) result;
+        if (result instanceof DispatchResult.DeadLettered deadLettered) {
             throw new UnroutableCommandException(deadLettered.reason(), deadLettered.detail());
         }
-        return ((DispatchResult.Replied) result).reply();
+        return result instanceof DispatchResult.Replied replied ? replied.reply() : null;
     }
 
     /** The store this dispatcher remembers replies in. */

@@ -25,8 +25,8 @@ public interface CompensationHandler<I extends SpecificRecord> {
 
     /**
      * @param input the command's input payload decoded into {@code I}; null when the command has none
-     * @param context the command's ids and metadata; {@link StepContext#commandId()} is the
-     *     idempotency key for side effects outside Kafka
+     * @param context the command's ids and metadata; {@link StepContext#idempotencyKey()}, the
+     *     same for every attempt of the undo, is the key for side effects outside Kafka
      * @return the outcome, as for {@link StepHandler#handle}
      */
     StepResult compensate(I input, StepContext context) throws Exception;

@@ -4,10 +4,10 @@ import dev.sagaline.protocol.v1.StepReply;
 import java.util.Objects;
 
 /**
- * What {@link CommandDispatcher#dispatch} did with one command: answered it, or set it aside for
- * the dead-letter topic.
+ * What {@link CommandDispatcher#dispatch} did with one command: answered it, noted a finish
+ * notice (which gets no reply), or set it aside for the dead-letter topic.
  */
-public sealed interface DispatchResult permits DispatchResult.Replied, DispatchResult.DeadLettered {
+public sealed interface DispatchResult permits DispatchResult.Replied, DispatchResult.Noted, DispatchResult.DeadLettered {
 
     /**
      * The command is answered with {@code reply}.
@@ -19,6 +19,18 @@ public sealed interface DispatchResult permits DispatchResult.Replied, DispatchR
     record Replied(StepReply reply, boolean duplicate) implements DispatchResult {
         public Replied {
             Objects.requireNonNull(reply, "reply");
+        }
+    }
+
+    /**
+     * The orchestrator's FORGET notice that saga {@code sagaId} finished was recorded; nothing is
+     * sent back. From now on the saga's entries are kept for the retention only.
+     *
+     * @param sagaId the finished saga
+     */
+    record Noted(String sagaId) implements DispatchResult {
+        public Noted {
+            Objects.requireNonNull(sagaId, "sagaId");
         }
     }
 

@@ -34,7 +34,7 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
  *         .bootstrapServers("localhost:9092")
  *         .commandTopic("inventory.commands")
  *         .schemaRegistryUrl("http://registry:8081")
- *         .onDo("reserve-stock", ReserveStock.class, (order, ctx) -> StepResult.succeeded(stock.reserve(ctx.commandId(), order)))
+ *         .onDo("reserve-stock", ReserveStock.class, (order, ctx) -> StepResult.succeeded(stock.reserve(ctx.idempotencyKey(), order)))
  *         .onCompensate("reserve-stock", StockReservation.class, (reservation, ctx) -> { stock.release(reservation); return StepResult.succeeded(); })
  *         .build();
  * inventory.start();
@@ -196,7 +196,7 @@ public final class Participant implements AutoCloseable {
             return property(ParticipantConfig.DEAD_LETTER_TOPIC_CONFIG, deadLetterTopic);
         }
 
-        /** {@value ParticipantConfig#PROCESSED_RETENTION_MS_CONFIG}; defaults to 7 days. */
+        /** {@value ParticipantConfig#PROCESSED_RETENTION_MS_CONFIG}, counted from the saga's finish notice; defaults to 7 days. */
         public Builder processedRetention(Duration retention) {
             return property(ParticipantConfig.PROCESSED_RETENTION_MS_CONFIG, retention.toMillis());
         }
@@ -204,6 +204,11 @@ public final class Participant implements AutoCloseable {
         /** {@value ParticipantConfig#PURGE_INTERVAL_MS_CONFIG}; defaults to 5 minutes. */
         public Builder purgeInterval(Duration interval) {
             return property(ParticipantConfig.PURGE_INTERVAL_MS_CONFIG, interval.toMillis());
+        }
+
+        /** {@value ParticipantConfig#PURGE_BATCH_CONFIG}; defaults to 10 000. */
+        public Builder purgeBatch(int keys) {
+            return property(ParticipantConfig.PURGE_BATCH_CONFIG, keys);
         }
 
         /** {@value ParticipantConfig#SCHEMA_REGISTRY_URL_CONFIG}; defaults to {@value SchemaRegistries#DEFAULT_URL}. */

@@ -41,12 +41,14 @@ public final class ParticipantConfig extends AbstractConfig {
             + " errors.dead.letter.queue.topic.name.";
     private static final String DEAD_LETTER_SUFFIX = ".dlq";
 
-    /** How long answered commands and step states are remembered. */
+    /** How long answered commands and step states are remembered after their saga finished. */
     public static final String PROCESSED_RETENTION_MS_CONFIG = "sagaline.participant.processed.retention.ms";
     private static final String PROCESSED_RETENTION_MS_DOC = "How long the participant remembers the reply to each"
-            + " command id and the state of each saga step, counted from the entry's last write. A duplicate command"
-            + " or a late DO/TRY arriving after this is handled as new, so keep it longer than the longest saga plus"
-            + " any redelivery delay.";
+            + " command id and the state of each saga step after the orchestrator's finish notice (FORGET) for the"
+            + " saga, counted from the notice or a later write. Entries of a saga that has not finished are never"
+            + " removed by time, as it may still send a compensation or confirmation. A duplicate command arriving"
+            + " after this is handled as new, so keep it longer than any redelivery delay; the orchestrator's"
+            + " sagaline.finished.ids.retention.ms must not be shorter.";
     private static final long DEFAULT_PROCESSED_RETENTION_MS = Duration.ofDays(7).toMillis();
 
     /** How often expired entries are purged. */
@@ -54,6 +56,13 @@ public final class ParticipantConfig extends AbstractConfig {
     private static final String PURGE_INTERVAL_MS_DOC = "How often (wall-clock time) each stream task removes the"
             + " entries older than sagaline.participant.processed.retention.ms. Must not exceed the retention.";
     private static final long DEFAULT_PURGE_INTERVAL_MS = Duration.ofMinutes(5).toMillis();
+
+    /** How many expired index keys one purge visits at most. */
+    public static final String PURGE_BATCH_CONFIG = "sagaline.participant.purge.batch";
+    private static final String PURGE_BATCH_DOC = "The most expired index keys one purge punctuation deletes, in one"
+            + " transaction with the task's other writes; the rest go on the next punctuations, so a backlog of"
+            + " expired entries never makes one commit large.";
+    private static final int DEFAULT_PURGE_BATCH = 10_000;
 
     /** The schema registry holding the protocol's and the service's payload schemas. */
     public static final String SCHEMA_REGISTRY_URL_CONFIG = "sagaline.schema.registry.url";
@@ -73,6 +82,8 @@ public final class ParticipantConfig extends AbstractConfig {
                     Importance.MEDIUM, PROCESSED_RETENTION_MS_DOC)
             .define(PURGE_INTERVAL_MS_CONFIG, Type.LONG, DEFAULT_PURGE_INTERVAL_MS, ConfigDef.Range.atLeast(1),
                     Importance.LOW, PURGE_INTERVAL_MS_DOC)
+            .define(PURGE_BATCH_CONFIG, Type.INT, DEFAULT_PURGE_BATCH, ConfigDef.Range.atLeast(1),
+                    Importance.LOW, PURGE_BATCH_DOC)
             .define(SCHEMA_REGISTRY_URL_CONFIG, Type.STRING, SchemaRegistries.DEFAULT_URL, registryUrl(),
                     Importance.HIGH, SCHEMA_REGISTRY_URL_DOC);
 
@@ -118,6 +129,10 @@ public final class ParticipantConfig extends AbstractConfig {
 
     public Duration purgeInterval() {
         return Duration.ofMillis(getLong(PURGE_INTERVAL_MS_CONFIG));
+    }
+
+    public int purgeBatch() {
+        return getInt(PURGE_BATCH_CONFIG);
     }
 
     public String schemaRegistryUrl() {

@@ -33,8 +33,18 @@ public final class ParticipantTopology {
     public static final String DEAD_LETTER_SINK = "sagaline-participant-dead-letters";
     /** The store of replies by command id and of step states by saga and step. */
     public static final String PROCESSED_STORE = "sagaline-participant-processed";
-    /** The time index of {@link #PROCESSED_STORE}, so the retention purge reads only expired entries. */
+    /**
+     * The index of {@link #PROCESSED_STORE}: entries of unfinished sagas by saga (never expired),
+     * and those of finished sagas by time, so the retention purge reads only expired entries.
+     */
     public static final String PROCESSED_BY_TIME_STORE = "sagaline-participant-processed-by-time";
+    /** The metric group of the participant's own metrics, such as {@value #UNFINISHED_EXPIRED_METRIC}. */
+    public static final String METRICS_GROUP = "sagaline-participant-metrics";
+    /**
+     * Counts (per task-id tag) entries the purge removed by time although no finish notice came
+     * for their saga; only entries written before finish notices existed can be counted here.
+     */
+    public static final String UNFINISHED_EXPIRED_METRIC = "unfinished-entries-expired-total";
 
     private ParticipantTopology() {
     }

@@ -8,12 +8,14 @@ import java.util.Objects;
 /**
  * What a handler knows about the command it is answering, besides its input.
  *
- * <p>{@link #commandId()} is the idempotency key for side effects outside Kafka (a database row,
- * a payment API call): the participant answers a command at most once in Kafka, but after a crash
- * between the handler's side effect and the commit of the reply, the same command is handled
- * again with the same id. A retry after a retryable error is a new command with a new id; an
- * effect that must happen once across retries can use {@link #sagaId()}, {@link #step()} and
- * {@link #action()} as its key instead.
+ * <p>{@link #idempotencyKey()} is the key for side effects outside Kafka (a database row, a
+ * payment API call). The participant answers a command at most once in Kafka, but a handler can
+ * still run twice for one effect: after a crash between the side effect and the commit of the
+ * reply, and whenever the orchestrator sends a new attempt (a retry, or a reply that came too late
+ * after a restore), which has a new {@link #commandId()}. The idempotency key is the same for
+ * every attempt of the step's forward action (DO or TRY), and another one is the same for every
+ * attempt of its undo (COMPENSATE or CANCEL), and a third for CONFIRM, so an external system
+ * keyed by it applies each once. Never key an external effect by the command id.
  *
  * @param commandId the command's unique id; the same on redelivery, new on every retry
  * @param sagaId the saga instance
@@ -42,5 +44,26 @@ public record StepContext(
         Objects.requireNonNull(step, "step");
         Objects.requireNonNull(action, "action");
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+    }
+
+    /**
+     * The key an external system should deduplicate this handler's effect by: the same for every
+     * attempt and redelivery of the step's forward action, another for its undo and another for
+     * its confirmation, and different for every saga and step. It reads
+     * {@code <sagaId>/<step>/FORWARD}, {@code .../UNDO} or {@code .../CONFIRM}, with {@code %} and
+     * {@code /} in the saga id and step name percent-encoded so no two steps share a key.
+     */
+    public String idempotencyKey() {
+        String purpose = switch (action) {
+            case DO, TRY -> "FORWARD";
+            case COMPENSATE, CANCEL -> "UNDO";
+            case CONFIRM -> "CONFIRM";
+            default -> throw new IllegalStateException("a " + action + " command is never given to a handler");
+        };
+        return escape(sagaId) + '/' + escape(step) + '/' + purpose;
+    }
+
+    private static String escape(String part) {
+        return part.replace("%", "%25").replace("/", "%2F");
     }
 }

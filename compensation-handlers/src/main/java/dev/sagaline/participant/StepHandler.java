@@ -6,9 +6,11 @@ import org.apache.avro.specific.SpecificRecord;
  * Performs a compensatable (or pivot, or retriable) step's forward action: answers DO commands.
  *
  * <p>Called at most once per command id that gets a committed reply, except after a crash before
- * that commit, when it is called again with the same {@link StepContext#commandId()}: make side
- * effects outside Kafka idempotent on it. Not called for a duplicate of an answered command, for a
- * retry after the step already succeeded or failed, nor after the step was compensated.
+ * that commit, when it is called again with the same command id, and for every new attempt the
+ * orchestrator sends: make side effects outside Kafka idempotent on
+ * {@link StepContext#idempotencyKey()}, which every attempt of the forward action shares. Not
+ * called for a duplicate of an answered command, for a retry after the step already succeeded or
+ * failed, nor after the step was compensated.
  *
  * @param <I> the service's own Avro input record
  */

@@ -15,27 +15,27 @@
  *             if (warehouse.available(order.getSku()) < order.getQuantity()) {
  *                 return StepResult.failed("OUT_OF_STOCK", "sku " + order.getSku() + " is sold out");
  *             }
- *             // the command id is the idempotency key for effects outside Kafka
- *             String reservationId = warehouse.reserve(ctx.commandId(), order.getSku(), order.getQuantity());
+ *             // the same key for every attempt of this DO (never the command id, which changes per attempt)
+ *             String reservationId = warehouse.reserve(ctx.idempotencyKey(), order.getSku(), order.getQuantity());
  *             return StepResult.succeeded(new StockReservation(reservationId, order.getSku(), order.getQuantity()));
  *         })
  *         // COMPENSATE: the orchestrator sends the DO's output as input
  *         .onCompensate("reserve-stock", StockReservation.class, (reservation, ctx) -> {
- *             warehouse.release(reservation.getReservationId());
+ *             warehouse.release(ctx.idempotencyKey(), reservation.getReservationId());   // one key for every undo attempt
  *             return StepResult.succeeded();
  *         })
  *         // TRY / CONFIRM / CANCEL
  *         .onTcc("hold-funds", HoldFunds.class, new TccHandler<HoldFunds>() {
  *             public StepResult tryStep(HoldFunds hold, StepContext ctx) {
- *                 ledger.hold(ctx.sagaId(), hold);
+ *                 ledger.hold(ctx.idempotencyKey(), hold);
  *                 return StepResult.succeeded();
  *             }
  *             public StepResult confirm(HoldFunds hold, StepContext ctx) {
- *                 ledger.capture(ctx.sagaId());
+ *                 ledger.capture(ctx.idempotencyKey());
  *                 return StepResult.succeeded();
  *             }
  *             public StepResult cancel(HoldFunds hold, StepContext ctx) {   // also when TRY reserved nothing
- *                 ledger.release(ctx.sagaId());
+ *                 ledger.release(ctx.idempotencyKey());
  *                 return StepResult.succeeded();
  *             }
  *         })
@@ -65,9 +65,9 @@
  * <h2>Guarantees</h2>
  * <ul>
  *   <li>A command whose reply was committed is not handled again: a duplicate gets the remembered
- *       reply. A crash before the commit re-runs the handler with the same command id, so side
- *       effects outside Kafka must be idempotent on {@link
- *       dev.sagaline.participant.StepContext#commandId()}.</li>
+ *       reply. A crash before the commit re-runs the handler, and a new attempt has a new command
+ *       id, so side effects outside Kafka must be idempotent on {@link
+ *       dev.sagaline.participant.StepContext#idempotencyKey()}, the same for every attempt.</li>
  *   <li>A retry (new command id) after the step succeeded or was refused gets that final outcome
  *       without a call; after a retryable error it calls the handler again.</li>
  *   <li>Empty rollback: COMPENSATE or CANCEL for a step whose DO/TRY never arrived, or was
@@ -77,8 +77,9 @@
  *   <li>Commands that cannot be answered (unreadable, no handler, unknown action) go to the
  *       dead-letter topic with {@link dev.sagaline.participant.DeadLetterHeaders}, and processing
  *       goes on.</li>
- *   <li>This memory is kept for {@code sagaline.participant.processed.retention.ms} (7 days by
- *       default) after each entry's last write.</li>
+ *   <li>This memory is kept while the saga may still send something: until the orchestrator's
+ *       FORGET notice that the saga finished, and then for
+ *       {@code sagaline.participant.processed.retention.ms} (7 days by default).</li>
  * </ul>
  *
  * <p>The same rules run without Kafka in a {@link dev.sagaline.participant.CommandDispatcher},

@@ -1,9 +1,12 @@
 package dev.sagaline.participant;
 
+import static dev.sagaline.participant.testsupport.RecordingHandlers.HOLD_FUNDS;
 import static dev.sagaline.participant.testsupport.RecordingHandlers.RESERVE_STOCK;
 import static dev.sagaline.protocol.v1.StepAction.DO;
+import static dev.sagaline.protocol.v1.StepAction.TRY;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sagaline.participant.example.HoldFunds;
 import dev.sagaline.participant.example.ReserveStock;
 import dev.sagaline.participant.example.StockReservation;
 import dev.sagaline.participant.testsupport.ParticipantDriver;
@@ -19,6 +22,7 @@ import org.junit.jupiter.api.Test;
 class DuplicateCommandsTest {
 
     private static final ReserveStock ORDER = new ReserveStock("o-1", "sku-42", 2);
+    private static final HoldFunds HOLD = new HoldFunds("acct-7", 1999L, "EUR");
 
     private final RecordingHandlers inventory = new RecordingHandlers();
     private final ParticipantDriver participant = ParticipantDriver.start(inventory.handlers());
@@ -39,6 +43,23 @@ class DuplicateCommandsTest {
         assertThat(first.getOutcome()).isEqualTo(StepOutcome.SUCCEEDED);
         assertThat(duplicate).isEqualTo(first);
         assertThat(inventory.calls(DO)).isEqualTo(1);
+    }
+
+    @Test
+    void answersAStoredReplyOnlyToTheSagaAndStepItWasGivenFor() {
+        // Ids as an orchestrator that did not escape '/' built them: saga a/b step c and saga a step b/c.
+        StepReply first = participant.send(participant.command("a/b", RESERVE_STOCK, DO).id("a/b/reserve-stock/DO/1").input(ORDER));
+        StepReply otherSaga = participant.send(participant.command("a", RESERVE_STOCK, DO).id("a/b/reserve-stock/DO/1").input(ORDER));
+        StepReply otherStep = participant.send(participant.command("a/b", HOLD_FUNDS, TRY).id("a/b/reserve-stock/DO/1").input(HOLD));
+
+        assertThat(first.getSagaId()).isEqualTo("a/b");
+        assertThat(otherSaga.getSagaId()).isEqualTo("a");
+        assertThat(otherStep.getStep()).isEqualTo(HOLD_FUNDS);
+        assertThat(inventory.calls(DO)).isEqualTo(2);
+        assertThat(inventory.calls(TRY)).isEqualTo(1);
+        assertThat(participant.send(participant.command("a", RESERVE_STOCK, DO).id("a/b/reserve-stock/DO/1").input(ORDER)))
+                .isEqualTo(otherSaga);
+        assertThat(inventory.calls(DO)).isEqualTo(2);
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import dev.sagaline.localkafka.CommittedRecords;
+import dev.sagaline.participant.testsupport.TopicRecords;
 import dev.sagaline.localkafka.LocalKafka;
 import dev.sagaline.localkafka.LocalKafkaBroker;
 import dev.sagaline.participant.example.ReserveStock;
@@ -32,8 +33,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -79,7 +78,7 @@ class ParticipantCrashIntegrationTest {
     void answersEachCommandOnceAcrossACrashBeforeTheCommit(LocalKafkaBroker kafka) throws Exception {
         kafka.createTopics(Map.of(COMMANDS, 1, REPLIES, 1, DEAD_LETTERS, 1));
         ProtocolSerdes serdes = new ProtocolSerdes(registry);
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig(kafka))) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(TopicRecords.producerConfig(kafka))) {
             producer.send(new ProducerRecord<>(COMMANDS, "saga-1", serdes.commands().serialize(COMMANDS, reserve("saga-1", "c-1"))));
             producer.send(new ProducerRecord<>(COMMANDS, "saga-x", "not a command".getBytes(StandardCharsets.UTF_8)));
             producer.send(new ProducerRecord<>(COMMANDS, "saga-2", serdes.commands().serialize(COMMANDS, reserve("saga-2", "c-2"))));
@@ -160,10 +159,4 @@ class ParticipantCrashIntegrationTest {
                 .build();
     }
 
-    private static Map<String, Object> producerConfig(LocalKafkaBroker kafka) {
-        Map<String, Object> config = kafka.clientConfig();
-        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        return config;
-    }
 }

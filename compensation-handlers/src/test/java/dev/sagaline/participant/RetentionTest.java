@@ -1,33 +1,43 @@
 package dev.sagaline.participant;
 
+import static dev.sagaline.participant.testsupport.RecordingHandlers.HOLD_FUNDS;
 import static dev.sagaline.participant.testsupport.RecordingHandlers.RESERVE_STOCK;
 import static dev.sagaline.protocol.v1.StepAction.COMPENSATE;
+import static dev.sagaline.protocol.v1.StepAction.CONFIRM;
 import static dev.sagaline.protocol.v1.StepAction.DO;
+import static dev.sagaline.protocol.v1.StepAction.FORGET;
+import static dev.sagaline.protocol.v1.StepAction.TRY;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sagaline.participant.example.HoldFunds;
 import dev.sagaline.participant.example.ReserveStock;
 import dev.sagaline.participant.testsupport.ParticipantDriver;
 import dev.sagaline.participant.testsupport.RecordingHandlers;
-import dev.sagaline.protocol.v1.StepCommand;
 import dev.sagaline.protocol.v1.StepOutcome;
 import dev.sagaline.protocol.v1.StepReply;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.common.Metric;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The memory of answered commands is bounded by the retention, purged on the wall clock. */
+/**
+ * The memory of answered commands lives as long as the saga may still send something: entries of
+ * an unfinished saga never expire by time, and the retention counts from the finish notice.
+ */
 class RetentionTest {
 
     private static final Duration RETENTION = Duration.ofHours(1);
+    private static final Duration PURGE_INTERVAL = Duration.ofMinutes(1);
     private static final ReserveStock ORDER = new ReserveStock("o-1", "sku-42", 2);
+    private static final HoldFunds HOLD = new HoldFunds("acct-7", 1999L, "EUR");
 
     private final RecordingHandlers inventory = new RecordingHandlers();
-    private final ParticipantDriver participant = ParticipantDriver.start(inventory.handlers(),
-            builder -> builder.processedRetention(RETENTION).purgeInterval(Duration.ofMinutes(1)));
+    private ParticipantDriver participant = ParticipantDriver.start(inventory.handlers(),
+            builder -> builder.processedRetention(RETENTION).purgeInterval(PURGE_INTERVAL));
 
     @AfterEach
     void close() {
@@ -35,33 +45,57 @@ class RetentionTest {
     }
 
     @Test
-    void remembersACommandForTheWholeRetention() {
-        StepCommand reserve = participant.command("saga-1", RESERVE_STOCK, DO).id("c-1").input(ORDER).build();
-        participant.send(reserve);
+    void runsTheCompensationOfAStepWhoseSagaIsUnfinishedLongAfterTheRetention() {
+        participant.send(participant.command("saga-1", RESERVE_STOCK, DO).input(ORDER));
 
-        participant.advanceWallClock(RETENTION.minusMinutes(1));
-        participant.send(reserve);
+        participant.advanceWallClock(Duration.ofDays(30));
+        StepReply compensated = participant.send(participant.command("saga-1", RESERVE_STOCK, COMPENSATE)
+                .input(RecordingHandlers.reservationFor(ORDER)));
 
-        assertThat(inventory.calls(DO)).isEqualTo(1);
+        assertThat(compensated.getOutcome()).isEqualTo(StepOutcome.SUCCEEDED);
+        assertThat(inventory.calls(COMPENSATE)).isEqualTo(1);
     }
 
     @Test
-    void forgetsEverythingOlderThanTheRetention() {
-        StepCommand reserve = participant.command("saga-1", RESERVE_STOCK, DO).id("c-1").input(ORDER).build();
-        participant.send(reserve);
+    void confirmsATryWhoseSagaIsUnfinishedLongAfterTheRetention() {
+        participant.send(participant.command("saga-1", HOLD_FUNDS, TRY).input(HOLD));
+
+        participant.advanceWallClock(Duration.ofDays(30));
+        StepReply confirmed = participant.send(participant.command("saga-1", HOLD_FUNDS, CONFIRM).input(HOLD));
+
+        assertThat(confirmed.getOutcome()).isEqualTo(StepOutcome.SUCCEEDED);
+        assertThat(inventory.calls(CONFIRM)).isEqualTo(1);
+    }
+
+    @Test
+    void answersTheFinishNoticeWithNothingEvenForAStepItHasNoHandlerFor() {
+        participant.pipe(participant.command("saga-1", "ship", FORGET).build());
+
+        assertThat(participant.replies()).isEmpty();
+        assertThat(participant.deadLetters()).isEmpty();
+    }
+
+    @Test
+    void forgetsAFinishedSagaOneRetentionAfterItsFinishNotice() {
+        StepReply first = participant.send(participant.command("saga-1", RESERVE_STOCK, DO).id("c-1").input(ORDER));
+        participant.advanceWallClock(Duration.ofHours(5));
+        participant.pipe(participant.command("saga-1", RESERVE_STOCK, FORGET).build());
+
+        participant.advanceWallClock(RETENTION.minus(PURGE_INTERVAL.multipliedBy(2)));
         assertThat(keys(ParticipantTopology.PROCESSED_STORE)).hasSize(2);
+        assertThat(participant.send(participant.command("saga-1", RESERVE_STOCK, DO).id("c-1").input(ORDER)).getCommandId())
+                .isEqualTo(first.getCommandId());
+        assertThat(inventory.calls(DO)).isEqualTo(1);
 
-        participant.advanceWallClock(RETENTION.plusMinutes(1));
-
+        participant.advanceWallClock(PURGE_INTERVAL.multipliedBy(3));
         assertThat(keys(ParticipantTopology.PROCESSED_STORE)).isEmpty();
         assertThat(keys(ParticipantTopology.PROCESSED_BY_TIME_STORE)).isEmpty();
-        participant.send(reserve);
-        assertThat(inventory.calls(DO)).isEqualTo(2);
     }
 
     @Test
-    void countsEachEntrysRetentionFromItsOwnWrite() {
+    void keepsWhatIsWrittenAfterTheFinishNoticeForARetentionFromItsWrite() {
         participant.send(participant.command("saga-1", RESERVE_STOCK, DO).input(ORDER));
+        participant.pipe(participant.command("saga-1", RESERVE_STOCK, FORGET).build());
         participant.advanceWallClock(Duration.ofMinutes(50));
         participant.send(participant.command("saga-1", RESERVE_STOCK, COMPENSATE).input(RecordingHandlers.reservationFor(ORDER)));
 
@@ -73,6 +107,53 @@ class RetentionTest {
                 .anyMatch(key -> key.startsWith("closing/"));
         assertThat(lateDo.getOutcome()).isEqualTo(StepOutcome.FAILED);
         assertThat(lateDo.getErrorCode()).isEqualTo(ParticipantErrorCodes.ALREADY_ROLLED_BACK);
+    }
+
+    @Test
+    void purgesAtMostOneBatchOfKeysPerPunctuation() {
+        participant.close();
+        participant = ParticipantDriver.start(inventory.handlers(),
+                builder -> builder.processedRetention(RETENTION).purgeInterval(PURGE_INTERVAL).purgeBatch(4));
+        for (int saga = 1; saga <= 3; saga++) {
+            participant.send(participant.command("saga-" + saga, RESERVE_STOCK, DO).input(ORDER));
+            participant.pipe(participant.command("saga-" + saga, RESERVE_STOCK, FORGET).build());
+        }
+        // Each saga has a reply, a step state and its finished marker on the time index, and the marker itself.
+        assertThat(keys(ParticipantTopology.PROCESSED_BY_TIME_STORE)).hasSize(12);
+
+        participant.advanceWallClock(RETENTION.plus(PURGE_INTERVAL));
+        assertThat(keys(ParticipantTopology.PROCESSED_STORE)).hasSize(6 - 4);
+        assertThat(keys(ParticipantTopology.PROCESSED_BY_TIME_STORE)).hasSize(12 - 4);
+        participant.advanceWallClock(PURGE_INTERVAL);
+        assertThat(keys(ParticipantTopology.PROCESSED_BY_TIME_STORE)).hasSize(12 - 4 - 4 - 2);
+        participant.advanceWallClock(PURGE_INTERVAL);
+
+        assertThat(keys(ParticipantTopology.PROCESSED_BY_TIME_STORE)).isEmpty();
+        assertThat(keys(ParticipantTopology.PROCESSED_STORE)).isEmpty();
+    }
+
+    @Test
+    void countsEntriesOfAnUnfinishedSagaThatExpireByTime() {
+        // An entry as versions before finish notices wrote it: keyed by command id, on the time index.
+        KeyValueStore<String, StepReply> entries = participant.driver().getKeyValueStore(ParticipantTopology.PROCESSED_STORE);
+        KeyValueStore<String, String> index = participant.driver().getKeyValueStore(ParticipantTopology.PROCESSED_BY_TIME_STORE);
+        StepReply legacy = participant.send(participant.command("saga-1", RESERVE_STOCK, DO).id("c-1").input(ORDER));
+        entries.put("command/c-1", legacy);
+        index.put(String.format("%016x", legacy.getRepliedAtMs().toEpochMilli()) + "/command/c-1", "command/c-1");
+
+        participant.advanceWallClock(RETENTION.plus(PURGE_INTERVAL));
+
+        assertThat(entries.get("command/c-1")).isNull();
+        assertThat(unfinishedExpired()).isEqualTo(1.0);
+        assertThat(keys(ParticipantTopology.PROCESSED_STORE)).hasSize(2);
+    }
+
+    private double unfinishedExpired() {
+        return participant.driver().metrics().entrySet().stream()
+                .filter(e -> e.getKey().name().equals(ParticipantTopology.UNFINISHED_EXPIRED_METRIC))
+                .map(e -> (Metric) e.getValue())
+                .mapToDouble(metric -> (Double) metric.metricValue())
+                .sum();
     }
 
     private List<String> keys(String storeName) {

@@ -61,6 +61,11 @@ public final class CommandDispatch {
                     + " for step '" + command.getStep() + "' has action " + action
                     + ", which this participant does not know (written by a newer orchestrator?)");
         }
+        if (action == StepAction.FORGET) {
+            // Not a command: no handler runs and nothing is sent back, whichever steps are registered.
+            store.sagaFinished(command.getSagaId(), nowMs);
+            return new DispatchResult.Noted(command.getSagaId());
+        }
         Optional<RegisteredHandler> handler = handlers.find(command.getStep(), action);
         if (handler.isEmpty()) {
             return new DispatchResult.DeadLettered(DeadLetterReason.NO_HANDLER, "no " + action + " handler for step '"
@@ -71,7 +76,7 @@ public final class CommandDispatch {
             return new DispatchResult.DeadLettered(DeadLetterReason.NO_REPLY_TOPIC, "command " + command.getCommandId()
                     + " for step '" + command.getStep() + "' has no replyTopic to answer on");
         }
-        Optional<StepReply> answered = store.reply(command.getCommandId());
+        Optional<StepReply> answered = store.reply(command.getSagaId(), command.getStep(), command.getCommandId());
         if (answered.isPresent()) {
             log.debug("Command {} was answered before; sending the remembered reply again", command.getCommandId());
             return new DispatchResult.Replied(answered.get(), true);

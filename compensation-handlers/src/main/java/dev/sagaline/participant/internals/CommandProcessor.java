@@ -5,12 +5,17 @@ import dev.sagaline.participant.DeadLetterReason;
 import dev.sagaline.participant.DispatchResult;
 import dev.sagaline.participant.ParticipantHandlers;
 import dev.sagaline.participant.ParticipantTopology;
+import dev.sagaline.participant.ProcessedCommandStore;
 import dev.sagaline.protocol.v1.StepCommand;
 import dev.sagaline.protocol.v1.StepReply;
 import dev.sagaline.schemas.serde.Payloads;
 import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.metrics.stats.CumulativeSum;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -22,9 +27,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The participant's one processor: dispatches each command over the task's stores, forwards the
- * reply to the reply sink (or the command to the dead-letter sink), and purges expired entries on
- * a wall-clock punctuation. With exactly-once, the store writes, the reply or dead letter, and the
- * command's offset commit together, so an answered command is never handled again.
+ * reply to the reply sink (or the command to the dead-letter sink), notes finish notices, and
+ * purges a bounded batch of expired entries on each wall-clock punctuation. With exactly-once,
+ * the store writes, the reply or dead letter, and the command's offset commit together, so an
+ * answered command is never handled again.
  */
 final class CommandProcessor implements Processor<String, StepCommand, String, Object> {
 
@@ -34,14 +40,17 @@ final class CommandProcessor implements Processor<String, StepCommand, String, O
     private final Payloads payloads;
     private final Duration retention;
     private final Duration purgeInterval;
+    private final int purgeBatch;
     private ProcessorContext<String, Object> context;
     private CommandDispatch dispatch;
+    private Sensor unfinishedExpired;
 
-    CommandProcessor(ParticipantHandlers handlers, Payloads payloads, Duration retention, Duration purgeInterval) {
+    CommandProcessor(ParticipantHandlers handlers, Payloads payloads, Duration retention, Duration purgeInterval, int purgeBatch) {
         this.handlers = handlers;
         this.payloads = payloads;
         this.retention = retention;
         this.purgeInterval = purgeInterval;
+        this.purgeBatch = purgeBatch;
     }
 
     @Override
@@ -53,12 +62,42 @@ final class CommandProcessor implements Processor<String, StepCommand, String, O
         this.dispatch = new CommandDispatch(handlers, payloads, store);
         // The punctuation's own timestamp is the wall clock the test driver advances; a late or
         // skipped punctuation only delays the purge, since everything at or before the cutoff goes.
+        this.unfinishedExpired = unfinishedExpiredSensor(context);
         context.schedule(purgeInterval, PunctuationType.WALL_CLOCK_TIME, now -> {
-            int removed = store.purgeOlderThan(now - retention.toMillis());
-            if (removed > 0) {
-                log.debug("Task {} purged {} entries older than {}", context.taskId(), removed, retention);
+            ProcessedCommandStore.Purge purge = store.purgeOlderThan(now - retention.toMillis(), purgeBatch);
+            if (purge.removed() > 0) {
+                log.debug("Task {} purged {} entries finished more than {} ago{}", context.taskId(), purge.removed(), retention,
+                        purge.more() ? "; more are left for the next purge" : "");
+            }
+            if (purge.unfinished() > 0) {
+                unfinishedExpired.record(purge.unfinished());
+                log.warn("Task {} removed {} entries older than {} of sagas it has no finish notice for (written before"
+                        + " finish notices existed); a compensation or confirmation arriving for them now would find no"
+                        + " record of the step", context.taskId(), purge.unfinished(), retention);
             }
         });
+    }
+
+    /**
+     * Counts entries that expired by time although no finish notice came for their saga, so the
+     * risk of a skipped compensation is visible on a dashboard and not only in the log.
+     */
+    private static Sensor unfinishedExpiredSensor(ProcessorContext<String, Object> context) {
+        String taskId = context.taskId().toString();
+        Sensor sensor = context.metrics().addSensor(ParticipantTopology.UNFINISHED_EXPIRED_METRIC + "-" + taskId, Sensor.RecordingLevel.INFO);
+        if (!sensor.hasMetrics()) {
+            sensor.add(new MetricName(ParticipantTopology.UNFINISHED_EXPIRED_METRIC, ParticipantTopology.METRICS_GROUP,
+                    "Entries of sagas without a finish notice that the purge removed by time", Map.of("task-id", taskId)),
+                    new CumulativeSum());
+        }
+        return sensor;
+    }
+
+    @Override
+    public void close() {
+        if (context != null) {
+            context.metrics().removeSensor(unfinishedExpired);
+        }
     }
 
     @Override
@@ -69,8 +108,8 @@ final class CommandProcessor implements Processor<String, StepCommand, String, O
             return;
         }
         DispatchResult result = dispatch.dispatch(command, context.currentSystemTimeMs());
-        if (result instanceof DispatchResult.Replied) {
-            StepReply reply = ((DispatchResult.Replied) result).reply();
+        if (result instanceof DispatchResult.Replied replied) {
+            StepReply reply = replied.reply();
             // The orchestrator names the partition its saga lives on; a command without the
             // headers (an older orchestrator) leaves it to the key's hash, as before.
             Integer partition = ReplyAddress.readFrom(record.headers())
@@ -78,8 +117,7 @@ final class CommandProcessor implements Processor<String, StepCommand, String, O
                     .map(ReplyAddress::partition).orElse(null);
             context.forward(record.withKey(reply.getSagaId()).withValue(new AddressedReply(command.getReplyTopic(), partition, reply)),
                     ParticipantTopology.REPLY_SINK);
-        } else {
-            DispatchResult.DeadLettered deadLettered = (DispatchResult.DeadLettered) result;
+        } else if (result instanceof DispatchResult.DeadLettered deadLettered) {
             deadLetter(record, deadLettered.reason(), deadLettered.detail());
         }
     }

@@ -8,24 +8,34 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The one implementation of {@link ProcessedCommandStore}, over two sorted maps (in memory, in
- * Kafka Streams state stores, or in a PostgreSQL table): the entries
- * (replies by command id and by saga, step and stage) and a time index whose keys start with the
- * entry's write time as 16 hex digits, so expired entries are a key range.
+ * Kafka Streams state stores, or in a PostgreSQL table): the entries (replies by command id and
+ * by saga, step and stage) and an index of what may expire.
  *
- * <p>Entry keys are {@code command/<commandId>}, {@code forward/<len>/<sagaId>/<step>} and
- * {@code closing/<len>/<sagaId>/<step>}, where {@code len} is the saga id's length, so no saga id
- * and step name can collide with another pair. An entry rewritten later keeps its old index key
- * until that expires; the purge then sees the entry's newer write time and keeps the entry.
+ * <p>Entry keys are {@code command/<len>/<sagaId>/<len>/<step>/<commandId>},
+ * {@code forward/<len>/<sagaId>/<step>} and {@code closing/<len>/<sagaId>/<step>}, where
+ * {@code len} is the length of what follows, so no saga id and step name can collide with another
+ * pair. Entries written by earlier versions under {@code command/<commandId>} are still read, but
+ * only for the saga and step they were written for.
+ *
+ * <p>The index holds three kinds of key. While a saga has not finished, each of its entries has a
+ * key {@code saga/<len>/<sagaId>/<entryKey>}, which no time scan reaches. The finish notice moves
+ * them to time keys {@code <16 hex digits of the time>/<entryKey>}, so expired entries are a key
+ * range, and writes the marker {@code ~finished/<len>/<sagaId>} (valued with its time, and itself
+ * on the time index, sorting after the saga's entries of the same millisecond). Entries written
+ * after the finish go straight to the time index and move the marker on. An entry rewritten later
+ * keeps its old time key until that expires; the purge then sees the newer write and keeps it.
  */
 public final class IndexedProcessedCommandStore implements ProcessedCommandStore {
 
-    private static final String LOWEST_INDEX_KEY = timeKey(0);
+    private static final String LOWEST_TIME_KEY = timeKey(0);
+    private static final String FINISHED_PREFIX = "~finished/";
 
     private final SortedKeyValue<StepReply> entries;
     private final SortedKeyValue<String> index;
@@ -78,13 +88,21 @@ public final class IndexedProcessedCommandStore implements ProcessedCommandStore
     }
 
     @Override
-    public Optional<StepReply> reply(String commandId) {
-        return Optional.ofNullable(entries.get(commandKey(commandId)));
+    public Optional<StepReply> reply(String sagaId, String step, String commandId) {
+        StepReply reply = entries.get(commandKey(sagaId, step, commandId));
+        if (reply == null) {
+            // Written by an earlier version, keyed by the command id alone, which two sagas could share.
+            reply = entries.get("command/" + commandId);
+            if (reply != null && !(reply.getSagaId().equals(sagaId) && reply.getStep().equals(step))) {
+                reply = null;
+            }
+        }
+        return Optional.ofNullable(reply);
     }
 
     @Override
     public void putReply(StepReply reply) {
-        write(commandKey(reply.getCommandId()), reply);
+        write(commandKey(reply.getSagaId(), reply.getStep(), reply.getCommandId()), reply);
     }
 
     @Override
@@ -98,31 +116,83 @@ public final class IndexedProcessedCommandStore implements ProcessedCommandStore
     }
 
     @Override
-    public int purgeOlderThan(long cutoffMs) {
+    public void sagaFinished(String sagaId, long nowMs) {
+        if (index.get(finishedKey(sagaId)) != null) {
+            return;
+        }
+        String prefix = sagaPrefix(sagaId);
+        // The upper bound replaces the prefix's closing '/' by the next character; saga keys of a
+        // longer or shorter id differ in their length part, so only this saga's keys are in range.
+        for (String sagaKey : index.keysBetween(prefix, prefix.substring(0, prefix.length() - 1) + '0', Integer.MAX_VALUE)) {
+            String entryKey = index.get(sagaKey);
+            index.put(timeKey(nowMs) + "/" + entryKey, entryKey);
+            index.delete(sagaKey);
+        }
+        markFinished(sagaId, nowMs);
+    }
+
+    @Override
+    public Purge purgeOlderThan(long cutoffMs, int maxKeys) {
         if (cutoffMs < 0) {
-            return 0;
+            return new Purge(0, 0, false);
         }
+        // One key beyond the bound tells whether anything is left for the next call.
+        int probe = maxKeys < Integer.MAX_VALUE ? maxKeys + 1 : maxKeys;
+        List<String> expired = index.keysBetween(LOWEST_TIME_KEY, timeKey(cutoffMs + 1), probe);
+        boolean more = expired.size() > maxKeys;
         int removed = 0;
-        for (String indexKey : index.keysBetween(LOWEST_INDEX_KEY, timeKey(cutoffMs + 1))) {
-            String entryKey = index.get(indexKey);
-            StepReply entry = entryKey == null ? null : entries.get(entryKey);
-            if (entry != null && entry.getRepliedAtMs().toEpochMilli() <= cutoffMs) {
-                entries.delete(entryKey);
-                removed++;
-            }
+        int unfinished = 0;
+        for (String indexKey : more ? expired.subList(0, maxKeys) : expired) {
+            String target = index.get(indexKey);
             index.delete(indexKey);
+            if (target == null) {
+                continue;
+            }
+            if (target.startsWith(FINISHED_PREFIX)) {
+                String finishedAt = index.get(target);
+                if (finishedAt != null && Long.parseLong(finishedAt) <= cutoffMs) {
+                    index.delete(target);
+                }
+                continue;
+            }
+            StepReply entry = entries.get(target);
+            if (entry != null && entry.getRepliedAtMs().toEpochMilli() <= cutoffMs) {
+                entries.delete(target);
+                removed++;
+                if (index.get(finishedKey(entry.getSagaId())) == null) {
+                    unfinished++;
+                }
+            }
         }
-        return removed;
+        return new Purge(removed, unfinished, more);
     }
 
     private void write(String entryKey, StepReply reply) {
         Objects.requireNonNull(reply, "reply");
         entries.put(entryKey, reply);
-        index.put(timeKey(reply.getRepliedAtMs().toEpochMilli()) + "/" + entryKey, entryKey);
+        long atMs = reply.getRepliedAtMs().toEpochMilli();
+        if (index.get(finishedKey(reply.getSagaId())) == null) {
+            index.put(sagaPrefix(reply.getSagaId()) + entryKey, entryKey);
+        } else {
+            index.put(timeKey(atMs) + "/" + entryKey, entryKey);
+            markFinished(reply.getSagaId(), atMs);
+        }
     }
 
-    private static String commandKey(String commandId) {
-        return "command/" + Objects.requireNonNull(commandId, "commandId");
+    /** Moves the marker's expiry to {@code atMs}, so it outlives every entry of the saga on the time index. */
+    private void markFinished(String sagaId, long atMs) {
+        String marker = finishedKey(sagaId);
+        String earlier = index.get(marker);
+        long finishedAt = earlier == null ? atMs : Math.max(atMs, Long.parseLong(earlier));
+        index.put(marker, Long.toString(finishedAt));
+        index.put(timeKey(finishedAt) + "/" + marker, marker);
+    }
+
+    private static String commandKey(String sagaId, String step, String commandId) {
+        Objects.requireNonNull(sagaId, "sagaId");
+        Objects.requireNonNull(step, "step");
+        return "command/" + sagaId.length() + "/" + sagaId + "/" + step.length() + "/" + step + "/"
+                + Objects.requireNonNull(commandId, "commandId");
     }
 
     private static String stepKey(StepStage stage, String sagaId, String step) {
@@ -130,6 +200,14 @@ public final class IndexedProcessedCommandStore implements ProcessedCommandStore
         Objects.requireNonNull(step, "step");
         String prefix = stage == StepStage.FORWARD ? "forward/" : "closing/";
         return prefix + sagaId.length() + "/" + sagaId + "/" + step;
+    }
+
+    private static String sagaPrefix(String sagaId) {
+        return "saga/" + sagaId.length() + "/" + Objects.requireNonNull(sagaId, "sagaId") + "/";
+    }
+
+    private static String finishedKey(String sagaId) {
+        return FINISHED_PREFIX + sagaId.length() + "/" + Objects.requireNonNull(sagaId, "sagaId");
     }
 
     /** Fixed-width hex sorts like the number for every non-negative time. */

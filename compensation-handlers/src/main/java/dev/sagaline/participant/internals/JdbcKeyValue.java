@@ -34,7 +34,7 @@ final class JdbcKeyValue<V> implements SortedKeyValue<V> {
         this.upsert = "INSERT INTO " + table + " (space, entry_key, entry_value) VALUES (?, ?, ?)"
                 + " ON CONFLICT (space, entry_key) DO UPDATE SET entry_value = EXCLUDED.entry_value";
         this.delete = "DELETE FROM " + table + " WHERE space = ? AND entry_key = ?";
-        this.range = "SELECT entry_key FROM " + table + " WHERE space = ? AND entry_key BETWEEN ? AND ?";
+        this.range = "SELECT entry_key FROM " + table + " WHERE space = ? AND entry_key BETWEEN ? AND ? ORDER BY entry_key LIMIT ?";
     }
 
     @Override
@@ -74,12 +74,13 @@ final class JdbcKeyValue<V> implements SortedKeyValue<V> {
     }
 
     @Override
-    public List<String> keysBetween(String from, String to) {
+    public List<String> keysBetween(String from, String to, int limit) {
         List<String> keys = new ArrayList<>();
         try (PreparedStatement statement = tx.prepareStatement(range)) {
             statement.setString(1, space);
             statement.setString(2, from);
             statement.setString(3, to);
+            statement.setInt(4, limit);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     keys.add(rows.getString(1));

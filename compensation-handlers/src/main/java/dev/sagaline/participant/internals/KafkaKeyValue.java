@@ -30,11 +30,13 @@ final class KafkaKeyValue<V> implements SortedKeyValue<V> {
     }
 
     @Override
-    public List<String> keysBetween(String from, String to) {
+    public List<String> keysBetween(String from, String to, int limit) {
         // Keys are collected before the caller deletes any, so no delete runs under an open iterator.
         List<String> keys = new ArrayList<>();
         try (KeyValueIterator<String, V> range = store.range(from, to)) {
-            range.forEachRemaining(entry -> keys.add(entry.key));
+            while (keys.size() < limit && range.hasNext()) {
+                keys.add(range.next().key);
+            }
         }
         return keys;
     }

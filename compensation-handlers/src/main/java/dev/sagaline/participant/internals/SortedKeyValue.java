@@ -17,6 +17,6 @@ interface SortedKeyValue<V> {
 
     void delete(String key);
 
-    /** The keys from {@code from} to {@code to}, both inclusive, in any order. */
-    List<String> keysBetween(String from, String to);
+    /** The first {@code limit} keys from {@code from} to {@code to}, both inclusive, in key order. */
+    List<String> keysBetween(String from, String to, int limit);
 }

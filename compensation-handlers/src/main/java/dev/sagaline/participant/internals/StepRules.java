@@ -101,7 +101,10 @@ final class StepRules {
         return TABLE.get(phase).get(kind);
     }
 
-    /** @throws IllegalArgumentException for UNKNOWN, which the dispatcher dead-letters before asking */
+    /**
+     * @throws IllegalArgumentException for UNKNOWN, which the dispatcher dead-letters before asking,
+     *     and for FORGET, a finish notice it records before asking
+     */
     static Kind kindOf(StepAction action) {
         switch (action) {
             case DO:

@@ -24,7 +24,8 @@ public final class TopologyFactory {
         topology.addSource(ParticipantTopology.SOURCE, Serdes.String().deserializer(), serdes.commands().deserializer(),
                 config.commandTopic());
         topology.addProcessor(ParticipantTopology.DISPATCHER,
-                () -> new CommandProcessor(handlers, payloads, config.processedRetention(), config.purgeInterval()),
+                () -> new CommandProcessor(handlers, payloads, config.processedRetention(), config.purgeInterval(),
+                        config.purgeBatch()),
                 ParticipantTopology.SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(ParticipantTopology.PROCESSED_STORE), Serdes.String(), serdes.replies()),

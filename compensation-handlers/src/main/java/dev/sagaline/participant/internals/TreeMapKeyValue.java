@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * A {@link SortedKeyValue} in a {@link TreeMap}, ordered like RocksDB orders the same keys (by
@@ -31,7 +32,7 @@ final class TreeMapKeyValue<V> implements SortedKeyValue<V> {
     }
 
     @Override
-    public List<String> keysBetween(String from, String to) {
-        return new ArrayList<>(map.subMap(from, true, to, true).keySet());
+    public List<String> keysBetween(String from, String to, int limit) {
+        return map.subMap(from, true, to, true).keySet().stream().limit(limit).collect(Collectors.toCollection(ArrayList::new));
     }
 }

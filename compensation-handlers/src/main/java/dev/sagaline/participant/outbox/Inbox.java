@@ -121,12 +121,13 @@ public final class Inbox {
     }
 
     /**
-     * Forgets entries written at or before {@code cutoff}; keep them longer than the longest saga
-     * plus any redelivery delay, as for the participant's own retention.
+     * Forgets up to {@code maxKeys} entries whose saga finished (its finish notice arrived) at or
+     * before {@code cutoff}; entries of unfinished sagas are kept, as for the participant's own
+     * retention. Call it again while the result says there is {@code more}.
      *
-     * @return how many entries were removed
+     * @return what was removed, and whether more is due
      */
-    public int purgeOlderThan(Connection tx, Instant cutoff) {
-        return in(tx).purgeOlderThan(cutoff.toEpochMilli());
+    public ProcessedCommandStore.Purge purgeOlderThan(Connection tx, Instant cutoff, int maxKeys) {
+        return in(tx).purgeOlderThan(cutoff.toEpochMilli(), maxKeys);
     }
 }

@@ -31,7 +31,7 @@
  * is the service's own events (say {@code StockReserved} for other services), committed with the
  * change instead of sent beside it. The two commits are separate: if the process dies after the
  * database commit and before the Kafka commit, the command is handled again with the same command
- * id. The handler must then find its earlier work (key it by {@code ctx.commandId()}) and return
+ * id. The handler must then find its earlier work (key it by {@code ctx.idempotencyKey()}, the same for every attempt) and return
  * the same result without appending the event again. All of the participant's rules (duplicates,
  * empty rollback, anti-hanging, TCC) still apply.
  *
@@ -44,14 +44,14 @@
  *         .onDo("reserve-stock", ReserveStock.class, (order, ctx) -> {
  *             try (Connection tx = dataSource.getConnection()) {
  *                 tx.setAutoCommit(false);
- *                 Optional<String> earlier = stock.reservationFor(tx, ctx.commandId());   // a re-run after a crash
+ *                 Optional<String> earlier = stock.reservationFor(tx, ctx.idempotencyKey());   // a re-run after a crash
  *                 if (earlier.isPresent()) {
  *                     return StepResult.succeeded(new StockReservation(earlier.get(), order.getSku(), order.getQuantity()));
  *                 }
  *                 if (stock.available(tx, order.getSku()) < order.getQuantity()) {
  *                     return StepResult.failed("OUT_OF_STOCK", order.getSku() + " is sold out");   // nothing written
  *                 }
- *                 String reservationId = stock.reserve(tx, ctx.commandId(), order);         // UPDATE stock, INSERT reservation
+ *                 String reservationId = stock.reserve(tx, ctx.idempotencyKey(), order);        // UPDATE stock, INSERT reservation
  *                 outbox.append(tx, OutboxMessage.of("stock-reserved-" + reservationId, "inventory.events",
  *                         order.getSku(), stockReservedEvent(reservationId, order), clock.instant()));
  *                 tx.commit();                                                              // the reservation and its event, or neither

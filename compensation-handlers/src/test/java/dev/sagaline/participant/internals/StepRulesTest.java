@@ -1,6 +1,7 @@
 package dev.sagaline.participant.internals;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sagaline.participant.internals.StepRules.Kind;
 import dev.sagaline.participant.internals.StepRules.Phase;
@@ -30,11 +31,18 @@ class StepRulesTest {
     }
 
     @Test
-    void groupsEveryKnownActionIntoAKind() {
+    void groupsEveryCommandActionIntoAKind() {
         for (StepAction action : StepAction.values()) {
-            if (action != StepAction.UNKNOWN) {
+            if (action != StepAction.UNKNOWN && action != StepAction.FORGET) {
                 assertThat(StepRules.kindOf(action)).isNotNull();
             }
+        }
+    }
+
+    @Test
+    void leavesTheFinishNoticeAndUnknownActionsOutOfTheTable() {
+        for (StepAction notACommand : EnumSet.of(StepAction.UNKNOWN, StepAction.FORGET)) {
+            assertThatThrownBy(() -> StepRules.kindOf(notACommand)).isInstanceOf(IllegalArgumentException.class);
         }
     }
 

@@ -18,7 +18,7 @@ public final class CommandSpec {
     private final StepCommand.Builder command;
     private boolean idSet;
 
-    /** A command with test defaults, for tests that answer commands without a {@link ParticipantDriver}. */
+    /** A command with test defaults, its input encoded with {@code payloads}, e.g. for a real-broker test. */
     public static CommandSpec of(Payloads payloads, String sagaId, String step, StepAction action) {
         return new CommandSpec(payloads, sagaId, step, action);
     }

@@ -32,7 +32,7 @@ public final class RecordingHandlers {
     }
 
     /** One recorded call. */
-    public record Call(StepAction action, String commandId, SpecificRecord input) {
+    public record Call(StepAction action, String commandId, SpecificRecord input, String idempotencyKey) {
     }
 
     private final List<Call> calls = new ArrayList<>();
@@ -91,7 +91,7 @@ public final class RecordingHandlers {
     }
 
     private StepResult call(SpecificRecord input, StepContext context) throws Exception {
-        calls.add(new Call(context.action(), context.commandId(), input));
+        calls.add(new Call(context.action(), context.commandId(), input, context.idempotencyKey()));
         return answers.getOrDefault(context.action(), (in, ctx) -> StepResult.succeeded()).answer(input, context);
     }
 }

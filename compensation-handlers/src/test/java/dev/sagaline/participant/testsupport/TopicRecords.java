@@ -8,14 +8,25 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
-/** Reads back what a real-broker test wrote to a topic. */
+/** Reads back what a real-broker test wrote to a topic, and configures its producers. */
 public final class TopicRecords {
 
     private TopicRecords() {
+    }
+
+    /** Client settings for a producer of string keys and byte values to {@code kafka}. */
+    public static Map<String, Object> producerConfig(LocalKafkaBroker kafka) {
+        Map<String, Object> config = kafka.clientConfig();
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        return config;
     }
 
     /** Every committed record of a one-partition topic, read up to its last stable offset. */

@@ -76,7 +76,7 @@ public final class SagalineConfig extends AbstractConfig {
     private static final String IN_DOUBT_MAX_MS_DOC = "How long the command of a step that cannot be undone (the pivot) is sent again, with the same id, while its outcome is unknown, before the saga goes STUCK with reason 'pivot in doubt' for an operator to resolve.";
 
     public static final String FINISHED_IDS_RETENTION_MS_CONFIG = "sagaline.finished.ids.retention.ms";
-    private static final String FINISHED_IDS_RETENTION_MS_DOC = "How long after a saga finished its id and outcome are kept, so a duplicate start is ignored instead of running the saga again. Counted from the finish; at least sagaline.finished.retention.ms, and no shorter than the participants' sagaline.participant.retention.ms.";
+    private static final String FINISHED_IDS_RETENTION_MS_DOC = "How long after a saga finished its id and outcome are kept, so a duplicate start is ignored instead of running the saga again. Counted from the finish; at least sagaline.finished.retention.ms, and no shorter than the participants' sagaline.participant.processed.retention.ms (counted from the same finish).";
 
     public static final String RECORD_MAX_BYTES_CONFIG = "sagaline.record.max.bytes";
     private static final String RECORD_MAX_BYTES_DOC = "Largest saga state, command or event (key and value) the orchestrator writes. A saga whose next record "

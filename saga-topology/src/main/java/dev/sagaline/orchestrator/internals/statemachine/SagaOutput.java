@@ -55,6 +55,23 @@ final class SagaOutput {
                 .build()));
     }
 
+    /** Sends the FORGET notice for {@code step} of the finished saga to {@code topic}; participants do not reply to it. */
+    void finishNotice(String topic, String step, String commandId) {
+        commands.add(new SagaDecision.OutgoingCommand(topic, StepCommand.newBuilder()
+                .setCommandId(commandId)
+                .setSagaId(state.getSagaId())
+                .setSagaType(state.getSagaType())
+                .setDefinitionVersion(state.getDefinitionVersion())
+                .setStep(step)
+                .setAction(StepAction.FORGET)
+                .setAttempt(1)
+                .setInput(null)
+                .setReplyTopic(replyTopic)
+                .setIssuedAtMs(Instant.ofEpochMilli(now))
+                .setMetadata(state.getMetadata())
+                .build()));
+    }
+
     /** An event of {@code kind} to fill in and {@link Event#write() write}. */
     Event event(SagaEventKind kind) {
         return new Event(kind);

@@ -227,14 +227,17 @@ final class SagaRun {
             case RESUME -> resume(rule.to());
             case RESOLVE_FORWARD -> {
                 state.setStuckFrom(null);
-                answers.leaveDoubt(culprit, true, resolvedBy);
+                answers.leaveDoubt(culprit, true, resolvedBy, why);
             }
             case RESOLVE_BACK -> {
                 state.setStuckFrom(null);
-                answers.leaveDoubt(culprit, false, null);
+                answers.leaveDoubt(culprit, false, null, why);
                 turnBack(why, false);
             }
-            case FINISH -> state.setFinishedAtMs(Instant.ofEpochMilli(now));
+            case FINISH -> {
+                state.setFinishedAtMs(Instant.ofEpochMilli(now));
+                noticeFinish();
+            }
             case COMPACT -> compact();
             case FORGET -> forgotten = true;
             default -> throw new IllegalStateException("verdict " + rule.verdict() + " of " + rule + " is not carried out");
@@ -347,6 +350,21 @@ final class SagaRun {
         emitCommand(i);
         out.event(SagaEventKind.STEP_COMMANDED).step(step.getName()).reason(action + " attempt " + attempt)
                 .command(action, attempt, step.getCommandId()).write();
+    }
+
+    /**
+     * Tells the participant of every step that was sent a command that the saga has finished, so
+     * it may start the retention of what it remembers for the step: until then it keeps it, as a
+     * saga that has not finished may still send a compensation or a confirmation.
+     */
+    private void noticeFinish() {
+        for (int i = 0; i < state.getSteps().size(); i++) {
+            StepState step = step(i);
+            if (step.getSent()) {
+                out.finishNotice(stepDef(i).commandTopic(), step.getName(),
+                        CommandIds.of(state.getSagaId(), step.getName(), StepAction.FORGET, 1));
+            }
+        }
     }
 
     /** Emits step {@code i}'s current command (action, attempt and id as the step holds them). */

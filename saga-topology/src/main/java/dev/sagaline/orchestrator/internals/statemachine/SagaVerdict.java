@@ -40,7 +40,7 @@ public enum SagaVerdict {
     RECORD_OUTCOME,
     /** Move on to the next phase (confirming). */
     PROCEED,
-    /** The saga has finished: its retention starts now. */
+    /** The saga has finished: its retention starts now, and every participant it commanded gets a FORGET notice, so theirs does too. */
     FINISH,
     /** Keep only the finished saga's id, type and outcome, to recognise a duplicate start. */
     COMPACT,

@@ -171,18 +171,23 @@ final class StepAnswers {
         }
     }
 
-    /** The in-doubt step is resolved as {@code succeeded} (by its reply or an operator): it leaves doubt. */
-    void leaveDoubt(StepState step, boolean succeeded, Payload output) {
+    /**
+     * The in-doubt step is resolved as {@code succeeded} (by its reply or an operator): it leaves
+     * doubt, and its outcome is recorded as a step event like any reply's, after the saga's
+     * STEP_RESOLVED.
+     */
+    void leaveDoubt(StepState step, boolean succeeded, Payload output, String reason) {
         step.setCommandId(null);
         step.setDueMs(null);
         step.setInDoubtSinceMs(null);
         if (succeeded) {
             StepLifecycle.move(step, Move.FORWARD_SUCCEEDED);
             step.setOutput(output);
+            out.event(SagaEventKind.STEP_SUCCEEDED).step(step.getName()).reason(reason).write();
             state.setPivotPassed(true);
             refusePendingTurnBack();
         } else {
-            StepLifecycle.move(step, Move.FORWARD_FAILED);
+            fail(step, reason);
         }
     }
 

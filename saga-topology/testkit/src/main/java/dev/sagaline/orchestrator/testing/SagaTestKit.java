@@ -13,6 +13,7 @@ import dev.sagaline.protocol.v1.SagaRequest;
 import dev.sagaline.protocol.v1.SagaState;
 import dev.sagaline.protocol.v1.SagaStatus;
 import dev.sagaline.protocol.v1.StartSaga;
+import dev.sagaline.protocol.v1.StepAction;
 import dev.sagaline.protocol.v1.StepCommand;
 import dev.sagaline.protocol.v1.StepOutcome;
 import dev.sagaline.protocol.v1.StepReply;
@@ -89,6 +90,7 @@ public final class SagaTestKit implements AutoCloseable {
     private final TestOutputTopic<byte[], byte[]> deadLetterTopic;
     private final Map<String, Function<StepCommand, StepReply>> participants;
     private final List<SentCommand> sent = new ArrayList<>();
+    private final List<SentCommand> finishNotices = new ArrayList<>();
     private final List<SagaEvent> events = new ArrayList<>();
     private final List<DeadLetter> deadLetters = new ArrayList<>();
     private final Map<String, Integer> repliesToLose = new HashMap<>();
@@ -105,7 +107,8 @@ public final class SagaTestKit implements AutoCloseable {
         ProtocolSerdes serdes = new ProtocolSerdes(registry);
         this.payloads = Payloads.withRegistry(registry);
         Map<String, Function<StepCommand, StepReply>> answering = new HashMap<>(builder.participants);
-        builder.handlers.forEach((topic, handlers) -> answering.put(topic, HandlerParticipant.answering(handlers, payloads)));
+        builder.handlers.forEach((topic, handlers) -> answering.put(topic,
+                HandlerParticipant.answering(handlers, payloads, () -> now.toEpochMilli())));
         this.participants = Map.copyOf(answering);
         try {
             this.stateDir = Files.createTempDirectory("sagaline-test-kit");
@@ -301,6 +304,15 @@ public final class SagaTestKit implements AutoCloseable {
         return List.copyOf(sent);
     }
 
+    /**
+     * The FORGET notices the orchestrator sent once the saga finished, one per step it had
+     * commanded, in order. They are not commands and are left out of {@link #commands(String)};
+     * plugged-in participants receive them like any record on their topic.
+     */
+    public List<SentCommand> finishNotices(String sagaId) {
+        return finishNotices.stream().filter(c -> c.sagaId().equals(sagaId)).toList();
+    }
+
     /** The last command sent for a step of a saga. */
     public Optional<SentCommand> lastCommand(String sagaId, String step) {
         List<SentCommand> matching = sent.stream().filter(c -> c.sagaId().equals(sagaId) && c.step().equals(step)).toList();
@@ -355,7 +367,9 @@ public final class SagaTestKit implements AutoCloseable {
                 fresh.add(new SentCommand(topic.getKey(), command, payloads));
             }
         }
-        sent.addAll(fresh);
+        for (SentCommand command : fresh) {
+            (command.action() == StepAction.FORGET ? finishNotices : sent).add(command);
+        }
         events.addAll(eventTopic.readValuesToList());
         for (TestRecord<byte[], byte[]> record : deadLetterTopic.readRecordsToList()) {
             deadLetters.add(new DeadLetter(record.key(), record.value(), header(record, SagaInputExceptionHandler.REASON_HEADER,

@@ -4,6 +4,7 @@ import static dev.sagaline.orchestrator.runtime.support.SagaFixtures.SIGNUP_V1;
 import static dev.sagaline.orchestrator.runtime.support.SagaFixtures.SIGNUP_V2;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.sagaline.orchestrator.definition.RetryPolicy;
 import dev.sagaline.orchestrator.definition.SagaDefinitions;
@@ -11,6 +12,7 @@ import dev.sagaline.protocol.v1.SagaRequest;
 import dev.sagaline.protocol.v1.SagaState;
 import dev.sagaline.protocol.v1.SagaStatus;
 import dev.sagaline.protocol.v1.StartSaga;
+import dev.sagaline.protocol.v1.StepAction;
 import dev.sagaline.protocol.v1.StepCommand;
 import dev.sagaline.protocol.v1.StepOutcome;
 import dev.sagaline.protocol.v1.StepReply;
@@ -40,7 +42,9 @@ class SagaDeciderVersionsTest {
 
         assertThat(replied.state().getDefinitionVersion()).isEqualTo(1);
         assertThat(replied.state().getStatus()).isEqualTo(SagaStatus.COMPLETED);
-        assertThat(replied.commands()).isEmpty();
+        assertThat(replied.commands()).as("only the finish notice of the one step v1 has")
+                .extracting(command -> command.command().getAction(), command -> command.command().getStep())
+                .containsExactly(tuple(StepAction.FORGET, "create-account"));
     }
 
     @Test

@@ -6,14 +6,19 @@ import dev.sagaline.orchestrator.definition.StepKind;
 import dev.sagaline.protocol.v1.SagaEvent;
 import dev.sagaline.protocol.v1.SagaState;
 import dev.sagaline.protocol.v1.SagaStatus;
+import dev.sagaline.protocol.v1.StepResolution;
 import dev.sagaline.protocol.v1.StepState;
 import dev.sagaline.orchestrator.runtime.SagalineConfig;
 import dev.sagaline.orchestrator.testing.SagaTestKit;
 import dev.sagaline.orchestrator.testing.SentCommand;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Plays a script of participant behaviour against one saga on the real topology: replies
@@ -34,7 +39,7 @@ public final class RandomSagaScript {
     private static final Duration COOPERATIVE_WAIT = Duration.ofMillis(500);
 
     /** What the participants, the clock or the operator do next. */
-    public enum Act { SUCCEED, FAIL, RETRYABLE, SILENCE, WAIT, DUPLICATE, STALE, ABORT, RETRY }
+    public enum Act { SUCCEED, FAIL, RETRYABLE, SILENCE, WAIT, DUPLICATE, STALE, ABORT, RETRY, RESOLVE, LOSE }
 
     /**
      * One move of the script.
@@ -121,17 +126,29 @@ public final class RandomSagaScript {
      * @param definition the saga's definition
      * @param events the saga's audit log
      * @param commands the commands it sent
+     * @param finishNotices the FORGET notices it sent its participants
      * @param status its status at the end
      * @param unfinished true when cooperating participants could not finish it
+     * @param pivotApplied true when the pivot's participant applied it (its reply may have been lost)
      */
-    public record Run(SagaDefinition definition, List<SagaEvent> events, List<SentCommand> commands, SagaStatus status, boolean unfinished) {
+    public record Run(SagaDefinition definition, List<SagaEvent> events, List<SentCommand> commands, List<SentCommand> finishNotices,
+            SagaStatus status, boolean unfinished, boolean pivotApplied) {
     }
 
     private final SagaTestKit kit;
+    private final SagaDefinition definition;
     private final List<Reply> replies = new ArrayList<>();
+    /**
+     * What the participant did for a command whose reply was lost (or that an operator resolved):
+     * every later answer to that command id says the same, as a participant's record of it would.
+     */
+    private final Map<String, Act> decided = new HashMap<>();
+    private final Set<String> answeredPivot = new HashSet<>();
+    private boolean pivotApplied;
 
-    private RandomSagaScript(SagaTestKit kit) {
+    private RandomSagaScript(SagaTestKit kit, SagaDefinition definition) {
         this.kit = kit;
+        this.definition = definition;
     }
 
     /** Starts a saga of {@code shape}'s definition, plays {@code script}, lets the participants cooperate, and returns what happened. */
@@ -141,12 +158,15 @@ public final class RandomSagaScript {
                 .config(SagalineConfig.RETRY_BACKOFF_MS_CONFIG, 200L)
                 .config(SagalineConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 2_000L)
                 .config(SagalineConfig.UNDO_MAX_ATTEMPTS_CONFIG, 3)
+                // Short enough that scripts reach a pivot STUCK in doubt, for the operator to resolve.
+                .config(SagalineConfig.IN_DOUBT_MAX_MS_CONFIG, 4_000L)
                 .build()) {
-            RandomSagaScript player = new RandomSagaScript(kit);
+            RandomSagaScript player = new RandomSagaScript(kit, definition);
             kit.start(SAGA_ID, definition.name());
             script.forEach(player::apply);
             boolean finished = player.cooperate();
-            return new Run(definition, kit.events(SAGA_ID), kit.commands(SAGA_ID), kit.status(SAGA_ID), !finished);
+            return new Run(definition, kit.events(SAGA_ID), kit.commands(SAGA_ID), kit.finishNotices(SAGA_ID), kit.status(SAGA_ID), !finished,
+                    player.pivotApplied);
         }
     }
 
@@ -175,6 +195,17 @@ public final class RandomSagaScript {
             }
             case ABORT -> kit.abort(SAGA_ID, "random abort");
             case RETRY -> kit.retry(SAGA_ID, "random retry");
+            case RESOLVE -> resolvePivot(move.pick() % 2 == 0);
+            case LOSE -> {
+                // The participant applies the command, but its reply never reaches the orchestrator.
+                if (!outstanding.isEmpty()) {
+                    SentCommand command = outstanding.get(move.pick() % outstanding.size());
+                    Act outcome = decided.computeIfAbsent(command.commandId(), id -> Act.SUCCEED);
+                    if (isPivot(command.step()) && answeredPivot.add(command.commandId())) {
+                        pivotApplied |= outcome == Act.SUCCEED;
+                    }
+                }
+            }
             default -> throw new IllegalArgumentException("unknown act " + move.act());
         }
     }
@@ -198,7 +229,38 @@ public final class RandomSagaScript {
         return false;
     }
 
-    private void answer(SentCommand command, Act act) {
+    /**
+     * An operator asserting the pivot's outcome, truthfully: SUCCEEDED when its participant applied
+     * the command, otherwise as {@code claimSuccess} says; a NOT_APPLIED makes the participant refuse
+     * that command from now on. Refused by the orchestrator unless the pivot is in doubt.
+     */
+    private void resolvePivot(boolean claimSuccess) {
+        definition.steps().stream().filter(s -> s.kind() == StepKind.PIVOT).findFirst().ifPresent(pivot -> {
+            SagaState state = kit.state(SAGA_ID);
+            String commandId = state == null ? null : state.getSteps().stream().filter(s -> s.getName().equals(pivot.name()))
+                    .map(StepState::getCommandId).filter(Objects::nonNull).findFirst().orElse(null);
+            boolean succeeded = commandId == null ? claimSuccess : decided.getOrDefault(commandId, claimSuccess ? Act.SUCCEED : Act.FAIL) == Act.SUCCEED;
+            if (commandId != null) {
+                decided.putIfAbsent(commandId, succeeded ? Act.SUCCEED : Act.FAIL);
+                if (answeredPivot.add(commandId)) {
+                    pivotApplied |= succeeded;
+                }
+            }
+            kit.resolve(SAGA_ID, pivot.name(), succeeded ? StepResolution.SUCCEEDED : StepResolution.NOT_APPLIED, "random resolve");
+        });
+    }
+
+    private boolean isPivot(String step) {
+        return definition.steps().stream().anyMatch(s -> s.name().equals(step) && s.kind() == StepKind.PIVOT);
+    }
+
+    private void answer(SentCommand command, Act scripted) {
+        Act act = decided.getOrDefault(command.commandId(), scripted);
+        if (isPivot(command.step()) && answeredPivot.add(command.commandId())) {
+            // The first answer to a pivot command is what its participant did; later contradicting
+            // duplicates are scripted misbehaviour the orchestrator must ignore.
+            pivotApplied |= act == Act.SUCCEED;
+        }
         switch (act) {
             case SUCCEED -> kit.replyTo(command).succeed();
             case FAIL -> kit.replyTo(command).fail("REFUSED", "scripted refusal");

@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -42,7 +43,22 @@ public final class SagaHistory {
         kit.commands().forEach(c -> sagaIds.add(c.sagaId()));
         for (String sagaId : sagaIds) {
             assertWellFormed(sagaId, kit.events(sagaId), kit.commands(sagaId));
+            assertFinishNoticed(sagaId, kit.events(sagaId), kit.commands(sagaId), kit.finishNotices(sagaId));
         }
+    }
+
+    /**
+     * Checks that a finished saga told the participant of every step it commanded, once, that it
+     * finished, and that an unfinished saga told none: a participant keeps a step's record until then.
+     */
+    public static void assertFinishNoticed(String sagaId, List<SagaEvent> events, List<SentCommand> commands,
+            List<SentCommand> notices) {
+        boolean finished = events.stream().anyMatch(e -> e.getKind() == SagaEventKind.COMPLETED || e.getKind() == SagaEventKind.COMPENSATED);
+        Set<String> commanded = new TreeSet<>();
+        commands.stream().filter(c -> c.action() == StepAction.DO || c.action() == StepAction.TRY).forEach(c -> commanded.add(c.step()));
+        List<String> noticed = notices.stream().map(SentCommand::step).sorted().toList();
+        check(noticed.equals(finished ? List.copyOf(commanded) : List.of()), sagaId, events, (finished ? "the finished" : "the unfinished")
+                + " saga sent FORGET notices for steps " + noticed + "; expected " + (finished ? commanded : "none"));
     }
 
     /**

@@ -24,6 +24,13 @@ public final class SagaInvariants {
     private static final Set<SagaEventKind> AFTER_FINISH = EnumSet.of(SagaEventKind.DUPLICATE_REPLY_IGNORED, SagaEventKind.LATE_REPLY_IGNORED,
             SagaEventKind.DUPLICATE_START_IGNORED, SagaEventKind.ABORT_REFUSED, SagaEventKind.REQUEST_REFUSED, SagaEventKind.PURGED);
 
+    /** The pivot's events after which its command is outstanding and its outcome unknown. */
+    private static final Set<SagaEventKind> PIVOT_OUTSTANDING = EnumSet.of(SagaEventKind.STEP_COMMANDED, SagaEventKind.STEP_RESENT,
+            SagaEventKind.STEP_TIMED_OUT, SagaEventKind.STEP_IN_DOUBT);
+    /** The pivot's events that give it a definite outcome. */
+    private static final Set<SagaEventKind> PIVOT_ANSWERED = EnumSet.of(SagaEventKind.STEP_SUCCEEDED, SagaEventKind.STEP_FAILED,
+            SagaEventKind.STEP_RETRY_SCHEDULED, SagaEventKind.STEP_RESOLVED);
+
     private final RandomSagaScript.Run run;
     private final SagaDefinition definition;
     private final List<SagaEvent> events;
@@ -49,6 +56,10 @@ public final class SagaInvariants {
         invariants.undoesInReverseStageOrder();
         invariants.numbersAttemptsOneByOne();
         invariants.nothingIsUndoneOnceThePivotSucceeded();
+        invariants.nothingIsUndoneWhileThePivotsOutcomeIsUnknown();
+        invariants.aPivotItsParticipantAppliedEndsCompleted();
+        invariants.nothingIsCommandedAfterTheFinish();
+        SagaHistory.assertFinishNoticed(RandomSagaScript.SAGA_ID, run.events(), run.commands(), run.finishNotices());
         if (run.status() == SagaStatus.COMPLETED) {
             invariants.completedSagaConfirmedEveryTccStepAndUndidNothing();
         } else {
@@ -139,6 +150,47 @@ public final class SagaInvariants {
             }
             check(run.status() == SagaStatus.COMPLETED, "the pivot succeeded but the saga is " + run.status());
         });
+    }
+
+    /**
+     * A pivot is resolved, never guessed: no step is compensated while the pivot's command is
+     * outstanding (sent, resent, timed out or in doubt) until a definite answer came: its reply, a
+     * scheduled retry after a transient error, or a resolve.
+     */
+    private void nothingIsUndoneWhileThePivotsOutcomeIsUnknown() {
+        definition.steps().stream().filter(s -> s.kind() == StepKind.PIVOT).findFirst().ifPresent(pivot -> {
+            boolean unknown = false;
+            for (int i = 0; i < events.size(); i++) {
+                SagaEvent e = events.get(i);
+                if (pivot.name().equals(e.getStep())) {
+                    if (PIVOT_OUTSTANDING.contains(e.getKind()) && (e.getKind() != SagaEventKind.STEP_COMMANDED || FORWARD.contains(e.getAction()))) {
+                        unknown = true;
+                    } else if (PIVOT_ANSWERED.contains(e.getKind())) {
+                        unknown = false;
+                    }
+                }
+                check(!(unknown && commanded(e, UNDO)), "step " + e.getStep() + " got " + e.getAction() + " at event " + (i + 1)
+                        + " while the outcome of the pivot " + pivot.name() + " was unknown");
+            }
+        });
+    }
+
+    /** A pivot cannot be undone, so once its participant applied it (even with its reply lost) the saga goes forward. */
+    private void aPivotItsParticipantAppliedEndsCompleted() {
+        check(!run.pivotApplied() || run.status() == SagaStatus.COMPLETED,
+                "the pivot's participant applied it, but the saga is " + run.status());
+    }
+
+    /** Once finished, the saga sends no command (only the FORGET notices, which are not commands). */
+    private void nothingIsCommandedAfterTheFinish() {
+        int finish = finishIndex();
+        for (int i = finish + 1; i < events.size(); i++) {
+            SagaEventKind kind = events.get(i).getKind();
+            check(kind != SagaEventKind.STEP_COMMANDED && kind != SagaEventKind.STEP_RESENT,
+                    "event " + (i + 1) + " (" + kind + ") sends a command after the saga finished");
+        }
+        long commandedEvents = events.stream().filter(e -> e.getKind() == SagaEventKind.STEP_COMMANDED || e.getKind() == SagaEventKind.STEP_RESENT).count();
+        check(run.commands().size() == commandedEvents, "the saga sent " + run.commands().size() + " commands but its log names " + commandedEvents);
     }
 
     private void completedSagaConfirmedEveryTccStepAndUndidNothing() {

@@ -106,6 +106,8 @@ public final class SagaCoordinator implements Processor<String, Object, String, 
         SagaState state = decision.state();
         SagaState known = state != null ? state : before;
         Headers trace = TraceContext.headersOf(known);
+        writeState(sagaId, before, was, decision);
+        CrashSwitch.fireIfArmed(sagaId);
         for (SagaDecision.OutgoingCommand command : decision.commands()) {
             context.forward(new Record<String, Object>(sagaId, command.command(), now, TraceContext.copy(trace)), TopologyNames.COMMANDS_SINK);
         }
@@ -116,6 +118,12 @@ public final class SagaCoordinator implements Processor<String, Object, String, 
                 warnStuck(known, event);
             }
         }
+    }
+
+    /** The saga's state, its timer and its status index entry; the forwards follow in the same transaction. */
+    private void writeState(String sagaId, SagaState before, SagaStatus was, SagaDecision decision) {
+        SagaState state = decision.state();
+        SagaState known = state != null ? state : before;
         if (known != null) {
             statuses.move(sagaId, known.getSagaType(), was, state == null ? null : state.getStatus());
         }

@@ -66,10 +66,12 @@ class OrchestratorRestartIT {
 
     private static final int SAGAS = 300;
     private static final List<String> STEPS = List.of("reserve", "charge", "ship");
+    /** Far longer than the downtime: no step times out and retries, so each saga's actions are known in advance. */
+    private static final Duration STEP_TIMEOUT = Duration.ofMinutes(2);
     private static final SagaDefinition ORDER = SagaDefinition.named("order")
-            .step("reserve").on("it.stock").compensatable().timeout(Duration.ofSeconds(20))
-            .step("charge").on("it.payment").compensatable().timeout(Duration.ofSeconds(20))
-            .step("ship").on("it.shipping").compensatable().timeout(Duration.ofSeconds(20))
+            .step("reserve").on("it.stock").compensatable().timeout(STEP_TIMEOUT)
+            .step("charge").on("it.payment").compensatable().timeout(STEP_TIMEOUT)
+            .step("ship").on("it.shipping").compensatable().timeout(STEP_TIMEOUT)
             .build();
 
     @TempDir

@@ -56,7 +56,7 @@ import org.junit.jupiter.api.io.TempDir;
  * participants from the participant library. In the middle of the run the orchestrator's stream
  * thread dies after a saga's state write and before that decision's commands and events are sent
  * (the {@link CrashSwitch}); a new instance starts on the same state. Every saga still ends once,
- * as planned, with each step's action commanded exactly once per attempt, handled once, and the
+ * as planned, with each step's action commanded exactly once per attempt and handled once, and the
  * saga's state, audit events and participants' records all telling the same story.
  */
 @Tag("integration")
@@ -145,11 +145,14 @@ class OrchestratorRestartIT {
                         c -> c.getSagaId() + " " + c.getStep() + " " + c.getAction() + " attempt " + c.getAttempt(), Collectors.counting())))
                 .as("committed commands by saga, step, action and attempt")
                 .allSatisfy((command, count) -> assertThat(count).as(command).isEqualTo(1));
-        assertThat(commands).extracting(StepCommand::getCommandId).as("every committed command was handled, and nothing else")
-                .containsExactlyInAnyOrderElementsOf(handled.keySet());
+        Map<String, List<String>> commandedBySaga = commands.stream().collect(Collectors.groupingBy(StepCommand::getSagaId,
+                Collectors.mapping(c -> c.getStep() + " " + c.getAction(), Collectors.toList())));
+        assertThat(sagas).allSatisfy(saga -> assertThat(commandedBySaga.get(saga)).as(saga + " committed commands")
+                .containsExactlyInAnyOrderElementsOf(expectedCommands(saga)));
+        assertThat(handled.keySet()).as("handled commands").isSubsetOf(commands.stream().map(StepCommand::getCommandId).toList());
         assertThat(handled).allSatisfy((command, count) -> assertThat(count.get()).as(command).isEqualTo(1));
         assertThat(sagas).allSatisfy(saga -> assertThat(actionsBySaga.get(saga)).as(saga + " participants' records")
-                .containsExactlyInAnyOrderElementsOf(expectedActions(saga)));
+                .containsExactlyInAnyOrderElementsOf(expectedHandled(saga)));
     }
 
     /** Every seventh charge is declined: that saga compensates the charge itself and the reservation. */
@@ -161,10 +164,16 @@ class OrchestratorRestartIT {
         return declined(saga) ? SagaStatus.COMPENSATED : SagaStatus.COMPLETED;
     }
 
-    private static List<String> expectedActions(String saga) {
+    /** What the orchestrator commands: a declined charge is compensated too, then the reservation. */
+    private static List<String> expectedCommands(String saga) {
         return declined(saga)
                 ? List.of("reserve DO", "charge DO", "charge COMPENSATE", "reserve COMPENSATE")
                 : STEPS.stream().map(step -> step + " DO").toList();
+    }
+
+    /** What reaches the handlers: the participant answers the COMPENSATE of a refused DO on its own. */
+    private static List<String> expectedHandled(String saga) {
+        return expectedCommands(saga).stream().filter(action -> !(declined(saga) && action.equals("charge COMPENSATE"))).toList();
     }
 
     private SagalineApp start(SagalineConfig config, SagaDefinitions definitions) {

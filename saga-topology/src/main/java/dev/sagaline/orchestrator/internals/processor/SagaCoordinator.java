@@ -191,6 +191,8 @@ public final class SagaCoordinator implements Processor<String, Object, String, 
         SagaState state = decision.state();
         SagaState known = state != null ? state : before;
         Headers trace = TraceContext.headersOf(known);
+        writeState(sagaId, before, was, decision);
+        CrashSwitch.fireIfArmed(sagaId);
         for (SagaDecision.OutgoingCommand command : decision.commands()) {
             // The saga lives on this task's partition; naming it spares participants from hashing keys as Java does.
             Headers headers = new ReplyAddress(command.command().getReplyTopic(), context.taskId().partition()).writeTo(TraceContext.copy(trace));
@@ -203,6 +205,12 @@ public final class SagaCoordinator implements Processor<String, Object, String, 
                 warnStuck(known, event);
             }
         }
+    }
+
+    /** The saga's state, its timer and its status index entry; the forwards follow in the same transaction. */
+    private void writeState(String sagaId, SagaState before, SagaStatus was, SagaDecision decision) {
+        SagaState state = decision.state();
+        SagaState known = state != null ? state : before;
         if (known != null) {
             statuses.move(sagaId, known.getSagaType(), was, state == null ? null : state.getStatus());
         }

@@ -41,7 +41,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @Tag("integration")
 @ExtendWith(LocalPostgresExtension.class)
-class InboxTest {
+class InboxIT {
 
     private static final ReserveStock ORDER = new ReserveStock("order-1", "sku-42", 2);
     private static final HoldFunds HOLD = new HoldFunds("acct-7", 1999L, "EUR");
@@ -55,7 +55,7 @@ class InboxTest {
     private final RecordingHandlers inventory = new RecordingHandlers();
     private final Inbox inbox = new Inbox(Inbox.DEFAULT_TABLE, payloads, new OutboxReplies(serdes, clock), clock);
 
-    InboxTest(LocalPostgres postgres) {
+    InboxIT(LocalPostgres postgres) {
         db = PostgresDatabase.create(postgres);
         inbox.create(db.dataSource());
     }

@@ -49,7 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("integration")
 @LocalKafka
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class ParticipantCrashIntegrationTest {
+class ParticipantCrashIT {
 
     private static final String COMMANDS = "crash.inventory.commands";
     private static final String REPLIES = "crash.checkout.replies";

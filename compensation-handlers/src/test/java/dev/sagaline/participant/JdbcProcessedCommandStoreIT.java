@@ -19,11 +19,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** The participant's store contract, held by the plain consumer's inbox table on PostgreSQL. */
 @Tag("integration")
 @ExtendWith(LocalPostgresExtension.class)
-class JdbcProcessedCommandStoreTest extends ProcessedCommandStoreContract {
+class JdbcProcessedCommandStoreIT extends ProcessedCommandStoreContract {
 
     private final Connection tx;
 
-    JdbcProcessedCommandStoreTest(LocalPostgres postgres) throws SQLException {
+    JdbcProcessedCommandStoreIT(LocalPostgres postgres) throws SQLException {
         DataSource db = postgres.createDatabase("inbox_store");
         InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
         new Inbox(Inbox.DEFAULT_TABLE, Payloads.withRegistry(registry), new OutboxReplies(new ProtocolSerdes(registry),

@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 @Tag("integration")
 @Timeout(60)
-class ChildBrokerTest {
+class ChildBrokerIT {
 
     @Test
     void haltsWhenItsParentClosesStdinWithoutAStopRequest(@TempDir Path workDir) throws Exception {

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 @LocalKafka(shared = true)
 @Tag("integration")
-class SharedBrokerTest {
+class SharedBrokerIT {
 
     @Test
     void sharesOneBrokerWithEveryOtherSharedClass(LocalKafkaBroker broker) {

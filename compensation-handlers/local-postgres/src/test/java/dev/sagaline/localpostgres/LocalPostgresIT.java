@@ -14,7 +14,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 @Tag("integration")
 @ExtendWith(LocalPostgresExtension.class)
-class LocalPostgresTest {
+class LocalPostgresIT {
 
     @Test
     void runsWithLogicalReplicationSoChangeDataCaptureCanReadIt(LocalPostgres postgres) throws SQLException {

@@ -19,7 +19,7 @@ import static org.awaitility.Awaitility.await;
 
 @Tag("integration")
 @Timeout(90)
-class BrokerRestartTest {
+class BrokerRestartIT {
 
     @Test
     void readsBackEveryCommittedRecordAfterAHardKillAndRestart(@TempDir Path tempDir) throws Exception {

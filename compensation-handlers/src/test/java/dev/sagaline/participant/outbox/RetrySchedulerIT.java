@@ -31,7 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** The transaction log's entries run when due, back off, give up with their reason, and are never lost. */
 @Tag("integration")
 @ExtendWith(LocalPostgresExtension.class)
-class RetrySchedulerTest {
+class RetrySchedulerIT {
 
     private static final BackoffPolicy ONE_TWO_FOUR_SECONDS =
             BackoffPolicy.exponential(Duration.ofSeconds(1), Duration.ofMinutes(1)).withJitter(0).withMaxAttempts(4);
@@ -41,7 +41,7 @@ class RetrySchedulerTest {
     private final TransactionLog transactionLog;
     private final ScriptedAction action = new ScriptedAction();
 
-    RetrySchedulerTest(LocalPostgres postgres) {
+    RetrySchedulerIT(LocalPostgres postgres) {
         db = PostgresDatabase.create(postgres);
         transactionLog = new TransactionLog(db.dataSource(), OutboxSchema.defaults(), clock);
     }

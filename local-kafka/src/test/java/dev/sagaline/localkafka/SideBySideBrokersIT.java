@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @LocalKafka(shared = true)
 @Tag("integration")
 @Timeout(60)
-class SideBySideBrokersTest {
+class SideBySideBrokersIT {
 
     @Test
     void twoBrokersInOneJvmRunSideBySideOnDifferentPorts(LocalKafkaBroker shared) throws Exception {

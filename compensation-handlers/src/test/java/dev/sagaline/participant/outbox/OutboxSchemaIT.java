@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Table names are checked before they reach SQL, and the DDL runs on PostgreSQL, repeatably, under any valid name. */
 @Tag("integration")
 @ExtendWith(LocalPostgresExtension.class)
-class OutboxSchemaTest {
+class OutboxSchemaIT {
 
     @ParameterizedTest
     @ValueSource(strings = {"outbox; DROP TABLE reservation", "outbox--", "\"outbox\"", "1outbox", "out box", "a.b.c", "",

@@ -37,13 +37,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The relay's rules on one pass at a time, on PostgreSQL and the real broker; the relay's thread
- * and a crash between send and mark are in {@link PollingRelayIntegrationTest}.
+ * and a crash between send and mark are in {@link PollingRelayIT}.
  */
 @Tag("integration")
 @LocalKafka(shared = true)
 @ExtendWith(LocalPostgresExtension.class)
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
-class PollingRelayTest {
+class PollingRelayPassIT {
 
     private static final AtomicInteger TOPICS = new AtomicInteger();
 
@@ -55,7 +55,7 @@ class PollingRelayTest {
     private final KafkaProducer<String, byte[]> realProducer;
     private final RefusingProducer producer;
 
-    PollingRelayTest(LocalPostgres postgres, LocalKafkaBroker kafka) {
+    PollingRelayPassIT(LocalPostgres postgres, LocalKafkaBroker kafka) {
         this.db = PostgresDatabase.create(postgres);
         this.kafka = kafka;
         kafka.createTopics(Map.of(topic, 1));
@@ -79,7 +79,7 @@ class PollingRelayTest {
         }
 
         List<ConsumerRecord<String, byte[]>> published = published();
-        assertThat(published).extracting(PollingRelayTest::idHeader).containsExactly("e-1", "e-2", "e-3");
+        assertThat(published).extracting(PollingRelayPassIT::idHeader).containsExactly("e-1", "e-2", "e-3");
         ConsumerRecord<String, byte[]> first = published.get(0);
         assertThat(first.key()).isEqualTo("key-e-1");
         assertThat(new String(first.value(), StandardCharsets.UTF_8)).isEqualTo("value-e-1");
@@ -112,7 +112,7 @@ class PollingRelayTest {
             assertThat(relay.publishPending()).isEqualTo(1);
         }
 
-        assertThat(published()).extracting(PollingRelayTest::idHeader).containsExactly("e-1", "e-2");
+        assertThat(published()).extracting(PollingRelayPassIT::idHeader).containsExactly("e-1", "e-2");
     }
 
     @Test
@@ -123,7 +123,7 @@ class PollingRelayTest {
             assertThat(List.of(relay.publishPending(), relay.publishPending(), relay.publishPending(), relay.publishPending()))
                     .containsExactly(2, 2, 1, 0);
         }
-        assertThat(published()).extracting(PollingRelayTest::idHeader).containsExactly("e-1", "e-2", "e-3", "e-4", "e-5");
+        assertThat(published()).extracting(PollingRelayPassIT::idHeader).containsExactly("e-1", "e-2", "e-3", "e-4", "e-5");
     }
 
     @Test
@@ -144,7 +144,7 @@ class PollingRelayTest {
             assertThat(relay.publishPending()).isEqualTo(2);
         }
         // e-3 was sent on the first pass but not marked, so it goes out again: at least once.
-        assertThat(published()).extracting(PollingRelayTest::idHeader).containsExactly("e-1", "e-3", "e-2", "e-3");
+        assertThat(published()).extracting(PollingRelayPassIT::idHeader).containsExactly("e-1", "e-3", "e-2", "e-3");
     }
 
     @Test

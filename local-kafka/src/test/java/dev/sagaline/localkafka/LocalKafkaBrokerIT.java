@@ -22,13 +22,13 @@ import static org.awaitility.Awaitility.await;
 @LocalKafka
 @Tag("integration")
 @Timeout(60)
-class LocalKafkaBrokerTest {
+class LocalKafkaBrokerIT {
 
     private static LocalKafkaBroker brokerGivenToBeforeAll;
 
     private final LocalKafkaBroker brokerGivenToConstructor;
 
-    LocalKafkaBrokerTest(LocalKafkaBroker broker) {
+    LocalKafkaBrokerIT(LocalKafkaBroker broker) {
         this.brokerGivenToConstructor = broker;
     }
 

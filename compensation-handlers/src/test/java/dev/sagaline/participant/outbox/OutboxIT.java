@@ -31,13 +31,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** Outbox rows commit and roll back with the business change they announce. */
 @Tag("integration")
 @ExtendWith(LocalPostgresExtension.class)
-class OutboxTest {
+class OutboxIT {
 
     private final PostgresDatabase db;
     private final MutableClock clock = new MutableClock();
     private final Outbox outbox = new Outbox(OutboxSchema.defaults());
 
-    OutboxTest(LocalPostgres postgres) {
+    OutboxIT(LocalPostgres postgres) {
         db = PostgresDatabase.create(postgres);
     }
 

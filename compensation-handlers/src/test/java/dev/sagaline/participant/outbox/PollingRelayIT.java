@@ -39,12 +39,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @LocalKafka(shared = true)
 @ExtendWith(LocalPostgresExtension.class)
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
-class PollingRelayIntegrationTest {
+class PollingRelayIT {
 
     private final PostgresDatabase db;
     private final Outbox outbox = new Outbox(OutboxSchema.defaults());
 
-    PollingRelayIntegrationTest(LocalPostgres postgres) {
+    PollingRelayIT(LocalPostgres postgres) {
         db = PostgresDatabase.create(postgres);
     }
 
@@ -65,7 +65,7 @@ class PollingRelayIntegrationTest {
             relay.start();
 
             await().atMost(Duration.ofSeconds(30)).until(() -> unpublished().isEmpty());
-            assertThat(TopicRecords.committed(kafka, topic)).extracting(PollingRelayIntegrationTest::idHeader)
+            assertThat(TopicRecords.committed(kafka, topic)).extracting(PollingRelayIT::idHeader)
                     .containsExactly("e-1", "e-2", "e-3");
 
             open.commit();
@@ -73,7 +73,7 @@ class PollingRelayIntegrationTest {
         }
 
         List<ConsumerRecord<String, byte[]>> published = TopicRecords.committed(kafka, topic);
-        assertThat(published).extracting(PollingRelayIntegrationTest::idHeader).containsExactly("e-1", "e-2", "e-3", "e-4");
+        assertThat(published).extracting(PollingRelayIT::idHeader).containsExactly("e-1", "e-2", "e-3", "e-4");
         assertThat(published).extracting(ConsumerRecord::key).containsExactly("sku-e-1", "sku-e-2", "sku-e-3", "sku-e-4");
         assertThat(new String(published.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("reserved e-1");
         assertThat(db.strings("SELECT published_at FROM sagaline_outbox")).hasSize(4).doesNotContainNull();
@@ -96,7 +96,7 @@ class PollingRelayIntegrationTest {
         }
 
         assertThat(unpublished()).isEmpty();
-        assertThat(TopicRecords.committed(kafka, topic)).extracting(PollingRelayIntegrationTest::idHeader)
+        assertThat(TopicRecords.committed(kafka, topic)).extracting(PollingRelayIT::idHeader)
                 .as("at least once: the consumer deduplicates by this id")
                 .containsExactly("e-1", "e-1");
     }

@@ -8,6 +8,7 @@ import dev.sagaline.orchestrator.internals.processor.SagaDeserializationHandler;
 import dev.sagaline.orchestrator.internals.processor.SagaInputExceptionHandler;
 import dev.sagaline.orchestrator.internals.processor.TopologyNames;
 import dev.sagaline.orchestrator.internals.statemachine.SagaDecider;
+import dev.sagaline.orchestrator.internals.processor.DeadLetterMeter;
 import dev.sagaline.orchestrator.internals.processor.SagaMetrics;
 import dev.sagaline.orchestrator.internals.statemachine.StepPolicies;
 import dev.sagaline.schemas.serde.ProtocolSerdes;
@@ -93,6 +94,13 @@ public final class SagaTopology {
                 new ReplyPartitions(), COORDINATOR);
         topology.addSink(EVENTS_SINK, topics.events(), Serdes.String().serializer(), anyValue(serdes.events().serializer()), COORDINATOR);
         return topology;
+    }
+
+    /** {@link #streamsProperties(SagalineConfig)}, with the dead letters counted in {@code meters}. */
+    public static Properties streamsProperties(SagalineConfig config, MeterRegistry meters) {
+        Properties properties = streamsProperties(config);
+        properties.put(DeadLetterMeter.REGISTRY_CONFIG, meters);
+        return properties;
     }
 
     /**

@@ -47,7 +47,7 @@ public final class SagalineApp implements AutoCloseable {
 
     private SagalineApp(SagalineConfig config, SagaDefinitions definitions, MeterRegistry meters) {
         ProtocolSerdes serdes = new ProtocolSerdes(SchemaRegistries.fromUrl(config.schemaRegistryUrl(), Map.of()));
-        this.streams = new KafkaStreams(SagaTopology.build(definitions, config, serdes, meters), SagaTopology.streamsProperties(config));
+        this.streams = new KafkaStreams(SagaTopology.build(definitions, config, serdes, meters), SagaTopology.streamsProperties(config, meters));
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(meters);
         this.staticMember = config.streamsProperties().containsKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);

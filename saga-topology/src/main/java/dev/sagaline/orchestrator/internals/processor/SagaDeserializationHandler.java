@@ -1,6 +1,7 @@
 package dev.sagaline.orchestrator.internals.processor;
 
 import dev.sagaline.schemas.registry.SchemaRegistryUnavailableException;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
@@ -21,6 +22,14 @@ public final class SagaDeserializationHandler extends LogAndContinueExceptionHan
 
     private static final Logger log = LoggerFactory.getLogger(SagaDeserializationHandler.class);
 
+    private DeadLetterMeter deadLetters = DeadLetterMeter.from(Map.of());
+
+    @Override
+    public void configure(Map<String, ?> configs) {
+        super.configure(configs);
+        this.deadLetters = DeadLetterMeter.from(configs);
+    }
+
     @Override
     public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
         if (SchemaRegistryUnavailableException.isCauseOf(exception)) {
@@ -28,6 +37,10 @@ public final class SagaDeserializationHandler extends LogAndContinueExceptionHan
                     record.topic(), record.partition(), record.offset());
             return Response.fail();
         }
-        return super.handleError(context, record, exception);
+        Response response = super.handleError(context, record, exception);
+        if (response.result() == Result.RESUME) {
+            deadLetters.count(DeadLetterMeter.UNDECODABLE, record.topic());
+        }
+        return response;
     }
 }

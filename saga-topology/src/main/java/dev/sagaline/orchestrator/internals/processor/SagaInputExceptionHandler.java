@@ -30,6 +30,7 @@ public final class SagaInputExceptionHandler implements ProcessingExceptionHandl
     private static final Logger log = LoggerFactory.getLogger(SagaInputExceptionHandler.class);
 
     private String deadLetterTopic;
+    private DeadLetterMeter deadLetters;
 
     @Override
     public void configure(Map<String, ?> configs) {
@@ -39,6 +40,7 @@ public final class SagaInputExceptionHandler implements ProcessingExceptionHandl
                     + " must name the dead-letter topic for " + SagaInputExceptionHandler.class.getSimpleName());
         }
         this.deadLetterTopic = topic.toString();
+        this.deadLetters = DeadLetterMeter.from(configs);
     }
 
     @Override
@@ -48,6 +50,7 @@ public final class SagaInputExceptionHandler implements ProcessingExceptionHandl
             return Response.fail();
         }
         log.warn("dead-lettering record from {}-{}@{}: {}", context.topic(), context.partition(), context.offset(), invalid.getMessage());
+        deadLetters.count(DeadLetterMeter.INVALID_INPUT, context.topic());
         RecordHeaders headers = new RecordHeaders(context.headers().toArray());
         headers.add(REASON_HEADER, bytes(invalid.getMessage()));
         headers.add("__streams.errors.exception", bytes(invalid.getClass().getName()));

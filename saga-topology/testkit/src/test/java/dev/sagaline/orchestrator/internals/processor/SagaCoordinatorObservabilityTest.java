@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
@@ -66,6 +67,7 @@ class SagaCoordinatorObservabilityTest {
     private TopologyTestDriver driver;
     private TestInputTopic<String, SagaRequest> requests;
     private TestInputTopic<String, StepReply> replies;
+    private TestInputTopic<String, byte[]> rawRequests;
     private final Map<String, TestOutputTopic<String, StepCommand>> commands = new HashMap<>();
     private TestOutputTopic<String, SagaEvent> events;
     private final List<TestRecord<String, StepCommand>> sentCommands = new ArrayList<>();
@@ -79,11 +81,12 @@ class SagaCoordinatorObservabilityTest {
         props.put(SagalineConfig.RETRY_JITTER_CONFIG, 0.0);
         SagalineConfig config = SagalineConfig.of(props);
         ProtocolSerdes serdes = new ProtocolSerdes(new InMemorySchemaRegistry());
-        Properties streams = SagaTopology.streamsProperties(config);
+        Properties streams = SagaTopology.streamsProperties(config, meters);
         streams.put(StreamsConfig.STATE_DIR_CONFIG, Files.createDirectories(stateDir.resolve("state")).toString());
         SagaDefinitions definitions = SagaDefinitions.of(SagaFixtures.CHECKOUT);
         driver = new TopologyTestDriver(SagaTopology.build(definitions, config, serdes, meters), streams, START);
         requests = driver.createInputTopic(config.topics().requests(), new StringSerializer(), serdes.requests().serializer());
+        rawRequests = driver.createInputTopic(config.topics().requests(), new StringSerializer(), new ByteArraySerializer());
         replies = driver.createInputTopic(config.topics().replies(), new StringSerializer(), serdes.replies().serializer());
         for (String topic : definitions.commandTopics()) {
             commands.put(topic, driver.createOutputTopic(topic, new StringDeserializer(), serdes.commands().deserializer()));
@@ -97,6 +100,16 @@ class SagaCoordinatorObservabilityTest {
     void close() {
         coordinatorLog.detachAppender(warnings);
         driver.close();
+    }
+
+    @Test
+    void countsDeadLettersByReasonAndSourceTopic() {
+        rawRequests.pipeInput("s-1", new byte[] {0, 0, 0, 0, 9, 1, 2});
+        rawRequests.pipeInput("s-2", (byte[]) null);
+        rawRequests.pipeInput("s-3", (byte[]) null);
+
+        assertThat(meters.get("sagaline.dead.letters").tags("reason", "undecodable", "topic", "sagaline.requests").counter().count()).isEqualTo(1.0);
+        assertThat(meters.get("sagaline.dead.letters").tags("reason", "invalid-input", "topic", "sagaline.requests").counter().count()).isEqualTo(2.0);
     }
 
     @Test

@@ -1,6 +1,6 @@
 package dev.sagaline.participant;
 
-import dev.sagaline.participant.internals.CommandDispatch;
+import dev.sagaline.participant.internals.CommandVerdicts;
 import dev.sagaline.protocol.v1.StepCommand;
 import dev.sagaline.protocol.v1.StepReply;
 import dev.sagaline.schemas.serde.Payloads;
@@ -29,10 +29,10 @@ import java.util.Objects;
  */
 public final class CommandDispatcher {
 
-    private final CommandDispatch dispatch;
+    private final CommandVerdicts dispatch;
     private final Clock clock;
 
-    private CommandDispatcher(CommandDispatch dispatch, Clock clock) {
+    private CommandDispatcher(CommandVerdicts dispatch, Clock clock) {
         this.dispatch = dispatch;
         this.clock = clock;
     }
@@ -45,7 +45,7 @@ public final class CommandDispatcher {
      */
     public static CommandDispatcher create(ParticipantHandlers handlers, Payloads payloads, ProcessedCommandStore store,
             Clock clock) {
-        return new CommandDispatcher(new CommandDispatch(Objects.requireNonNull(handlers, "handlers"),
+        return new CommandDispatcher(new CommandVerdicts(Objects.requireNonNull(handlers, "handlers"),
                 Objects.requireNonNull(payloads, "payloads"), Objects.requireNonNull(store, "store")),
                 Objects.requireNonNull(clock, "clock"));
     }

@@ -42,7 +42,7 @@ final class CommandProcessor implements Processor<String, StepCommand, String, O
     private final Duration purgeInterval;
     private final int purgeBatch;
     private ProcessorContext<String, Object> context;
-    private CommandDispatch dispatch;
+    private CommandVerdicts dispatch;
     private Sensor unfinishedExpired;
 
     CommandProcessor(ParticipantHandlers handlers, Payloads payloads, Duration retention, Duration purgeInterval, int purgeBatch) {
@@ -59,7 +59,7 @@ final class CommandProcessor implements Processor<String, StepCommand, String, O
         KeyValueStore<String, StepReply> entries = context.getStateStore(ParticipantTopology.PROCESSED_STORE);
         KeyValueStore<String, String> index = context.getStateStore(ParticipantTopology.PROCESSED_BY_TIME_STORE);
         IndexedProcessedCommandStore store = IndexedProcessedCommandStore.over(entries, index);
-        this.dispatch = new CommandDispatch(handlers, payloads, store);
+        this.dispatch = new CommandVerdicts(handlers, payloads, store);
         // The punctuation's own timestamp is the wall clock the test driver advances; a late or
         // skipped punctuation only delays the purge, since everything at or before the cutoff goes.
         this.unfinishedExpired = unfinishedExpiredSensor(context);

@@ -32,15 +32,15 @@ import org.slf4j.LoggerFactory;
  * rules say so. Every reply it returns has been written to the store first, so the Kafka runtime
  * commits the reply, the store writes and the consumed offset together.
  */
-public final class CommandDispatch {
+public final class CommandVerdicts {
 
-    private static final Logger log = LoggerFactory.getLogger(CommandDispatch.class);
+    private static final Logger log = LoggerFactory.getLogger(CommandVerdicts.class);
 
     private final ParticipantHandlers handlers;
     private final Payloads payloads;
     private final ProcessedCommandStore store;
 
-    public CommandDispatch(ParticipantHandlers handlers, Payloads payloads, ProcessedCommandStore store) {
+    public CommandVerdicts(ParticipantHandlers handlers, Payloads payloads, ProcessedCommandStore store) {
         this.handlers = handlers;
         this.payloads = payloads;
         this.store = store;

@@ -373,17 +373,8 @@ final class SagaRun {
         StepDefinition def = stepDef(i);
         // COMPENSATE carries what DO produced, when it produced something; TCC's three phases all
         // carry the step's own input, as participants decode them into one type.
-        Payload input = step.getAction() == StepAction.COMPENSATE && step.getOutput() != null ? step.getOutput() : buildInput(def);
+        Payload input = step.getAction() == StepAction.COMPENSATE && step.getOutput() != null ? step.getOutput() : new SagaView(definition, state).inputOf(def);
         out.command(def.commandTopic(), step, input);
-    }
-
-    /** The step's input from the definition's mapping, which is the definition's own code and may throw. */
-    private Payload buildInput(StepDefinition def) {
-        try {
-            return def.input().build(new SagaView(definition, state));
-        } catch (RuntimeException e) {
-            throw new StepInputException(state.getSagaId(), def.name(), e);
-        }
     }
 
     // ---- small reads --------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 package dev.sagaline.orchestrator.internals.statemachine;
 
 import dev.sagaline.orchestrator.definition.SagaDefinition;
+import dev.sagaline.orchestrator.definition.StepDefinition;
 import dev.sagaline.orchestrator.definition.StepInput;
 import dev.sagaline.protocol.v1.Payload;
 import dev.sagaline.protocol.v1.SagaState;
@@ -29,5 +30,14 @@ record SagaView(SagaDefinition definition, SagaState state) implements StepInput
     @Override
     public Map<String, String> metadata() {
         return state.getMetadata();
+    }
+
+    /** {@code step}'s input from the definition's mapping, which is the definition's own code and may throw. */
+    Payload inputOf(StepDefinition step) {
+        try {
+            return step.input().build(this);
+        } catch (RuntimeException e) {
+            throw new StepInputException(state.getSagaId(), step.name(), e);
+        }
     }
 }

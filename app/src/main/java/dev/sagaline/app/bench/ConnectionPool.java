@@ -1,14 +1,10 @@
 package dev.sagaline.app.bench;
 
-import java.io.PrintWriter;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
+import dev.sagaline.localpostgres.ForwardingDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
@@ -16,13 +12,12 @@ import javax.sql.DataSource;
  * service's connection pool would be: without it, the patterns that touch the database would be
  * measured opening connections. Idle connections beyond the pool's size are closed.
  */
-final class ConnectionPool implements DataSource, AutoCloseable {
+final class ConnectionPool extends ForwardingDataSource implements AutoCloseable {
 
-    private final DataSource target;
     private final BlockingQueue<Connection> idle;
 
     ConnectionPool(DataSource target, int size) {
-        this.target = target;
+        super(target);
         this.idle = new ArrayBlockingQueue<>(size);
     }
 
@@ -30,32 +25,22 @@ final class ConnectionPool implements DataSource, AutoCloseable {
     public Connection getConnection() throws SQLException {
         Connection connection = idle.poll();
         if (connection == null || connection.isClosed()) {
-            connection = target.getConnection();
+            connection = target().getConnection();
         }
         Connection physical = connection;
         physical.setAutoCommit(true);
-        return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
-                (self, method, args) -> {
-                    if (method.getName().equals("close")) {
-                        if (!physical.getAutoCommit()) {
-                            physical.rollback();
-                        }
-                        if (!idle.offer(physical)) {
-                            physical.close();
-                        }
-                        return null;
-                    }
-                    try {
-                        return method.invoke(physical, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
-    }
-
-    @Override
-    public Connection getConnection(String user, String password) throws SQLException {
-        return getConnection();
+        return intercepted(physical, (method, args, proceed) -> {
+            if (!method.getName().equals("close")) {
+                return proceed.call();
+            }
+            if (!physical.getAutoCommit()) {
+                physical.rollback();
+            }
+            if (!idle.offer(physical)) {
+                physical.close();
+            }
+            return null;
+        });
     }
 
     @Override
@@ -63,40 +48,5 @@ final class ConnectionPool implements DataSource, AutoCloseable {
         for (Connection connection = idle.poll(); connection != null; connection = idle.poll()) {
             connection.close();
         }
-    }
-
-    @Override
-    public PrintWriter getLogWriter() throws SQLException {
-        return target.getLogWriter();
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) throws SQLException {
-        target.setLogWriter(out);
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) throws SQLException {
-        target.setLoginTimeout(seconds);
-    }
-
-    @Override
-    public int getLoginTimeout() throws SQLException {
-        return target.getLoginTimeout();
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        return target.getParentLogger();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> type) throws SQLException {
-        return target.unwrap(type);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> type) throws SQLException {
-        return target.isWrapperFor(type);
     }
 }

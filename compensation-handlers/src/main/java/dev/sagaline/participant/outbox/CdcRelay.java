@@ -1,41 +1,17 @@
 package dev.sagaline.participant.outbox;
 
-import dev.sagaline.participant.outbox.internals.JdbcOffsetStore;
 import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.sql.Array;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
-import javax.sql.DataSource;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.source.SourceRecord;
-import org.postgresql.PGConnection;
-import org.postgresql.PGProperty;
-import org.postgresql.replication.ReplicationSlotInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,13 +82,11 @@ public final class CdcRelay implements OutboxRelay {
     private static final Duration MAX_RESTART_PAUSE = Duration.ofSeconds(30);
 
     private final Builder settings;
-    private final DataSource dataSource;
-    private final String table;
-    private final Producer<String, byte[]> producer;
-    private final boolean ownsProducer;
-    private final String deletePublished;
+    private final RelayProducer producer;
+    private final CdcPublisher publisher;
+    private final ReplicationSetup replication;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
-    private final AtomicReference<RunningEngine> engine = new AtomicReference<>();
+    private final AtomicReference<EngineRun> engine = new AtomicReference<>();
     private final CountDownLatch streaming = new CountDownLatch(1);
 
     private boolean closed;
@@ -120,16 +94,9 @@ public final class CdcRelay implements OutboxRelay {
 
     private CdcRelay(Builder builder) {
         this.settings = builder;
-        this.dataSource = builder.dataSource;
-        this.table = builder.schema.outboxTable();
-        this.deletePublished = "DELETE FROM " + table + " WHERE message_id = ANY (?)";
-        if (builder.producer != null) {
-            this.producer = builder.producer;
-            this.ownsProducer = false;
-        } else {
-            this.producer = RelayProducer.create(builder.producerConfig, "sagaline-cdc-relay-" + builder.name);
-            this.ownsProducer = true;
-        }
+        this.producer = builder.openProducer("sagaline-cdc-relay-" + builder.name);
+        this.publisher = new CdcPublisher(builder.name, builder.dataSource, builder.schema.outboxTable(), producer.producer());
+        this.replication = new ReplicationSetup(builder, publisher);
     }
 
     public static Builder builder() {
@@ -194,9 +161,7 @@ public final class CdcRelay implements OutboxRelay {
                 log.warn("The CDC relay thread {} did not stop within {}", running.getName(), CLOSE_TIMEOUT);
             }
         }
-        if (ownsProducer) {
-            producer.close(CLOSE_TIMEOUT);
-        }
+        producer.release(CLOSE_TIMEOUT);
     }
 
     private void runUntilClosed() {
@@ -206,7 +171,7 @@ public final class CdcRelay implements OutboxRelay {
             AtomicReference<Throwable> failure = new AtomicReference<>();
             if (!prepared) {
                 try {
-                    prepareReplication();
+                    replication.prepare();
                     prepared = true;
                 } catch (SQLException | RuntimeException e) {
                     failure.set(e);
@@ -237,114 +202,12 @@ public final class CdcRelay implements OutboxRelay {
         }
     }
 
-    /**
-     * Creates the publication of the outbox table and the replication slot unless they exist.
-     * When the slot is new, the messages already in the table were committed before its start
-     * point and will not be streamed, so they are published here: read under the snapshot the
-     * slot was created with, which holds exactly the transactions committed before that point,
-     * so no message is both read here and streamed. A marker in the offsets table records that
-     * this was done; a slot without it (the relay died or failed in between) is dropped and
-     * created again, so those messages are published on the next try instead of lost.
-     */
-    private void prepareReplication() throws SQLException, InterruptedException {
-        String marker = "sagaline:backlog-published:" + settings.slotName;
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(true);
-            try (Statement statement = connection.createStatement()) {
-                statement.execute(JdbcOffsetStore.ddl(settings.offsetTable()));
-            }
-            if (!exists(connection, "SELECT 1 FROM pg_publication WHERE pubname = ?", settings.publicationName)) {
-                try (Statement create = connection.createStatement()) {
-                    create.execute("CREATE PUBLICATION " + settings.publicationName + " FOR TABLE " + table);
-                }
-                log.info("Created publication {} of outbox table {}", settings.publicationName, table);
-            }
-            boolean slot = exists(connection, "SELECT 1 FROM pg_replication_slots WHERE slot_name = ?", settings.slotName);
-            if (slot && exists(connection, "SELECT 1 FROM " + settings.offsetTable() + " WHERE offset_key = convert_to(?, 'UTF8')",
-                    marker)) {
-                return;
-            }
-            if (slot) {
-                log.warn("Replication slot {} exists, but the messages from before it were never all published; "
-                        + "dropping it to start over", settings.slotName);
-                try (PreparedStatement drop = connection.prepareStatement("SELECT pg_drop_replication_slot(?)")) {
-                    drop.setString(1, settings.slotName);
-                    drop.execute();
-                }
-            }
-        }
-        // The exported snapshot lives as long as the replication connection that created the slot
-        // stays open and idle, so the backlog is read before that connection is closed.
-        List<ProducerRecord<String, byte[]>> backlog;
-        try (Connection replication = replicationConnection()) {
-            ReplicationSlotInfo slot = replication.unwrap(PGConnection.class).getReplicationAPI().createReplicationSlot()
-                    .logical().withSlotName(settings.slotName).withOutputPlugin("pgoutput").make();
-            log.info("Created replication slot {} for outbox table {} at {}", settings.slotName, table, slot.getConsistentPoint());
-            backlog = readUnder(slot.getSnapshotName());
-        }
-        sendAndDelete(backlog);
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement mark = connection.prepareStatement("INSERT INTO " + settings.offsetTable()
-                        + " (offset_key, offset_value, updated_at) VALUES (convert_to(?, 'UTF8'), NULL, now()) ON CONFLICT DO NOTHING")) {
-            mark.setString(1, marker);
-            mark.executeUpdate();
-            if (!connection.getAutoCommit()) {
-                connection.commit();
-            }
-        }
-        if (!backlog.isEmpty()) {
-            log.info("Published {} message(s) committed to outbox table {} before replication slot {} existed",
-                    backlog.size(), table, settings.slotName);
-        }
-    }
-
-    private Connection replicationConnection() throws SQLException {
-        DatabaseAddress address = settings.database;
-        Properties properties = new Properties();
-        PGProperty.USER.set(properties, address.user());
-        PGProperty.PASSWORD.set(properties, address.password());
-        PGProperty.REPLICATION.set(properties, "database");
-        PGProperty.ASSUME_MIN_SERVER_VERSION.set(properties, "10");
-        PGProperty.PREFER_QUERY_MODE.set(properties, "simple");
-        return DriverManager.getConnection("jdbc:postgresql://" + address.host() + ":" + address.port() + "/"
-                + address.database(), properties);
-    }
-
-    private List<ProducerRecord<String, byte[]>> readUnder(String snapshot) throws SQLException {
-        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
-                statement.execute("SET TRANSACTION SNAPSHOT '" + snapshot.replace("'", "''") + "'");
-                try (ResultSet row = statement.executeQuery("SELECT message_id, topic, message_key, message_value, headers FROM "
-                        + table + " ORDER BY seq")) {
-                    while (row.next()) {
-                        records.add(OutboxRecords.of(row.getString(1), row.getString(2), row.getString(3), row.getBytes(4),
-                                HeaderCodec.decode(row.getBytes(5))));
-                    }
-                }
-            }
-            connection.commit();
-        }
-        return records;
-    }
-
-    private static boolean exists(Connection connection, String query, String name) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(query)) {
-            statement.setString(1, name);
-            try (ResultSet row = statement.executeQuery()) {
-                return row.next();
-            }
-        }
-    }
-
     private void runEngine(AtomicReference<Throwable> failure) {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch ended = new CountDownLatch(1);
         DebeziumEngine<RecordChangeEvent<SourceRecord>> built = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                 .using(DebeziumSettings.of(settings))
-                .notifying(this::publish)
+                .notifying(publisher::publish)
                 .using(new DebeziumEngine.ConnectorCallback() {
                     @Override
                     public void taskStarted() {
@@ -358,7 +221,7 @@ public final class CdcRelay implements OutboxRelay {
                     }
                 })
                 .build();
-        RunningEngine running = new RunningEngine(built, started, ended);
+        EngineRun running = new EngineRun(built, started, ended);
         engine.set(running);
         if (stopRequested.getCount() == 0) {
             engine.set(null);
@@ -371,101 +234,15 @@ public final class CdcRelay implements OutboxRelay {
             ended.countDown();
             // A close() that came while the engine was being built found nothing to close.
             if (engine.compareAndSet(running, null) && stopRequested.getCount() == 0) {
-                running.close();
+                running.close(CLOSE_TIMEOUT);
             }
         }
-    }
-
-    /**
-     * The engine's batch handler: publish every outbox record, wait for all acknowledgements,
-     * delete the published rows, and only then mark the batch processed. Throwing leaves the
-     * whole batch unmarked; the engine stops and is started again from the recorded offsets.
-     */
-    private void publish(List<RecordChangeEvent<SourceRecord>> batch,
-            DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
-        List<ProducerRecord<String, byte[]>> records = new ArrayList<>(batch.size());
-        for (RecordChangeEvent<SourceRecord> event : batch) {
-            String id = eventId(event.record());
-            if (id != null) {
-                records.add(toProducerRecord(event.record(), id));
-            }
-        }
-        sendAndDelete(records);
-        for (RecordChangeEvent<SourceRecord> event : batch) {
-            committer.markProcessed(event);
-        }
-        committer.markBatchFinished();
-    }
-
-    /** Sends the records in order, waits for every acknowledgement, then deletes their rows. */
-    private void sendAndDelete(List<ProducerRecord<String, byte[]>> records) throws InterruptedException {
-        List<Future<RecordMetadata>> acknowledgements = new ArrayList<>(records.size());
-        for (ProducerRecord<String, byte[]> record : records) {
-            acknowledgements.add(producer.send(record));
-        }
-        if (!acknowledgements.isEmpty()) {
-            producer.flush();
-        }
-        List<String> ids = new ArrayList<>(records.size());
-        for (int i = 0; i < acknowledgements.size(); i++) {
-            String id = new String(records.get(i).headers().lastHeader(OutboxMessage.ID_HEADER).value(), StandardCharsets.UTF_8);
-            try {
-                acknowledgements.get(i).get();
-            } catch (ExecutionException e) {
-                throw new OutboxException("CDC relay " + settings.name + ": message " + id + " was not acknowledged; "
-                        + "the batch of " + records.size() + " will be published again: " + e.getCause().getMessage(), e.getCause());
-            }
-            ids.add(id);
-        }
-        deletePublished(ids);
-    }
-
-    private void deletePublished(List<String> ids) {
-        if (ids.isEmpty()) {
-            return;
-        }
-        try (Connection connection = dataSource.getConnection(); PreparedStatement delete = connection.prepareStatement(deletePublished)) {
-            Array array = connection.createArrayOf("varchar", ids.toArray());
-            delete.setArray(1, array);
-            delete.executeUpdate();
-            if (!connection.getAutoCommit()) {
-                connection.commit();
-            }
-        } catch (SQLException e) {
-            throw new OutboxException("CDC relay " + settings.name + ": deleting " + ids.size() + " published message(s) from "
-                    + table + " failed; the batch will be published again: " + e.getMessage(), e);
-        }
-    }
-
-    /** The outbox message id of a record the event router produced; null for anything else (heartbeats). */
-    private static String eventId(SourceRecord record) {
-        Header id = record.headers().lastWithName(DebeziumSettings.EVENT_ID_HEADER);
-        return id == null || id.value() == null ? null : id.value().toString();
-    }
-
-    private static ProducerRecord<String, byte[]> toProducerRecord(SourceRecord record, String id) {
-        Header encoded = record.headers().lastWithName(DebeziumSettings.HEADERS_HEADER);
-        Map<String, String> headers = encoded == null || encoded.value() == null ? Map.of() : HeaderCodec.decode(bytes(encoded.value()));
-        return OutboxRecords.of(id, record.topic(), record.key() == null ? null : record.key().toString(),
-                record.value() == null ? null : bytes(record.value()), headers);
-    }
-
-    private static byte[] bytes(Object value) {
-        if (value instanceof byte[] array) {
-            return array;
-        }
-        if (value instanceof ByteBuffer buffer) {
-            byte[] copy = new byte[buffer.remaining()];
-            buffer.duplicate().get(copy);
-            return copy;
-        }
-        throw new OutboxException("expected bytes from the outbox table's BYTEA column, got " + value.getClass().getName(), null);
     }
 
     private void closeEngine() {
-        RunningEngine running = engine.getAndSet(null);
+        EngineRun running = engine.getAndSet(null);
         if (running != null) {
-            running.close();
+            running.close(CLOSE_TIMEOUT);
         }
     }
 
@@ -475,39 +252,12 @@ public final class CdcRelay implements OutboxRelay {
     }
 
     /**
-     * One run of the Debezium engine. Closing it while it is still starting would leave the
-     * offset store it opened running, so close waits (bounded) until its task started or its
-     * run ended.
-     */
-    private record RunningEngine(DebeziumEngine<RecordChangeEvent<SourceRecord>> engine, CountDownLatch started,
-            CountDownLatch ended) {
-
-        void close() {
-            long deadline = System.nanoTime() + CLOSE_TIMEOUT.toNanos();
-            try {
-                while (started.getCount() > 0 && !ended.await(50, TimeUnit.MILLISECONDS) && System.nanoTime() < deadline) {
-                    Thread.onSpinWait();
-                }
-                engine.close();
-            } catch (IOException e) {
-                log.warn("Stopping a Debezium engine failed", e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /**
      * Configures a {@link CdcRelay}; the data source, the database address and producer settings
      * (or a producer and the bootstrap servers) are required.
      */
-    public static final class Builder {
+    public static final class Builder extends RelayBuilder<Builder> {
 
-        DataSource dataSource;
-        OutboxSchema schema = OutboxSchema.defaults();
         DatabaseAddress database;
-        Map<String, ?> producerConfig;
-        Producer<String, byte[]> producer;
         String name = "sagaline-outbox";
         String slotName = DEFAULT_SLOT_NAME;
         String publicationName = DEFAULT_SLOT_NAME;
@@ -516,39 +266,14 @@ public final class CdcRelay implements OutboxRelay {
         private Builder() {
         }
 
-        /** The outbox table's database, on which the relay deletes the rows it has published. */
-        public Builder dataSource(DataSource dataSource) {
-            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
-            return this;
-        }
-
-        /** The table to publish from; {@link OutboxSchema#defaults()} unless set. */
-        public Builder schema(OutboxSchema schema) {
-            this.schema = Objects.requireNonNull(schema, "schema");
+        @Override
+        Builder self() {
             return this;
         }
 
         /** Where Debezium opens its replication connection. */
         public Builder database(DatabaseAddress database) {
             this.database = Objects.requireNonNull(database, "database");
-            return this;
-        }
-
-        /**
-         * Settings for the producer the relay creates and closes, at least
-         * {@code bootstrap.servers}; checked as for the {@link PollingRelay}.
-         */
-        public Builder producerConfig(Map<String, ?> producerConfig) {
-            this.producerConfig = Map.copyOf(Objects.requireNonNull(producerConfig, "producerConfig"));
-            return this;
-        }
-
-        /**
-         * A producer to publish with instead, configured idempotent with {@code acks=all}; the
-         * relay does not close it.
-         */
-        public Builder producer(Producer<String, byte[]> producer) {
-            this.producer = Objects.requireNonNull(producer, "producer");
             return this;
         }
 
@@ -585,11 +310,7 @@ public final class CdcRelay implements OutboxRelay {
          * positive, one second unless set.
          */
         public Builder offsetFlushInterval(Duration interval) {
-            Objects.requireNonNull(interval, "interval");
-            if (interval.isNegative() || interval.isZero()) {
-                throw new IllegalArgumentException("CDC relay offset flush interval must be positive, not " + interval);
-            }
-            this.offsetFlushInterval = interval;
+            this.offsetFlushInterval = SettingRules.positive("CDC relay", "offset flush interval", interval);
             return this;
         }
 
@@ -600,13 +321,11 @@ public final class CdcRelay implements OutboxRelay {
 
         /** @throws IllegalArgumentException naming what is missing or refused */
         public CdcRelay build() {
-            if (dataSource == null) {
-                throw new IllegalArgumentException("the CDC relay needs a dataSource, to delete published rows");
-            }
+            requireDataSource("the CDC relay needs a dataSource, to delete published rows");
             if (database == null) {
                 throw new IllegalArgumentException("the CDC relay needs the database(...) address for its replication connection");
             }
-            RelayProducer.requireOneOf(producerConfig, producer, "CDC relay");
+            requireProducer("CDC relay");
             return new CdcRelay(this);
         }
 

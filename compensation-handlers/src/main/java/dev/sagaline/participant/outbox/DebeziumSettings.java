@@ -49,7 +49,7 @@ final class DebeziumSettings {
         p.setProperty("slot.name", builder.slotName);
         p.setProperty("publication.name", builder.publicationName);
         // The relay creates the publication and the slot itself before the engine starts (see
-        // CdcRelay#prepareReplication), so Debezium finds both and streams from the slot.
+        // ReplicationSetup#prepare), so Debezium finds both and streams from the slot.
         p.setProperty("publication.autocreate.mode", "disabled");
         p.setProperty("table.include.list", Pattern.quote(qualified(builder.schema.outboxTable())));
         // No snapshot: rows already in the table when the slot is created are published by one

@@ -1,5 +1,6 @@
 package dev.sagaline.participant.outbox;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -8,10 +9,39 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** The producer every relay publishes with, configured once so both relays promise the same delivery. */
+/**
+ * The producer a relay publishes with, configured once so both relays promise the same delivery,
+ * and whether the relay created it (and so closes it) or was given it.
+ */
 final class RelayProducer {
 
-    private RelayProducer() {
+    private final Producer<String, byte[]> producer;
+    private final boolean owned;
+
+    private RelayProducer(Producer<String, byte[]> producer, boolean owned) {
+        this.producer = producer;
+        this.owned = owned;
+    }
+
+    /** A producer the relay creates from {@code configured} and closes with itself. */
+    static RelayProducer owned(Map<String, ?> configured, String clientId) {
+        return new RelayProducer(create(configured, clientId), true);
+    }
+
+    /** A producer the caller gave and keeps: the relay never closes it. */
+    static RelayProducer borrowed(Producer<String, byte[]> producer) {
+        return new RelayProducer(producer, false);
+    }
+
+    Producer<String, byte[]> producer() {
+        return producer;
+    }
+
+    /** Closes the producer if the relay created it; a borrowed one stays open for its owner. */
+    void release(Duration timeout) {
+        if (owned) {
+            producer.close(timeout);
+        }
     }
 
     /** Fails unless exactly one of producer settings and a producer was given to {@code relay}'s builder. */

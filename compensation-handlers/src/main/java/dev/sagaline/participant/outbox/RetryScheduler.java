@@ -60,8 +60,8 @@ public final class RetryScheduler implements AutoCloseable {
     public static final Duration DEFAULT_DONE_RETENTION = Duration.ofDays(1);
 
     private static final Logger log = LoggerFactory.getLogger(RetryScheduler.class);
-    private static final Duration PURGE_INTERVAL = Duration.ofMinutes(1);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    private static final String OWNER = "retry scheduler";
 
     private final TransactionLog transactionLog;
     private final Action action;
@@ -69,6 +69,7 @@ public final class RetryScheduler implements AutoCloseable {
     private final int batchSize;
     private final Duration pollInterval;
     private final Duration doneRetention;
+    private final PurgeSchedule purges;
     private final RandomGenerator random;
     private final Clock clock;
     private final Duration lease;
@@ -77,7 +78,6 @@ public final class RetryScheduler implements AutoCloseable {
     private volatile boolean closed;
     private long claims;
     private PollingThread worker;
-    private Instant nextPurgeAt = Instant.MIN;
 
     private RetryScheduler(Builder builder) {
         this.transactionLog = builder.transactionLog;
@@ -86,6 +86,7 @@ public final class RetryScheduler implements AutoCloseable {
         this.batchSize = builder.batchSize;
         this.pollInterval = builder.pollInterval;
         this.doneRetention = builder.doneRetention;
+        this.purges = new PurgeSchedule(doneRetention);
         this.random = builder.random;
         this.clock = transactionLog.clock();
         this.lease = builder.lease;
@@ -242,11 +243,11 @@ public final class RetryScheduler implements AutoCloseable {
 
     private void purgeIfDue() {
         Instant now = clock.instant();
-        if (now.isBefore(nextPurgeAt)) {
+        if (!purges.isDue(now)) {
             return;
         }
         transactionLog.purgeDone(now.minus(doneRetention));
-        nextPurgeAt = now.plus(doneRetention.compareTo(PURGE_INTERVAL) < 0 ? doneRetention : PURGE_INTERVAL);
+        purges.purged(now);
     }
 
     private void requireOpen() {
@@ -279,11 +280,7 @@ public final class RetryScheduler implements AutoCloseable {
          * of the first is dropped.
          */
         public Builder lease(Duration lease) {
-            Objects.requireNonNull(lease, "lease");
-            if (lease.isNegative() || lease.isZero()) {
-                throw new IllegalArgumentException("retry scheduler lease must be positive, not " + lease);
-            }
-            this.lease = lease;
+            this.lease = SettingRules.positive(OWNER, "lease", lease);
             return this;
         }
 
@@ -322,30 +319,19 @@ public final class RetryScheduler implements AutoCloseable {
 
         /** The most entries one pass runs, 1 to 10 000; {@value RetryScheduler#DEFAULT_BATCH_SIZE} unless set. */
         public Builder batchSize(int batchSize) {
-            if (batchSize < 1 || batchSize > 10_000) {
-                throw new IllegalArgumentException("retry scheduler batchSize must be between 1 and 10000, not " + batchSize);
-            }
-            this.batchSize = batchSize;
+            this.batchSize = SettingRules.batchSize(OWNER, batchSize);
             return this;
         }
 
         /** The pause after a pass that ran less than a full batch; positive. 1 s unless set. */
         public Builder pollInterval(Duration pollInterval) {
-            Objects.requireNonNull(pollInterval, "pollInterval");
-            if (pollInterval.isNegative() || pollInterval.isZero()) {
-                throw new IllegalArgumentException("retry scheduler pollInterval must be positive, not " + pollInterval);
-            }
-            this.pollInterval = pollInterval;
+            this.pollInterval = SettingRules.positive(OWNER, "pollInterval", pollInterval);
             return this;
         }
 
         /** How long DONE entries stay in the table before they are deleted; not negative. One day unless set. */
         public Builder doneRetention(Duration doneRetention) {
-            Objects.requireNonNull(doneRetention, "doneRetention");
-            if (doneRetention.isNegative()) {
-                throw new IllegalArgumentException("retry scheduler doneRetention must not be negative, not " + doneRetention);
-            }
-            this.doneRetention = doneRetention;
+            this.doneRetention = SettingRules.notNegative(OWNER, "doneRetention", doneRetention);
             return this;
         }
 

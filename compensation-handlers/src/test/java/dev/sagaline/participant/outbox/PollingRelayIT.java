@@ -6,22 +6,18 @@ import static org.awaitility.Awaitility.await;
 
 import dev.sagaline.localkafka.LocalKafka;
 import dev.sagaline.localkafka.LocalKafkaBroker;
+import dev.sagaline.localpostgres.ForwardingDataSource;
 import dev.sagaline.localpostgres.LocalPostgres;
 import dev.sagaline.localpostgres.LocalPostgresExtension;
 import dev.sagaline.participant.testsupport.TopicRecords;
-import java.io.PrintWriter;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -129,63 +125,16 @@ class PollingRelayIT {
      * was marked, and its transaction rolls back.
      */
     private DataSource failingOnce(String prefix, AtomicBoolean armed) {
-        DataSource real = db.dataSource();
-        return new DataSource() {
+        return new ForwardingDataSource(db.dataSource()) {
             @Override
             public Connection getConnection() throws SQLException {
-                Connection connection = real.getConnection();
-                return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
-                        (proxy, method, args) -> {
-                            if (method.getName().equals("prepareStatement") && ((String) args[0]).startsWith(prefix)
-                                    && armed.compareAndSet(true, false)) {
-                                throw new SQLException("simulated crash after the send, before the mark");
-                            }
-                            try {
-                                return method.invoke(connection, args);
-                            } catch (InvocationTargetException e) {
-                                throw e.getCause();
-                            }
-                        });
-            }
-
-            @Override
-            public Connection getConnection(String user, String password) throws SQLException {
-                return getConnection();
-            }
-
-            @Override
-            public PrintWriter getLogWriter() throws SQLException {
-                return real.getLogWriter();
-            }
-
-            @Override
-            public void setLogWriter(PrintWriter out) throws SQLException {
-                real.setLogWriter(out);
-            }
-
-            @Override
-            public void setLoginTimeout(int seconds) throws SQLException {
-                real.setLoginTimeout(seconds);
-            }
-
-            @Override
-            public int getLoginTimeout() throws SQLException {
-                return real.getLoginTimeout();
-            }
-
-            @Override
-            public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-                return real.getParentLogger();
-            }
-
-            @Override
-            public <T> T unwrap(Class<T> type) throws SQLException {
-                return real.unwrap(type);
-            }
-
-            @Override
-            public boolean isWrapperFor(Class<?> type) throws SQLException {
-                return real.isWrapperFor(type);
+                return intercepted(target().getConnection(), (method, args, proceed) -> {
+                    if (method.getName().equals("prepareStatement") && ((String) args[0]).startsWith(prefix)
+                            && armed.compareAndSet(true, false)) {
+                        throw new SQLException("simulated crash after the send, before the mark");
+                    }
+                    return proceed.call();
+                });
             }
         };
     }

@@ -2,6 +2,7 @@ package dev.sagaline.participant.outbox;
 
 import dev.sagaline.participant.outbox.TransactionLog.Claim;
 import dev.sagaline.participant.outbox.TransactionLogEntry.Status;
+import dev.sagaline.schemas.retry.RetryPolicy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the due PENDING entries of a {@link TransactionLog} through an {@link Action} and records
- * each outcome: DONE; PENDING again after a {@link BackoffPolicy} delay; or FAILED with the
+ * each outcome: DONE; PENDING again after a {@link RetryPolicy} delay; or FAILED with the
  * reason, when the action gives up or the last allowed attempt fails. Nothing is dropped: a
  * FAILED entry stays in the table for an operator to {@linkplain TransactionLog#requeue(String)
  * requeue}.
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
  *             case "publish-order-created" -> publish(entry);   // returns an ActionResult
  *             default -> ActionResult.giveUp("no action for kind " + entry.kind());
  *         })
- *         .backoff(BackoffPolicy.exponential(Duration.ofSeconds(1), Duration.ofMinutes(5)).withMaxAttempts(8))
+ *         .backoff(RetryPolicy.attempts(8).withBackoff(Duration.ofSeconds(1), 2.0, Duration.ofMinutes(5)))
  *         .build()
  *         .start()) {
  *     awaitShutdown();
@@ -62,10 +63,12 @@ public final class RetryScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RetryScheduler.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
     private static final String OWNER = "retry scheduler";
+    // An entry is never due again at the instant it failed, even with no backoff at all.
+    private static final Duration MIN_DELAY = Duration.ofMillis(1);
 
     private final TransactionLog transactionLog;
     private final Action action;
-    private final BackoffPolicy backoff;
+    private final RetryPolicy backoff;
     private final int batchSize;
     private final Duration pollInterval;
     private final Duration doneRetention;
@@ -220,7 +223,7 @@ public final class RetryScheduler implements AutoCloseable {
             return transactionLog.settle(entry.id(), owner, Status.FAILED, attempts, now,
                     "gave up after " + attempts + " attempts; last error: " + reason);
         }
-        Duration delay = backoff.delayAfter(attempts, random);
+        Duration delay = max(MIN_DELAY, backoff.backoffAfter(attempts, random.nextDouble()));
         log.debug("Transaction log entry {} ({}) attempt {} failed, next in {}: {}", entry.id(), entry.kind(), attempts, delay,
                 reason);
         return transactionLog.settle(entry.id(), owner, Status.PENDING, attempts, now.plus(delay), reason);
@@ -239,6 +242,10 @@ public final class RetryScheduler implements AutoCloseable {
             log.debug("The action for transaction log entry {} threw", entry.id(), e);
             return ActionResult.retry(e.toString());
         }
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     private void purgeIfDue() {
@@ -261,7 +268,7 @@ public final class RetryScheduler implements AutoCloseable {
 
         private TransactionLog transactionLog;
         private Action action;
-        private BackoffPolicy backoff = BackoffPolicy.exponential(Duration.ofSeconds(1), Duration.ofMinutes(5));
+        private RetryPolicy backoff = RetryPolicy.attempts(10).withBackoff(Duration.ofSeconds(1), 2.0, Duration.ofMinutes(5));
         private int batchSize = DEFAULT_BATCH_SIZE;
         private Duration pollInterval = DEFAULT_POLL_INTERVAL;
         private Duration doneRetention = DEFAULT_DONE_RETENTION;
@@ -312,7 +319,7 @@ public final class RetryScheduler implements AutoCloseable {
         }
 
         /** Delays and attempt limit; 1 s doubling to 5 min, 10 attempts, 20% jitter unless set. */
-        public Builder backoff(BackoffPolicy backoff) {
+        public Builder backoff(RetryPolicy backoff) {
             this.backoff = Objects.requireNonNull(backoff, "backoff");
             return this;
         }

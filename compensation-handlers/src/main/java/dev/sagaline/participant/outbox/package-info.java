@@ -109,7 +109,7 @@
  *         .transactionLog(transactionLog)
  *         .action(entry -> payments.refund(entry.id(), entry.payload())   // idempotent on the entry id
  *                 ? ActionResult.done() : ActionResult.retry("payment service busy"))
- *         .backoff(BackoffPolicy.exponential(Duration.ofSeconds(1), Duration.ofMinutes(5)).withMaxAttempts(8))
+ *         .backoff(RetryPolicy.attempts(8).withBackoff(Duration.ofSeconds(1), 2.0, Duration.ofMinutes(5)))
  *         .build()
  *         .start()) {
  *     awaitShutdown();

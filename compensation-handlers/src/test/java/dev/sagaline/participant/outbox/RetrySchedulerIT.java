@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sagaline.participant.outbox.TransactionLogEntry.Status;
+import dev.sagaline.schemas.retry.RetryPolicy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -33,8 +34,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LocalPostgresExtension.class)
 class RetrySchedulerIT {
 
-    private static final BackoffPolicy ONE_TWO_FOUR_SECONDS =
-            BackoffPolicy.exponential(Duration.ofSeconds(1), Duration.ofMinutes(1)).withJitter(0).withMaxAttempts(4);
+    private static final RetryPolicy ONE_TWO_FOUR_SECONDS =
+            RetryPolicy.attempts(4).withBackoff(Duration.ofSeconds(1), 2.0, Duration.ofMinutes(1)).withJitter(0);
 
     private final PostgresDatabase db;
     private final MutableClock clock = new MutableClock();

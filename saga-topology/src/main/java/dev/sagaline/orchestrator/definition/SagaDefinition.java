@@ -1,6 +1,7 @@
 package dev.sagaline.orchestrator.definition;
 
 import dev.sagaline.orchestrator.errors.InvalidSagaDefinitionException;
+import dev.sagaline.schemas.retry.RetryPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -2,6 +2,7 @@ package dev.sagaline.orchestrator.definition;
 
 import dev.sagaline.orchestrator.errors.InvalidSagaDefinitionException;
 import dev.sagaline.orchestrator.internals.yaml.YamlSagaReader;
+import dev.sagaline.schemas.retry.RetryPolicy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

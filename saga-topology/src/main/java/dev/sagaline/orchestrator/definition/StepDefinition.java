@@ -1,5 +1,6 @@
 package dev.sagaline.orchestrator.definition;
 
+import dev.sagaline.schemas.retry.RetryPolicy;
 import java.time.Duration;
 import java.util.Objects;
 

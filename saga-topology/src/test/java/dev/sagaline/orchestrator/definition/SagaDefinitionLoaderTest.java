@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import dev.sagaline.orchestrator.errors.InvalidSagaDefinitionException;
 import dev.sagaline.protocol.v1.Payload;
 import dev.sagaline.protocol.v1.PayloadEncoding;
+import dev.sagaline.schemas.retry.RetryPolicy;
 import dev.sagaline.schemas.serde.Payloads;
 import java.net.URISyntaxException;
 import java.nio.ByteBuffer;

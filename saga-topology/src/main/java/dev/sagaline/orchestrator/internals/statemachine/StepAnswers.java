@@ -1,6 +1,5 @@
 package dev.sagaline.orchestrator.internals.statemachine;
 
-import dev.sagaline.orchestrator.definition.RetryPolicy;
 import dev.sagaline.orchestrator.definition.StepDefinition;
 import dev.sagaline.orchestrator.definition.StepKind;
 import dev.sagaline.orchestrator.internals.statemachine.OutcomeRules.Ending;
@@ -12,6 +11,7 @@ import dev.sagaline.protocol.v1.SagaState;
 import dev.sagaline.protocol.v1.StepAction;
 import dev.sagaline.protocol.v1.StepState;
 import dev.sagaline.protocol.v1.TurnBackCause;
+import dev.sagaline.schemas.retry.RetryPolicy;
 import java.time.Instant;
 
 /**

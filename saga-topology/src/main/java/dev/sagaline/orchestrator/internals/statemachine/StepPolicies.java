@@ -1,8 +1,8 @@
 package dev.sagaline.orchestrator.internals.statemachine;
 
-import dev.sagaline.orchestrator.definition.RetryPolicy;
 import dev.sagaline.orchestrator.definition.StepDefinition;
 import dev.sagaline.orchestrator.definition.StepKind;
+import dev.sagaline.schemas.retry.RetryPolicy;
 import java.time.Duration;
 
 /**

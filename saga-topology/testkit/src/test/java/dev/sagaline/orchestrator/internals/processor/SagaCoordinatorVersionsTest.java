@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sagaline.orchestrator.definition.RetryPolicy;
 import dev.sagaline.orchestrator.definition.SagaDefinitions;
 import dev.sagaline.orchestrator.internals.statemachine.SagaDecider;
 import dev.sagaline.orchestrator.internals.statemachine.StepPolicies;
@@ -15,6 +14,7 @@ import dev.sagaline.protocol.v1.SagaState;
 import dev.sagaline.protocol.v1.StartSaga;
 import dev.sagaline.orchestrator.runtime.SagaTopology;
 import dev.sagaline.schemas.registry.InMemorySchemaRegistry;
+import dev.sagaline.schemas.retry.RetryPolicy;
 import dev.sagaline.schemas.serde.ProtocolSerdes;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,6 +1,5 @@
 package dev.sagaline.orchestrator.runtime.support;
 
-import dev.sagaline.orchestrator.definition.RetryPolicy;
 import dev.sagaline.orchestrator.definition.SagaDefinition;
 import dev.sagaline.orchestrator.definition.StepKind;
 import dev.sagaline.protocol.v1.SagaEvent;
@@ -11,6 +10,7 @@ import dev.sagaline.protocol.v1.StepState;
 import dev.sagaline.orchestrator.runtime.SagalineConfig;
 import dev.sagaline.orchestrator.testing.SagaTestKit;
 import dev.sagaline.orchestrator.testing.SentCommand;
+import dev.sagaline.schemas.retry.RetryPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,10 +1,10 @@
 package dev.sagaline.orchestrator.runtime.support;
 
-import dev.sagaline.orchestrator.definition.RetryPolicy;
 import dev.sagaline.orchestrator.definition.SagaDefinition;
 import dev.sagaline.orchestrator.definition.StepInput;
 import dev.sagaline.orchestrator.runtime.SagalineConfig;
 import dev.sagaline.orchestrator.testing.SagaTestKit;
+import dev.sagaline.schemas.retry.RetryPolicy;
 import java.time.Duration;
 import java.util.function.Consumer;
 

@@ -1,4 +1,4 @@
-package dev.sagaline.participant.outbox;
+package dev.sagaline.schemas.retry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,26 +10,27 @@ import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
-class BackoffPolicyTest {
+class RetryPolicyTest {
 
-    private static final BackoffPolicy POLICY = BackoffPolicy.exponential(Duration.ofSeconds(1), Duration.ofSeconds(10));
+    private static final RetryPolicy POLICY = RetryPolicy.attempts(10).withBackoff(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(10));
 
     @Test
     void delaysDoubleUpToTheMaximum() {
-        BackoffPolicy withoutJitter = POLICY.withJitter(0);
+        RetryPolicy withoutJitter = POLICY.withJitter(0);
+        SplittableRandom random = new SplittableRandom();
 
-        assertThat(IntStream.rangeClosed(1, 6).mapToObj(attempts -> withoutJitter.delayAfter(attempts, new SplittableRandom())))
+        assertThat(IntStream.rangeClosed(1, 6).mapToObj(attempts -> withoutJitter.backoffAfter(attempts, random.nextDouble())))
                 .containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(8),
                         Duration.ofSeconds(10), Duration.ofSeconds(10));
-        assertThat(withoutJitter.delayAfter(10_000, new SplittableRandom())).isEqualTo(Duration.ofSeconds(10));
+        assertThat(withoutJitter.backoffAfter(10_000, random.nextDouble())).isEqualTo(Duration.ofSeconds(10));
     }
 
     @Test
     void jitterTakesOffAtMostItsShareOfEachDelay() {
-        BackoffPolicy halfJitter = POLICY.withJitter(0.5);
+        RetryPolicy halfJitter = POLICY.withJitter(0.5);
         SplittableRandom random = new SplittableRandom(42);
 
-        List<Duration> delays = IntStream.range(0, 1000).mapToObj(i -> halfJitter.delayAfter(3, random)).toList();
+        List<Duration> delays = IntStream.range(0, 1000).mapToObj(i -> halfJitter.backoffAfter(3, random.nextDouble())).toList();
 
         assertThat(delays).allSatisfy(delay -> assertThat(delay).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(4)));
         assertThat(Set.copyOf(delays)).as("spread out, not one value").hasSizeGreaterThan(100);
@@ -38,9 +39,9 @@ class BackoffPolicyTest {
     @Test
     void refusesSettingsThatMakeNoSenseAndNamesThem() {
         assertThatThrownBy(() -> POLICY.withMaxAttempts(0)).hasMessageContaining("maxAttempts");
-        assertThatThrownBy(() -> POLICY.withMultiplier(0.5)).hasMessageContaining("multiplier");
+        assertThatThrownBy(() -> POLICY.withBackoff(Duration.ofSeconds(1), 0.5, Duration.ofSeconds(10))).hasMessageContaining("multiplier");
         assertThatThrownBy(() -> POLICY.withJitter(1.5)).hasMessageContaining("jitter");
-        assertThatThrownBy(() -> BackoffPolicy.exponential(Duration.ofMinutes(2), Duration.ofMinutes(1)))
-                .hasMessageContaining("maxDelay");
+        assertThatThrownBy(() -> POLICY.withBackoff(Duration.ofMinutes(2), 2.0, Duration.ofMinutes(1)))
+                .hasMessageContaining("maxBackoff");
     }
 }

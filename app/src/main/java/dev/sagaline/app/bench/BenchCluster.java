@@ -1,6 +1,6 @@
 package dev.sagaline.app.bench;
 
-import dev.sagaline.orchestrator.runtime.SagaEnds;
+import dev.sagaline.orchestrator.runtime.AuditTopicReader;
 import dev.sagaline.protocol.v1.SagaEvent;
 import dev.sagaline.orchestrator.runtime.SagalineConfig;
 import dev.sagaline.orchestrator.runtime.OrchestratorTopics;
@@ -11,11 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -49,17 +46,8 @@ record BenchCluster(String bootstrapServers, int partitions, long commitInterval
 
     /** A read_committed reader positioned at the end of {@code topic}. */
     <V> KafkaConsumer<String, V> tail(String topic, org.apache.kafka.common.serialization.Deserializer<V> values) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-        KafkaConsumer<String, V> consumer = new KafkaConsumer<>(props, new StringDeserializer(), values);
-        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-        consumer.assign(partitions);
-        consumer.seekToEnd(partitions);
-        partitions.forEach(consumer::position);
-        return consumer;
+        return AuditTopicReader.tail(topic, Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000), values);
     }
 
     /** A reader of the raw bytes at the end of {@code topic}. */
@@ -69,10 +57,6 @@ record BenchCluster(String bootstrapServers, int partitions, long commitInterval
 
     /** Polls {@code events} and hands each saga that reached a terminal event to {@code finished}. */
     static void pollTerminal(KafkaConsumer<String, SagaEvent> events, Duration wait, Consumer<String> finished) {
-        for (ConsumerRecord<String, SagaEvent> record : events.poll(wait)) {
-            if (SagaEnds.finishes(record.value())) {
-                finished.accept(record.key());
-            }
-        }
+        AuditTopicReader.forEachEnd(events.poll(wait), (sagaId, event) -> finished.accept(sagaId));
     }
 }

@@ -1,5 +1,6 @@
 package dev.sagaline.app.testsupport;
 
+import dev.sagaline.orchestrator.runtime.AuditTopicReader;
 import dev.sagaline.orchestrator.runtime.SagaEnds;
 import dev.sagaline.protocol.v1.SagaEvent;
 import dev.sagaline.protocol.v1.SagaEventKind;
@@ -8,16 +9,12 @@ import dev.sagaline.schemas.serde.ProtocolSerdes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * The orchestrator's audit topic as a {@code read_committed} reader sees it: every saga's events
@@ -25,24 +22,13 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 public final class AuditLog implements AutoCloseable {
 
-    private final KafkaConsumer<String, SagaEvent> consumer;
+    private final AuditTopicReader reader;
     private final Map<String, List<SagaEvent>> bySaga = new LinkedHashMap<>();
 
     private AuditLog(String bootstrapServers, String topic, SchemaRegistry registry, boolean fromEnd) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ProtocolSerdes(registry).events().deserializer());
-        List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                .map(p -> new TopicPartition(topic, p.partition())).toList();
-        consumer.assign(partitions);
-        if (fromEnd) {
-            consumer.seekToEnd(partitions);
-        } else {
-            consumer.seekToBeginning(partitions);
-        }
-        partitions.forEach(consumer::position);
+        Map<String, Object> settings = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Deserializer<SagaEvent> events = new ProtocolSerdes(registry).events().deserializer();
+        this.reader = fromEnd ? AuditTopicReader.fromEnd(topic, settings, events) : AuditTopicReader.fromStart(topic, settings, events);
     }
 
     /** Reads events written after this call (the topic must exist). */
@@ -57,9 +43,7 @@ public final class AuditLog implements AutoCloseable {
 
     /** Reads what has been committed since the last read. */
     public AuditLog read() {
-        for (ConsumerRecord<String, SagaEvent> record : consumer.poll(Duration.ofMillis(200))) {
-            bySaga.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(record.value());
-        }
+        reader.poll(Duration.ofMillis(200), (sagaId, event) -> bySaga.computeIfAbsent(sagaId, k -> new ArrayList<>()).add(event));
         return this;
     }
 
@@ -124,6 +108,6 @@ public final class AuditLog implements AutoCloseable {
 
     @Override
     public void close() {
-        consumer.close();
+        reader.close();
     }
 }

@@ -357,6 +357,7 @@ public final class Participant implements AutoCloseable {
             streams.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
             // The participant's own keys are consumed here; passing them on would only make every client warn about them.
             Set<String> participantOnly = new HashSet<>(ParticipantConfig.configDef().names());
+            participantOnly.addAll(ParticipantConfig.formerKeys());
             participantOnly.remove(ParticipantConfig.APPLICATION_ID_CONFIG);
             properties.forEach((key, value) -> {
                 if (!participantOnly.contains(key)) {

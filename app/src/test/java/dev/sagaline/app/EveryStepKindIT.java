@@ -1,7 +1,6 @@
 package dev.sagaline.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.sagaline.app.testsupport.AuditLog;
 import dev.sagaline.app.testsupport.OrderRequests;
@@ -28,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -102,7 +100,7 @@ class EveryStepKindIT {
             running.add(p);
         });
         orchestrator.awaitRunning(Duration.ofSeconds(60));
-        await().atMost(Duration.ofSeconds(60)).until(() -> participants.stream().allMatch(p -> p.state() == KafkaStreams.State.RUNNING));
+        participants.forEach(p -> p.awaitRunning(Duration.ofSeconds(60)));
     }
 
     @AfterAll

@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.common.config.ConfigException;
@@ -58,6 +60,9 @@ public final class Participant implements AutoCloseable {
     private final Properties streamsProperties;
     private final StreamsUncaughtExceptionHandler uncaughtExceptionHandler;
     private KafkaStreams streams;
+    /** Opened once the streams first reach RUNNING or stop (ERROR, NOT_RUNNING), whichever comes first. */
+    private final CountDownLatch settled = new CountDownLatch(1);
+    private volatile boolean ran;
 
     private Participant(ParticipantConfig config, ParticipantHandlers handlers, SchemaRegistry registry,
             Properties streamsProperties, StreamsUncaughtExceptionHandler uncaughtExceptionHandler) {
@@ -117,8 +122,48 @@ public final class Participant implements AutoCloseable {
                 : e -> SchemaRegistryUnavailableException.isCauseOf(e)
                         ? StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD
                         : StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
+        created.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.RUNNING) {
+                ran = true;
+                settled.countDown();
+            } else if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
+                settled.countDown();
+            }
+        });
         streams = created;
         created.start();
+    }
+
+    /**
+     * Waits until the participant has joined its group and processes commands (Kafka Streams'
+     * RUNNING), so that a command sent next is not left waiting out a rebalance. Returns at once when
+     * it has run before, even if it is rebalancing now.
+     *
+     * @throws IllegalStateException when not {@link #start() started}
+     * @throws ParticipantNotRunningException when it does not run within {@code timeout}, or stops first
+     */
+    public Participant awaitRunning(Duration timeout) {
+        KafkaStreams started;
+        synchronized (this) {
+            started = streams;
+        }
+        if (started == null) {
+            throw new IllegalStateException("participant '" + config.applicationId() + "' is not started; call start() first");
+        }
+        try {
+            if (!settled.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new ParticipantNotRunningException("participant '" + config.applicationId() + "' is not running after "
+                        + timeout + "; state " + started.state());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ParticipantNotRunningException("interrupted while waiting for participant '" + config.applicationId() + "'", e);
+        }
+        if (!ran) {
+            throw new ParticipantNotRunningException("participant '" + config.applicationId() + "' stopped before it ran; state "
+                    + started.state());
+        }
+        return this;
     }
 
     /** The Kafka Streams instance processing the commands, for its metrics; null before {@link #start()}. */
@@ -312,6 +357,7 @@ public final class Participant implements AutoCloseable {
             streams.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
             // The participant's own keys are consumed here; passing them on would only make every client warn about them.
             Set<String> participantOnly = new HashSet<>(ParticipantConfig.configDef().names());
+            participantOnly.addAll(ParticipantConfig.formerKeys());
             participantOnly.remove(ParticipantConfig.APPLICATION_ID_CONFIG);
             properties.forEach((key, value) -> {
                 if (!participantOnly.contains(key)) {

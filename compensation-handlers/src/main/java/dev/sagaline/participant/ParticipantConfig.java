@@ -2,7 +2,9 @@ package dev.sagaline.participant;
 
 import dev.sagaline.schemas.registry.SchemaRegistries;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -10,6 +12,8 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The participant's own settings, declared once with their type, default, validation and
@@ -29,16 +33,16 @@ public final class ParticipantConfig extends AbstractConfig {
             + " dead-letter topic; changing it starts the participant with no memory of answered commands.";
 
     /** The topic the orchestrator sends this service's step commands to. */
-    public static final String COMMAND_TOPIC_CONFIG = "sagaline.participant.command.topic";
+    public static final String COMMAND_TOPIC_CONFIG = "sagaline.participant.topic.commands";
     private static final String COMMAND_TOPIC_DOC = "The topic the orchestrator sends this service's StepCommands"
             + " to, keyed by saga id. Replies go to each command's own replyTopic.";
 
     /** Where unreadable and unroutable commands go; empty means {@code <application.id>.dlq}. */
-    public static final String DEAD_LETTER_TOPIC_CONFIG = "sagaline.participant.dead.letter.topic";
+    public static final String DEAD_LETTER_TOPIC_CONFIG = "sagaline.participant.topic.dead.letter";
     private static final String DEAD_LETTER_TOPIC_DOC = "The topic that receives commands the participant cannot"
             + " answer (unreadable, no handler for the step, unknown action, no reply topic), with the reason in the"
-            + " sagaline.dlq.* headers. Empty selects '<application.id>.dlq'. Also given to Kafka Streams as"
-            + " errors.dead.letter.queue.topic.name.";
+            + " sagaline.dlq.reason and sagaline.dlq.detail headers. Empty selects the application id followed by"
+            + " '.dlq', such as 'inventory.dlq'. Also given to Kafka Streams as errors.dead.letter.queue.topic.name.";
     private static final String DEAD_LETTER_SUFFIX = ".dlq";
 
     /** How long answered commands and step states are remembered after their saga finished. */
@@ -64,14 +68,21 @@ public final class ParticipantConfig extends AbstractConfig {
             + " expired entries never makes one commit large.";
     private static final int DEFAULT_PURGE_BATCH = 10_000;
 
-    /** The schema registry holding the protocol's and the service's payload schemas. */
-    public static final String SCHEMA_REGISTRY_URL_CONFIG = "sagaline.schema.registry.url";
-    private static final String SCHEMA_REGISTRY_URL_DOC = "The schema registry for commands, replies and payloads:"
-            + " memory://SCOPE for the in-process registry shared within one JVM, or the http(s) URL of a"
-            + " Confluent-compatible registry. Ignored when the participant is given a registry instance.";
+    /** The schema registry holding the protocol's and the service's payload schemas; declared by {@link SchemaRegistries#defineUrl}. */
+    public static final String SCHEMA_REGISTRY_URL_CONFIG = SchemaRegistries.URL_CONFIG;
+
+    /**
+     * Former names of keys, renamed so that every topic key reads {@code sagaline[.participant].topic.<role>}
+     * like the orchestrator's; a former name still works, with a warning naming the new one.
+     */
+    private static final Map<String, String> RENAMED = Map.of(
+            "sagaline.participant.command.topic", COMMAND_TOPIC_CONFIG,
+            "sagaline.participant.dead.letter.topic", DEAD_LETTER_TOPIC_CONFIG);
+
+    private static final Logger log = LoggerFactory.getLogger(ParticipantConfig.class);
 
     private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
-    private static final ConfigDef CONFIG = new ConfigDef()
+    private static final ConfigDef CONFIG = SchemaRegistries.defineUrl(new ConfigDef()
             .define(APPLICATION_ID_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
                     Importance.HIGH, APPLICATION_ID_DOC)
             .define(COMMAND_TOPIC_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, topicName(false),
@@ -83,16 +94,14 @@ public final class ParticipantConfig extends AbstractConfig {
             .define(PURGE_INTERVAL_MS_CONFIG, Type.LONG, DEFAULT_PURGE_INTERVAL_MS, ConfigDef.Range.atLeast(1),
                     Importance.LOW, PURGE_INTERVAL_MS_DOC)
             .define(PURGE_BATCH_CONFIG, Type.INT, DEFAULT_PURGE_BATCH, ConfigDef.Range.atLeast(1),
-                    Importance.LOW, PURGE_BATCH_DOC)
-            .define(SCHEMA_REGISTRY_URL_CONFIG, Type.STRING, SchemaRegistries.DEFAULT_URL, registryUrl(),
-                    Importance.HIGH, SCHEMA_REGISTRY_URL_DOC);
+                    Importance.LOW, PURGE_BATCH_DOC));
 
     /**
      * @param props the participant's whole property map; keys not declared here are ignored
      * @throws ConfigException naming the key of a missing or invalid value
      */
     public ParticipantConfig(Map<?, ?> props) {
-        super(CONFIG, props, false);
+        super(CONFIG, withRenamedKeys(props), false);
         if (getLong(PURGE_INTERVAL_MS_CONFIG) > getLong(PROCESSED_RETENTION_MS_CONFIG)) {
             throw new ConfigException(PURGE_INTERVAL_MS_CONFIG + " (" + getLong(PURGE_INTERVAL_MS_CONFIG)
                     + ") must not exceed " + PROCESSED_RETENTION_MS_CONFIG + " (" + getLong(PROCESSED_RETENTION_MS_CONFIG)
@@ -102,6 +111,29 @@ public final class ParticipantConfig extends AbstractConfig {
             throw new ConfigException(DEAD_LETTER_TOPIC_CONFIG + " must differ from " + COMMAND_TOPIC_CONFIG + " ('"
                     + commandTopic() + "'), or dead-lettered commands would be read again forever");
         }
+    }
+
+    /** The former names of keys, still read (see {@link #withRenamedKeys}); never passed to Kafka Streams. */
+    static Set<String> formerKeys() {
+        return RENAMED.keySet();
+    }
+
+    /** {@code props} with each former key under its new name, warning once for each former key found. */
+    private static Map<Object, Object> withRenamedKeys(Map<?, ?> props) {
+        Map<Object, Object> renamed = new HashMap<>(props);
+        RENAMED.forEach((former, current) -> {
+            if (!renamed.containsKey(former)) {
+                return;
+            }
+            Object value = renamed.remove(former);
+            Object given = renamed.putIfAbsent(current, value);
+            if (given != null && !given.equals(value)) {
+                throw new ConfigException(former + " ('" + value + "') is the former name of " + current + " ('" + given
+                        + "'); set only " + current);
+            }
+            log.warn("'{}' is deprecated; use '{}'", former, current);
+        });
+        return renamed;
     }
 
     /** A copy of the declaration, to print the reference documentation from. */
@@ -153,23 +185,6 @@ public final class ParticipantConfig extends AbstractConfig {
             @Override
             public String toString() {
                 return "a topic name" + (emptyAllowed ? " or empty" : "");
-            }
-        };
-    }
-
-    private static ConfigDef.Validator registryUrl() {
-        return new ConfigDef.Validator() {
-            @Override
-            public void ensureValid(String name, Object value) {
-                String url = value == null ? "" : ((String) value).trim();
-                if (!(url.startsWith("memory://") || url.startsWith("http://") || url.startsWith("https://"))) {
-                    throw new ConfigException(name, value, "must start with memory://, http:// or https://");
-                }
-            }
-
-            @Override
-            public String toString() {
-                return "memory://SCOPE, http://... or https://...";
             }
         };
     }

@@ -62,6 +62,7 @@ class FinishNoticeIT {
         try (Participant participant = participant(kafka);
                 KafkaProducer<String, byte[]> producer = new KafkaProducer<>(TopicRecords.producerConfig(kafka))) {
             participant.start();
+            participant.awaitRunning(Duration.ofSeconds(60));
 
             send(producer, command("c-1", StepAction.DO, ORDER));
             awaitReplies(kafka, 1);

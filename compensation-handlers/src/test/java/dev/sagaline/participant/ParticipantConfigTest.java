@@ -3,15 +3,19 @@ package dev.sagaline.participant;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.sagaline.docs.SettingsTable;
 import dev.sagaline.participant.example.ReserveStock;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** The participant's settings are checked when it is built, with messages that name the key. */
 class ParticipantConfigTest {
@@ -126,9 +130,58 @@ class ParticipantConfigTest {
     }
 
     @Test
-    void documentsEveryKeyInTheParticipantGuide() throws IOException {
-        String guide = Files.readString(Path.of("PARTICIPANT.md"));
+    void theParticipantGuidesTableGivesEveryKeyWithItsDeclaredDefaultAndDocumentation() {
+        assertThat(SettingsTable.under(Path.of("PARTICIPANT.md"), "## Settings").drift(ParticipantConfig.configDef())).isEmpty();
+    }
 
-        assertThat(ParticipantConfig.configDef().names()).allSatisfy(key -> assertThat(guide).contains("`" + key + "`"));
+    @Test
+    void theTopicKeysFollowTheOrchestratorsGrammar() {
+        assertThat(ParticipantConfig.COMMAND_TOPIC_CONFIG).isEqualTo("sagaline.participant.topic.commands");
+        assertThat(ParticipantConfig.DEAD_LETTER_TOPIC_CONFIG).isEqualTo("sagaline.participant.topic.dead.letter");
+    }
+
+    @Test
+    void stillTakesTheFormerTopicKeysWarningOnceForEachWithItsNewName() {
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        Logger configLog = (Logger) LoggerFactory.getLogger(ParticipantConfig.class);
+        log.start();
+        configLog.addAppender(log);
+        try {
+            ParticipantConfig config = new ParticipantConfig(Map.of(ParticipantConfig.APPLICATION_ID_CONFIG, "inventory",
+                    "sagaline.participant.command.topic", "inventory.commands",
+                    "sagaline.participant.dead.letter.topic", "inventory.dead-letters"));
+
+            assertThat(config.commandTopic()).isEqualTo("inventory.commands");
+            assertThat(config.deadLetterTopic()).isEqualTo("inventory.dead-letters");
+        } finally {
+            configLog.detachAppender(log);
+        }
+        assertThat(log.list).filteredOn(event -> event.getLevel() == Level.WARN).extracting(ILoggingEvent::getFormattedMessage)
+                .containsExactlyInAnyOrder(
+                        "'sagaline.participant.command.topic' is deprecated; use 'sagaline.participant.topic.commands'",
+                        "'sagaline.participant.dead.letter.topic' is deprecated; use 'sagaline.participant.topic.dead.letter'");
+    }
+
+    @Test
+    void refusesAFormerKeyAndItsNewNameWithDifferentValuesNamingBoth() {
+        Map<String, Object> props = valid();
+        props.put("sagaline.participant.command.topic", "other.commands");
+
+        assertThatThrownBy(() -> new ParticipantConfig(props))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("sagaline.participant.command.topic")
+                .hasMessageContaining(ParticipantConfig.COMMAND_TOPIC_CONFIG);
+    }
+
+    @Test
+    void passesNeitherTheKeysNorTheFormerKeysOnToKafkaStreams() {
+        Participant participant = Participant.builder()
+                .property(ParticipantConfig.APPLICATION_ID_CONFIG, "inventory")
+                .property("sagaline.participant.command.topic", "inventory.commands")
+                .property(ParticipantConfig.PURGE_BATCH_CONFIG, 10)
+                .onDo("reserve-stock", ReserveStock.class, (input, context) -> StepResult.succeeded())
+                .build();
+
+        assertThat(participant.streamsProperties().stringPropertyNames()).noneMatch(key -> key.startsWith("sagaline."));
     }
 }

@@ -341,13 +341,10 @@ final class Benchmark {
         return participants;
     }
 
-    private static void awaitParticipants(List<AutoCloseable> running) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    private static void awaitParticipants(List<AutoCloseable> running) {
         for (AutoCloseable r : running) {
             if (r instanceof Participant p) {
-                while (p.state() != KafkaStreams.State.RUNNING && System.nanoTime() < deadline) {
-                    Thread.sleep(20);
-                }
+                p.awaitRunning(Duration.ofMinutes(2));
             }
         }
     }

@@ -271,13 +271,11 @@ public final class PatternBench {
 
     private static AutoCloseable startParticipant(Participant participant) throws InterruptedException {
         participant.start();
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (participant.state() != KafkaStreams.State.RUNNING) {
-            if (System.nanoTime() > deadline) {
-                participant.close();
-                throw new IllegalStateException(participant + " is not running after 2 minutes");
-            }
-            Thread.sleep(50);
+        try {
+            participant.awaitRunning(Duration.ofMinutes(2));
+        } catch (RuntimeException e) {
+            participant.close();
+            throw e;
         }
         return participant;
     }

@@ -23,7 +23,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -152,10 +151,8 @@ public final class OrderDemo {
             LossyLink link = new LossyLink(plan, PAYMENT_TOPIC, PAYMENT_INBOX_TOPIC, withStateDir(client)).start();
             running.add(link);
             orchestrator.awaitRunning(Duration.ofMinutes(2));
-            Map<String, Supplier<KafkaStreams.State>> apps = new LinkedHashMap<>();
-            participants.forEach(p -> apps.put(p.toString(), p::state));
-            apps.put(link.toString(), link::state);
-            awaitRunning(apps);
+            participants.forEach(p -> p.awaitRunning(Duration.ofMinutes(2)));
+            awaitRunning(Map.of(link.toString(), link::state));
 
             try (SagaMonitor monitor = new SagaMonitor(config.topics().events(), new HashMap<>(client), serdes.events());
                  KafkaProducer<String, SagaRequest> producer = producer(serdes)) {
@@ -279,7 +276,7 @@ public final class OrderDemo {
         return new KafkaProducer<>(props, new StringSerializer(), serdes.requests().serializer());
     }
 
-    /** Waits until every app runs: a record sent before that may wait out a rebalance and time its step out. */
+    /** Waits until every app runs (the link; the participants have their own): a record sent before that may wait out a rebalance and time its step out. */
     private static void awaitRunning(Map<String, Supplier<KafkaStreams.State>> apps) {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         apps.forEach((name, state) -> {

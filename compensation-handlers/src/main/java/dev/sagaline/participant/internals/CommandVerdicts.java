@@ -17,7 +17,7 @@ import dev.sagaline.participant.internals.StepRules.Verdict;
 import dev.sagaline.protocol.v1.Payload;
 import dev.sagaline.protocol.v1.StepAction;
 import dev.sagaline.protocol.v1.StepCommand;
-import dev.sagaline.protocol.v1.StepOutcome;
+import dev.sagaline.protocol.v1.StepReplies;
 import dev.sagaline.protocol.v1.StepReply;
 import dev.sagaline.schemas.serde.Payloads;
 import java.time.Instant;
@@ -109,7 +109,7 @@ public final class CommandVerdicts {
             case EMPTY_ROLLBACK:
                 log.debug("Empty rollback: {} for saga {} step '{}' with no forward action to undo",
                         command.getAction(), command.getSagaId(), command.getStep());
-                StepReply empty = reply(command, StepOutcome.SUCCEEDED, null, null, null, nowMs);
+                StepReply empty = replyTo(command, nowMs).succeeded(null);
                 store.putStepReply(StepStage.CLOSING, empty);
                 return empty;
             default:
@@ -135,9 +135,9 @@ public final class CommandVerdicts {
         try {
             input = inputPayload == null ? null : payloads.decode(inputPayload, handler.inputType());
         } catch (RuntimeException e) {
-            return reply(command, StepOutcome.FAILED, null, ParticipantErrorCodes.INVALID_INPUT,
+            return replyTo(command, nowMs).failed(ParticipantErrorCodes.INVALID_INPUT,
                     "the input of " + command.getAction() + " for step '" + command.getStep() + "' does not decode into "
-                            + handler.inputType().getName() + ": " + e.getMessage(), nowMs);
+                            + handler.inputType().getName() + ": " + e.getMessage());
         }
         StepResult result = call(handler, input, contextOf(command));
         Payload output;
@@ -145,10 +145,10 @@ public final class CommandVerdicts {
             output = result.output() == null ? null : payloads.encode(result.output());
         } catch (RuntimeException e) {
             log.warn("The output of {} could not be encoded", handler, e);
-            return reply(command, StepOutcome.RETRYABLE_ERROR, null, e.getClass().getName(),
-                    "the output " + result.output().getSchema().getFullName() + " could not be encoded: " + e.getMessage(), nowMs);
+            return replyTo(command, nowMs).retryableError(e.getClass().getName(),
+                    "the output " + result.output().getSchema().getFullName() + " could not be encoded: " + e.getMessage());
         }
-        return reply(command, result.outcome(), output, result.errorCode(), result.errorMessage(), nowMs);
+        return replyTo(command, nowMs).answer(result.outcome(), output, result.errorCode(), result.errorMessage());
     }
 
     private static StepResult call(RegisteredHandler handler, SpecificRecord input, StepContext context) {
@@ -177,27 +177,15 @@ public final class CommandVerdicts {
     }
 
     private static StepReply repeat(StepCommand command, StepReply earlier, long nowMs) {
-        return reply(command, earlier.getOutcome(), earlier.getOutput(), earlier.getErrorCode(), earlier.getErrorMessage(), nowMs);
+        return replyTo(command, nowMs).repeating(earlier);
     }
 
     private static StepReply refuse(StepCommand command, Verdict refusal, long nowMs) {
-        return reply(command, StepOutcome.FAILED, null, refusal.refusalCode(), command.getAction() + " for saga "
-                + command.getSagaId() + " step '" + command.getStep() + "' refused: " + refusal.explanation(), nowMs);
+        return replyTo(command, nowMs).failed(refusal.refusalCode(), command.getAction() + " for saga "
+                + command.getSagaId() + " step '" + command.getStep() + "' refused: " + refusal.explanation());
     }
 
-    private static StepReply reply(StepCommand command, StepOutcome outcome, Payload output, String errorCode,
-            String errorMessage, long nowMs) {
-        return StepReply.newBuilder()
-                .setCommandId(command.getCommandId())
-                .setSagaId(command.getSagaId())
-                .setStep(command.getStep())
-                .setAction(command.getAction())
-                .setAttempt(command.getAttempt())
-                .setOutcome(outcome)
-                .setOutput(output)
-                .setErrorCode(errorCode)
-                .setErrorMessage(errorMessage)
-                .setRepliedAtMs(Instant.ofEpochMilli(nowMs))
-                .build();
+    private static StepReplies replyTo(StepCommand command, long nowMs) {
+        return StepReplies.to(command, Instant.ofEpochMilli(nowMs));
     }
 }

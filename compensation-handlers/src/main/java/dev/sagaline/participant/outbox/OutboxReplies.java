@@ -5,6 +5,7 @@ import dev.sagaline.participant.StepResult;
 import dev.sagaline.participant.UnroutableCommandException;
 import dev.sagaline.protocol.v1.Payload;
 import dev.sagaline.protocol.v1.StepCommand;
+import dev.sagaline.protocol.v1.StepReplies;
 import dev.sagaline.protocol.v1.StepReply;
 import dev.sagaline.schemas.serde.Payloads;
 import dev.sagaline.schemas.serde.ProtocolSerdes;
@@ -58,18 +59,8 @@ public final class OutboxReplies {
         Objects.requireNonNull(result, "result");
         requireReplyTopic(command);
         Payload output = result.output() == null ? null : payloads.encode(result.output());
-        StepReply reply = StepReply.newBuilder()
-                .setCommandId(command.getCommandId())
-                .setSagaId(command.getSagaId())
-                .setStep(command.getStep())
-                .setAction(command.getAction())
-                .setAttempt(command.getAttempt())
-                .setOutcome(result.outcome())
-                .setOutput(output)
-                .setErrorCode(result.errorCode())
-                .setErrorMessage(result.errorMessage())
-                .setRepliedAtMs(clock.instant())
-                .build();
+        StepReply reply = StepReplies.to(command, clock.instant())
+                .answer(result.outcome(), output, result.errorCode(), result.errorMessage());
         return reply(command.getReplyTopic(), reply);
     }
 

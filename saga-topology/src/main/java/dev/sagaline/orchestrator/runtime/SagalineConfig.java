@@ -1,6 +1,7 @@
 package dev.sagaline.orchestrator.runtime;
 
 import dev.sagaline.orchestrator.errors.SagalineConfigException;
+import dev.sagaline.schemas.registry.SchemaRegistries;
 import dev.sagaline.schemas.retry.RetryPolicy;
 import java.time.Duration;
 import java.util.HashMap;
@@ -83,8 +84,8 @@ public final class SagalineConfig extends AbstractConfig {
             + "would be larger is STUCK, with an event giving the reason, instead of failing the write and stopping the instance. "
             + "Keep it below the producer's max.request.size and the topics' max.message.bytes, less about 1 kB of record overhead.";
 
-    public static final String SCHEMA_REGISTRY_URL_CONFIG = "sagaline.schema.registry.url";
-    private static final String SCHEMA_REGISTRY_URL_DOC = "memory://SCOPE for the in-process registry (default), or the http(s) address of a Confluent-compatible Schema Registry.";
+    /** Declared by {@link SchemaRegistries#defineUrl}, the one declaration the participants use too. */
+    public static final String SCHEMA_REGISTRY_URL_CONFIG = SchemaRegistries.URL_CONFIG;
 
     public static final String TOPIC_PARTITIONS_CONFIG = "sagaline.topic.partitions";
     private static final String TOPIC_PARTITIONS_DOC = "Partitions of the topics the app creates when missing.";
@@ -104,7 +105,7 @@ public final class SagalineConfig extends AbstractConfig {
     public static final String HTTP_AUTH_TOKEN_CONFIG = "sagaline.http.auth.token";
     private static final String HTTP_AUTH_TOKEN_DOC = "When set, operator requests (POST) must carry the header 'Authorization: Bearer TOKEN'; reads stay open.";
 
-    private static final ConfigDef DEFINITION = new ConfigDef()
+    private static final ConfigDef DEFINITION = SchemaRegistries.defineUrl(new ConfigDef()
             .define(REQUESTS_TOPIC_CONFIG, Type.STRING, "sagaline.requests", new ConfigDef.NonEmptyString(), Importance.HIGH, REQUESTS_TOPIC_DOC)
             .define(REPLIES_TOPIC_CONFIG, Type.STRING, "sagaline.replies", new ConfigDef.NonEmptyString(), Importance.HIGH, REPLIES_TOPIC_DOC)
             .define(EVENTS_TOPIC_CONFIG, Type.STRING, "sagaline.events", new ConfigDef.NonEmptyString(), Importance.HIGH, EVENTS_TOPIC_DOC)
@@ -122,8 +123,7 @@ public final class SagalineConfig extends AbstractConfig {
             .define(FINISHED_RETENTION_MS_CONFIG, Type.LONG, Duration.ofDays(1).toMillis(), ConfigDef.Range.atLeast(0), Importance.MEDIUM, FINISHED_RETENTION_MS_DOC)
             .define(IN_DOUBT_MAX_MS_CONFIG, Type.LONG, Duration.ofMinutes(10).toMillis(), ConfigDef.Range.atLeast(0), Importance.MEDIUM, IN_DOUBT_MAX_MS_DOC)
             .define(FINISHED_IDS_RETENTION_MS_CONFIG, Type.LONG, Duration.ofDays(7).toMillis(), ConfigDef.Range.atLeast(0), Importance.MEDIUM, FINISHED_IDS_RETENTION_MS_DOC)
-            .define(RECORD_MAX_BYTES_CONFIG, Type.INT, 1_000_000, ConfigDef.Range.atLeast(1024), Importance.MEDIUM, RECORD_MAX_BYTES_DOC)
-            .define(SCHEMA_REGISTRY_URL_CONFIG, Type.STRING, "memory://sagaline", Importance.HIGH, SCHEMA_REGISTRY_URL_DOC)
+            .define(RECORD_MAX_BYTES_CONFIG, Type.INT, 1_000_000, ConfigDef.Range.atLeast(1024), Importance.MEDIUM, RECORD_MAX_BYTES_DOC))
             .define(TOPIC_PARTITIONS_CONFIG, Type.INT, 6, ConfigDef.Range.atLeast(1), Importance.MEDIUM, TOPIC_PARTITIONS_DOC)
             .define(TOPIC_REPLICATION_FACTOR_CONFIG, Type.SHORT, (short) 1, ConfigDef.Range.atLeast(1), Importance.MEDIUM, TOPIC_REPLICATION_FACTOR_DOC)
             .define(CONNECT_TIMEOUT_MS_CONFIG, Type.LONG, 15_000L, ConfigDef.Range.atLeast(1), Importance.MEDIUM, CONNECT_TIMEOUT_MS_DOC)

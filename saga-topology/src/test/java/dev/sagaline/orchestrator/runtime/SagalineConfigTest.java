@@ -1,6 +1,9 @@
 package dev.sagaline.orchestrator.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sagaline.orchestrator.errors.SagalineConfigException;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,5 +32,13 @@ class SagalineConfigTest {
                 .containsEntry("sasl.jaas.config", "secret-jaas")
                 .doesNotContainKeys("config.providers", "config.providers.file.class");
         assertThat(config.connectTimeout().toMillis()).isEqualTo(4000);
+    }
+
+    @Test
+    void refusesARegistryUrlItCannotUseAtStartUpNamingTheKey() {
+        assertThatThrownBy(() -> SagalineConfig.of(Map.of(SagalineConfig.SCHEMA_REGISTRY_URL_CONFIG, "ftp://registry:21")))
+                .isInstanceOf(SagalineConfigException.class)
+                .hasMessageContaining(SagalineConfig.SCHEMA_REGISTRY_URL_CONFIG)
+                .hasMessageContaining("must start with memory://, http:// or https://");
     }
 }

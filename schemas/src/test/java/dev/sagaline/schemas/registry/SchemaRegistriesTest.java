@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sagaline.protocol.v1.StepReply;
 import dev.sagaline.schemas.testsupport.FakeSchemaRegistryServer;
 import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullSource;
@@ -67,5 +70,18 @@ class SchemaRegistriesTest {
                 .isExactlyInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("schema registry URL '127.0.0.1:8081' must start with memory://, http:// or https://")
                 .hasMessageContaining("Illegal character in scheme name");
+    }
+
+    @Test
+    void theDeclaredUrlSettingAcceptsWhatFromUrlAcceptsAndRefusesTheRestNamingTheKey() {
+        ConfigDef definition = SchemaRegistries.defineUrl(new ConfigDef());
+
+        assertThat(new AbstractConfig(definition, Map.of()).getString(SchemaRegistries.URL_CONFIG)).isEqualTo(SchemaRegistries.DEFAULT_URL);
+        assertThat(new AbstractConfig(definition, Map.of(SchemaRegistries.URL_CONFIG, "HTTP://127.0.0.1:8081/"))
+                .getString(SchemaRegistries.URL_CONFIG)).isEqualTo("HTTP://127.0.0.1:8081/");
+        assertThatThrownBy(() -> new AbstractConfig(definition, Map.of(SchemaRegistries.URL_CONFIG, "memory:sagaline")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(SchemaRegistries.URL_CONFIG)
+                .hasMessageContaining("schema registry URL 'memory:sagaline' must start with memory://, http:// or https://");
     }
 }

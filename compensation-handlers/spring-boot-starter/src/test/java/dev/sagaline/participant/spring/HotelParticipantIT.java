@@ -152,7 +152,7 @@ class HotelParticipantIT {
             ParticipantLifecycle lifecycle = context.getBean(ParticipantLifecycle.class);
             participant = lifecycle.participant();
             assertThat(participant).as("started with the context").isNotNull();
-            await().atMost(Duration.ofSeconds(60)).until(() -> participant.state() == KafkaStreams.State.RUNNING);
+            participant.awaitRunning(Duration.ofSeconds(60));
         }
 
         assertThat(participant.state()).as("after the context closed").isEqualTo(KafkaStreams.State.NOT_RUNNING);

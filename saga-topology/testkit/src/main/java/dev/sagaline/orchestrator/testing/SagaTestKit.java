@@ -15,7 +15,7 @@ import dev.sagaline.protocol.v1.SagaStatus;
 import dev.sagaline.protocol.v1.StartSaga;
 import dev.sagaline.protocol.v1.StepAction;
 import dev.sagaline.protocol.v1.StepCommand;
-import dev.sagaline.protocol.v1.StepOutcome;
+import dev.sagaline.protocol.v1.StepReplies;
 import dev.sagaline.protocol.v1.StepReply;
 import dev.sagaline.protocol.v1.StepResolution;
 import dev.sagaline.orchestrator.runtime.SagaTopology;
@@ -419,43 +419,31 @@ public final class SagaTestKit implements AutoCloseable {
 
         /** Replies SUCCEEDED with no output. */
         public SagaTestKit succeed() {
-            return send(StepOutcome.SUCCEEDED, null, null, null);
+            return reply(answer().succeeded(null));
         }
 
         /** Replies SUCCEEDED with {@code output}. */
         public SagaTestKit succeed(SpecificRecord output) {
-            return send(StepOutcome.SUCCEEDED, payloads.encode(output), null, null);
+            return reply(answer().succeeded(payloads.encode(output)));
         }
 
         /** Replies SUCCEEDED with a ready-made payload. */
         public SagaTestKit succeedWith(Payload output) {
-            return send(StepOutcome.SUCCEEDED, output, null, null);
+            return reply(answer().succeeded(output));
         }
 
         /** Replies FAILED: a business refusal. */
         public SagaTestKit fail(String errorCode, String errorMessage) {
-            return send(StepOutcome.FAILED, null, errorCode, errorMessage);
+            return reply(answer().failed(errorCode, errorMessage));
         }
 
         /** Replies RETRYABLE_ERROR: a transient problem. */
         public SagaTestKit retryableError(String errorCode, String errorMessage) {
-            return send(StepOutcome.RETRYABLE_ERROR, null, errorCode, errorMessage);
+            return reply(answer().retryableError(errorCode, errorMessage));
         }
 
-        private SagaTestKit send(StepOutcome outcome, Payload output, String code, String message) {
-            StepCommand c = command.command();
-            return reply(StepReply.newBuilder()
-                    .setCommandId(c.getCommandId())
-                    .setSagaId(c.getSagaId())
-                    .setStep(c.getStep())
-                    .setAction(c.getAction())
-                    .setAttempt(c.getAttempt())
-                    .setOutcome(outcome)
-                    .setOutput(output)
-                    .setErrorCode(code)
-                    .setErrorMessage(message)
-                    .setRepliedAtMs(now)
-                    .build());
+        private StepReplies answer() {
+            return StepReplies.to(command.command(), now);
         }
     }
 

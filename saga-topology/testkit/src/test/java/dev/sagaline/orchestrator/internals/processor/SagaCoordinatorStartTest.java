@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sagaline.orchestrator.definition.RetryPolicy;
 import dev.sagaline.orchestrator.definition.SagaDefinitions;
 import dev.sagaline.orchestrator.internals.statemachine.SagaDecider;
+import dev.sagaline.orchestrator.internals.statemachine.SagaDecision;
 import dev.sagaline.orchestrator.internals.statemachine.StepPolicies;
 import dev.sagaline.protocol.v1.SagaRequest;
 import dev.sagaline.protocol.v1.SagaState;
@@ -77,6 +78,10 @@ class SagaCoordinatorStartTest {
                 Stores.inMemoryKeyValueStore(SagaTopology.STATUS_INDEX_STORE), Serdes.String(), Serdes.String()).withLoggingDisabled().build();
         statuses.init(context.getStateStoreContext(), statuses);
         context.addStateStore(statuses);
+        KeyValueStore<String, Long> versions = Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(SagaTopology.VERSIONS_STORE), Serdes.String(), Serdes.Long()).withLoggingDisabled().build();
+        versions.init(context.getStateStoreContext(), versions);
+        context.addStateStore(versions);
         context.setCurrentSystemTimeMs(NOW);
     }
 
@@ -162,7 +167,9 @@ class SagaCoordinatorStartTest {
         SagaDecider before = new SagaDecider(definitions, POLICIES, "replies");
         for (int i = 0; i < idsAndVersions.length; i += 2) {
             String sagaId = (String) idsAndVersions[i];
-            sagas.put(sagaId, before.onRequest(sagaId, startRequest(sagaId, (Integer) idsAndVersions[i + 1]), null, NOW).state());
+            SagaDecision started = before.onRequest(sagaId, startRequest(sagaId, (Integer) idsAndVersions[i + 1]), null, NOW);
+            started.state().setTimerMs(Instant.ofEpochMilli(started.nextDue()));
+            sagas.put(sagaId, started.state());
         }
     }
 

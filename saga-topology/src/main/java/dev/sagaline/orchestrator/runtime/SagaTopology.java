@@ -25,10 +25,9 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * Builds the orchestrator's Kafka Streams topology: the request and reply topics feed one
- * coordinator processor that owns three persistent RocksDB stores (saga state with its changelog;
- * timers sorted by due time and sagas by status, two indexes rebuilt from the saga state when a
- * task starts), and
- * writes commands to each step's topic and events to the audit topic. Every source,
+ * coordinator processor that owns four persistent RocksDB stores, each with its changelog (saga
+ * state; and three indexes of it: timers sorted by due time, sagas by status, and the definition
+ * versions in use), and writes commands to each step's topic and events to the audit topic. Every source,
  * processor, sink and store has a fixed name, so the state and its changelogs survive a change of
  * the topology's shape.
  *
@@ -56,6 +55,8 @@ public final class SagaTopology {
     public static final String EVENTS_SINK = TopologyNames.EVENTS_SINK;
     /** The status index: {@code STATUS/sagaId} to saga type, for listing sagas by status without a scan of every saga. */
     public static final String STATUS_INDEX_STORE = TopologyNames.STATUS_INDEX_STORE;
+    /** The definition versions in use: {@code sagaType/version} to the number of sagas of this task that use it. */
+    public static final String VERSIONS_STORE = TopologyNames.VERSIONS_STORE;
     /** Writes the coordinator's own records to the reply topic: ticks that measure how far it has read, and misrouted replies moved to their saga's partition. */
     public static final String REPLIES_SINK = TopologyNames.REPLIES_SINK;
 
@@ -82,13 +83,17 @@ public final class SagaTopology {
                 REQUESTS_SOURCE, REPLIES_SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SAGA_STATE_STORE),
                 Serdes.String(), serdes.states()), COORDINATOR);
-        // The timer store is an index of the saga store (each saga's timerMs), rebuilt from it when
-        // a task starts, so it needs no changelog: that saves two changelog records per step.
+        // The indexes of the saga store (timers by due time, sagas by status, versions in use) have
+        // changelogs of their own, so they restore with it: rebuilding them at a task start meant
+        // decoding every saga, finished ones included, on the stream thread before the first poll.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMER_STORE),
-                Serdes.Bytes(), Serdes.ByteArray()).withLoggingDisabled(), COORDINATOR);
-        // The status index is rebuilt from the saga store the same way.
+                Serdes.Bytes(), Serdes.ByteArray()), COORDINATOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATUS_INDEX_STORE),
-                Serdes.String(), Serdes.String()).withLoggingDisabled(), COORDINATOR);
+                Serdes.String(), Serdes.String()), COORDINATOR);
+        // Every saga start and purge updates one count per version: the cache makes that one
+        // changelog record per version per commit.
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VERSIONS_STORE),
+                Serdes.String(), Serdes.Long()).withCachingEnabled(), COORDINATOR);
         topology.addSink(COMMANDS_SINK, new CommandTopics(definitions), Serdes.String().serializer(), anyValue(serdes.commands().serializer()), COORDINATOR);
         topology.addSink(REPLIES_SINK, topics.replies(), Serdes.String().serializer(), ReplyPartitions.serializer(serdes.replies().serializer()),
                 new ReplyPartitions(), COORDINATOR);

@@ -8,6 +8,7 @@ import dev.sagaline.orchestrator.internals.statemachine.SagaRules;
 import dev.sagaline.orchestrator.internals.statemachine.StepInputException;
 import dev.sagaline.orchestrator.internals.store.StatusIndex;
 import dev.sagaline.orchestrator.internals.store.TimerStore;
+import dev.sagaline.orchestrator.internals.store.VersionsInUse;
 import dev.sagaline.protocol.v1.SagaEvent;
 import dev.sagaline.protocol.v1.SagaEventKind;
 import dev.sagaline.protocol.v1.SagaRequest;
@@ -20,8 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -60,6 +59,7 @@ public final class SagaCoordinator implements Processor<String, Object, String, 
     private KeyValueStore<String, SagaState> sagas;
     private TimerStore timers;
     private StatusIndex statuses;
+    private VersionsInUse versions;
     private final ReplyCatchUp catchUp = new ReplyCatchUp();
 
     public SagaCoordinator(SagaDecider decider, Duration scanInterval, int scanBatch, int recordMaxBytes, SagaMetrics metrics) {
@@ -77,7 +77,11 @@ public final class SagaCoordinator implements Processor<String, Object, String, 
         KeyValueStore<Bytes, byte[]> timerStore = context.getStateStore(TopologyNames.TIMER_STORE);
         this.timers = new TimerStore(timerStore);
         this.statuses = new StatusIndex(context.getStateStore(TopologyNames.STATUS_INDEX_STORE));
-        rebuildTimersAndCheckVersions();
+        this.versions = new VersionsInUse(context.getStateStore(TopologyNames.VERSIONS_STORE));
+        if (!versions.indexesBuilt()) {
+            indexStoredSagas();
+        }
+        refuseRemovedVersions();
         context.schedule(scanInterval, PunctuationType.WALL_CLOCK_TIME, this::fireTimers);
     }
 
@@ -158,8 +162,8 @@ public final class SagaCoordinator implements Processor<String, Object, String, 
      * instance; an input for which there is no running saga to stop is dead-lettered instead.
      */
     private void decide(String sagaId, SagaState before, Supplier<SagaDecision> machineDecision, long now) {
-        // the rules change the stored state in place, so its status before is read first
-        SagaStatus was = before != null ? before.getStatus() : sagaId == null ? null : statusOf(sagas.get(sagaId));
+        // the rules change the stored state in place, so what the indexes hold for it is read first
+        Held was = Held.of(before != null ? before : sagaId == null ? null : sagas.get(sagaId));
         SagaDecision decision;
         String problem;
         try {
@@ -180,14 +184,18 @@ public final class SagaCoordinator implements Processor<String, Object, String, 
             throw new InvalidSagaInputException(problem + where);
         }
         log.warn("saga '{}' stopped: {}{}", sagaId, problem, where);
-        apply(sagaId, stored, stored.getStatus(), decider.onHalt(stored, problem + where, now), now);
+        apply(sagaId, stored, Held.of(stored), decider.onHalt(stored, problem + where, now), now);
     }
 
-    private static SagaStatus statusOf(SagaState state) {
-        return state == null ? null : state.getStatus();
+    /** What the status index and the versions in use hold for a saga before a decision changes it. */
+    private record Held(SagaStatus status, String version) {
+
+        static Held of(SagaState state) {
+            return new Held(state == null ? null : state.getStatus(), VersionsInUse.of(state));
+        }
     }
 
-    private void apply(String sagaId, SagaState before, SagaStatus was, SagaDecision decision, long now) {
+    private void apply(String sagaId, SagaState before, Held was, SagaDecision decision, long now) {
         SagaState state = decision.state();
         SagaState known = state != null ? state : before;
         Headers trace = TraceContext.headersOf(known);
@@ -207,13 +215,14 @@ public final class SagaCoordinator implements Processor<String, Object, String, 
         }
     }
 
-    /** The saga's state, its timer and its status index entry; the forwards follow in the same transaction. */
-    private void writeState(String sagaId, SagaState before, SagaStatus was, SagaDecision decision) {
+    /** The saga's state, its timer, its status index entry and its version's count; the forwards follow in the same transaction. */
+    private void writeState(String sagaId, SagaState before, Held was, SagaDecision decision) {
         SagaState state = decision.state();
         SagaState known = state != null ? state : before;
         if (known != null) {
-            statuses.move(sagaId, known.getSagaType(), was, state == null ? null : state.getStatus());
+            statuses.move(sagaId, known.getSagaType(), was.status(), state == null ? null : state.getStatus());
         }
+        versions.move(was.version(), VersionsInUse.of(state));
         Instant registered = state != null ? state.getTimerMs() : before != null ? before.getTimerMs() : null;
         Long next = decision.nextDue();
         if (registered != null && (next == null || registered.toEpochMilli() != next)) {
@@ -247,15 +256,15 @@ public final class SagaCoordinator implements Processor<String, Object, String, 
     }
 
     /**
-     * Rebuilds the timer and status indexes from the saga store, which alone has a changelog, and refuses to run
-     * when a saga in this task's store runs a definition version that is no longer loaded: it could
-     * neither go forward nor compensate. One scan per task start, never per record.
+     * Indexes the sagas of a store written by an orchestrator that kept its indexes without
+     * changelogs: their timers, statuses and versions. One scan, on the first start after the
+     * upgrade; from then on the indexes restore with the saga store and a start decodes no saga.
      */
-    private void rebuildTimersAndCheckVersions() {
+    private void indexStoredSagas() {
         timers.clear();
         statuses.clear();
-        SagaDefinitions definitions = decider.definitions();
-        Map<String, Integer> orphans = new TreeMap<>();
+        versions.clear();
+        long indexed = 0;
         try (KeyValueIterator<String, SagaState> it = sagas.all()) {
             while (it.hasNext()) {
                 KeyValue<String, SagaState> entry = it.next();
@@ -264,16 +273,36 @@ public final class SagaCoordinator implements Processor<String, Object, String, 
                     timers.put(s.getTimerMs().toEpochMilli(), entry.key);
                 }
                 statuses.move(entry.key, s.getSagaType(), null, s.getStatus());
-                if (!s.getCompacted() && definitions.find(s.getSagaType(), s.getDefinitionVersion()).isEmpty()) {
-                    orphans.merge("saga '" + s.getSagaType() + "' version " + s.getDefinitionVersion(), 1, Integer::sum);
-                }
+                versions.move(null, VersionsInUse.of(s));
+                indexed++;
             }
         }
-        if (!orphans.isEmpty()) {
-            StringBuilder message = new StringBuilder("refusing to start: definitions still in use were removed: ");
-            orphans.forEach((version, count) -> message.append(version).append(" (").append(count).append(" instances running) "));
-            message.append("; load these versions again until their instances finish");
-            throw new IllegalStateException(message.toString().trim());
+        versions.markIndexesBuilt();
+        if (indexed > 0) {
+            log.info("task {}: indexed {} sagas stored without indexes; later starts read the indexes from their changelogs",
+                    context.taskId(), indexed);
+        }
+    }
+
+    /**
+     * Refuses to run when a saga in this task's store runs a definition version that is no longer
+     * loaded: it could neither go forward nor compensate. Reads the counts of versions in use, never
+     * the sagas.
+     */
+    private void refuseRemovedVersions() {
+        SagaDefinitions definitions = decider.definitions();
+        StringBuilder removed = new StringBuilder();
+        versions.counts().forEach((version, count) -> {
+            int slash = version.lastIndexOf('/');
+            String type = version.substring(0, slash);
+            int number = Integer.parseInt(version.substring(slash + 1));
+            if (definitions.find(type, number).isEmpty()) {
+                removed.append("saga '").append(type).append("' version ").append(number).append(" (").append(count).append(" instances running) ");
+            }
+        });
+        if (!removed.isEmpty()) {
+            throw new IllegalStateException("refusing to start: definitions still in use were removed: " + removed
+                    + "; load these versions again until their instances finish");
         }
     }
 }

@@ -13,6 +13,8 @@ public final class TopologyNames {
     public static final String TIMER_STORE = "sagaline-timers";
     /** The status index: {@code STATUS/sagaId} to saga type, for listing sagas by status without a scan of every saga. */
     public static final String STATUS_INDEX_STORE = "sagaline-saga-status";
+    /** The definition versions in use: {@code sagaType/version} to the number of sagas that use it. */
+    public static final String VERSIONS_STORE = "sagaline-versions-in-use";
     /** The source reading the requests topic. */
     public static final String REQUESTS_SOURCE = "sagaline-requests-source";
     /** The source reading the replies topic. */

@@ -8,7 +8,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Sagas by status, in a key-value store whose keys sort by status and then saga id
  * ({@code STUCK/order-17}) and whose values are the saga types. Listing the STUCK sagas is one
  * prefix scan, never a scan of every saga; paging resumes after the last key seen. Like the timer
- * store it has no changelog: it is an index of the saga store, rebuilt from it when a task starts.
+ * store it has a changelog of its own and restores with the saga store.
  */
 public final class StatusIndex {
 
@@ -52,7 +52,7 @@ public final class StatusIndex {
         }
     }
 
-    /** Empties the index before a rebuild. */
+    /** Empties the index before the sagas of a store written without it are indexed. */
     public void clear() {
         try (KeyValueIterator<String, String> it = store.all()) {
             while (it.hasNext()) {

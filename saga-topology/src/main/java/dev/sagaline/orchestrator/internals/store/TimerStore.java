@@ -12,8 +12,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Due times of sagas, in a key-value store whose keys sort by time: an 8-byte big-endian due time
  * followed by the saga id. Finding what is due is one range scan from the start of time to now,
  * never a scan of every saga. Each saga has at most one entry, its earliest due time, recorded in
- * its state so the entry can be moved without a search. The store has no changelog: it is an
- * index of the saga store, rebuilt from it when a task starts.
+ * its state so the entry can be moved without a search. The store has a changelog of its own, so
+ * it restores with the saga store and a task start needs no scan of the sagas to find their timers.
  */
 public final class TimerStore {
 
@@ -22,10 +22,10 @@ public final class TimerStore {
     private final KeyValueStore<Bytes, byte[]> store;
     /**
      * No registration is due before this time: scans start here rather than at time 0, so they do
-     * not walk the tombstones of every timer already fired. Kept in memory; after a restart the
-     * index is rebuilt, and every put lowers it as needed.
+     * not walk the tombstones of every timer already fired. Kept in memory: a task starts scanning
+     * at time 0 (the store holds what it held before), and every put lowers it as needed.
      */
-    private long scanFrom = Long.MAX_VALUE;
+    private long scanFrom = 0;
 
     public TimerStore(KeyValueStore<Bytes, byte[]> store) {
         this.store = store;

@@ -1,5 +1,6 @@
 /**
- * Indexes kept beside the saga store and rebuilt from it at task start: due timers sorted by
- * time, and sagas by status for listing without a scan of every saga.
+ * Indexes kept beside the saga store, each with its changelog so that it restores with the saga
+ * store: due timers sorted by time, sagas by status for listing without a scan of every saga, and
+ * the definition versions in use, so a task start checks them without decoding any saga.
  */
 package dev.sagaline.orchestrator.internals.store;

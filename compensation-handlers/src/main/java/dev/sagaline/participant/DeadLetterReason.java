@@ -19,5 +19,11 @@ public enum DeadLetterReason {
     /** No handler is registered for the command's step and action. */
     NO_HANDLER,
     /** The command has a blank {@code replyTopic}, so a reply could not be delivered. */
-    NO_REPLY_TOPIC
+    NO_REPLY_TOPIC,
+    /**
+     * The record's key is not the command's saga id (or is missing): the participant's record of
+     * the step lives on the partition of the saga id, so handling it elsewhere could answer a
+     * compensation without the forward action it undoes.
+     */
+    KEY_MISMATCH
 }

@@ -21,6 +21,9 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.NullSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Commands that cannot be answered go to the dead-letter topic with the reason, and processing goes on. */
 class DeadLetterTest {
@@ -128,6 +131,28 @@ class DeadLetterTest {
             assertThat(header(deadLetter.headers(), DeadLetterHeaders.REASON)).isEqualTo("EMPTY_COMMAND");
         });
         assertThat(participant.replies()).isEmpty();
+    }
+
+    /**
+     * A participant's record of a step lives on the partition of its saga id, so a COMPENSATE
+     * keyed otherwise would find no DO there and be answered as an empty rollback: such a command
+     * is set aside before any handler runs.
+     */
+    @ParameterizedTest(name = "key {0}")
+    @NullSource
+    @ValueSource(strings = {"saga-2", ""})
+    void sendsACommandWhoseKeyIsNotItsSagaIdToTheDeadLetterTopic(String key) {
+        participant.pipe(key, participant.command("saga-1", RESERVE_STOCK, DO).id("c-1").input(ORDER).build());
+        participant.pipe(participant.command("saga-3", RESERVE_STOCK, DO).input(ORDER).build());
+
+        assertThat(participant.deadLetters()).singleElement().satisfies(deadLetter -> {
+            assertThat(deadLetter.key()).isEqualTo(key);
+            assertThat(header(deadLetter.headers(), DeadLetterHeaders.REASON)).isEqualTo(DeadLetterReason.KEY_MISMATCH.name());
+            assertThat(header(deadLetter.headers(), DeadLetterHeaders.DETAIL)).contains("c-1").contains("saga 'saga-1'")
+                    .contains("key '" + key + "'");
+        });
+        assertThat(inventory.calls()).as("only the command keyed by its saga id ran its handler").hasSize(1);
+        assertThat(participant.replies()).singleElement().satisfies(reply -> assertThat(reply.getSagaId()).isEqualTo("saga-3"));
     }
 
     @Test

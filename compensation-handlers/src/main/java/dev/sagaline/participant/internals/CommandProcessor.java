@@ -107,6 +107,11 @@ final class CommandProcessor implements Processor<String, StepCommand, String, O
             deadLetter(record, DeadLetterReason.EMPTY_COMMAND, "the record with key '" + record.key() + "' has no value");
             return;
         }
+        if (!command.getSagaId().equals(record.key())) {
+            deadLetter(record, DeadLetterReason.KEY_MISMATCH, "command " + command.getCommandId() + " for saga '" + command.getSagaId()
+                    + "' has key '" + record.key() + "'; commands are keyed by saga id, so that a step's record is on its saga's partition");
+            return;
+        }
         DispatchResult result = dispatch.dispatch(command, context.currentSystemTimeMs());
         if (result instanceof DispatchResult.Replied replied) {
             StepReply reply = replied.reply();

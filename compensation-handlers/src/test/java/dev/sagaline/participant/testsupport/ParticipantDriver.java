@@ -117,6 +117,11 @@ public final class ParticipantDriver implements AutoCloseable {
         commands.pipeInput(command.getSagaId(), command);
     }
 
+    /** Sends the command under {@code key}, which may differ from its saga id or be null. */
+    public void pipe(String key, StepCommand command) {
+        commands.pipeInput(key, command);
+    }
+
     /** Sends the command with {@code headers}. */
     public void pipe(StepCommand command, Headers headers) {
         commands.pipeInput(new TestRecord<>(command.getSagaId(), command, headers));

@@ -2,7 +2,8 @@ package dev.sagaline.orchestrator.errors;
 
 /**
  * A record on the request or reply topic that the orchestrator cannot act on: an unknown saga
- * type or version, a reply for an unknown saga or step, a request whose key and saga id differ.
+ * type or version, a reply for an unknown saga, step or attempt, a request whose key and saga id
+ * differ, a value that does not decode.
  * The orchestrator sends such a record to the dead-letter topic with this exception's message as
  * the reason, and goes on with the next record.
  */
@@ -12,5 +13,10 @@ public class InvalidSagaInputException extends SagalineException {
 
     public InvalidSagaInputException(String message) {
         super(message);
+    }
+
+    /** An input that could not be read at all; {@code cause} says why. */
+    public InvalidSagaInputException(String message, Throwable cause) {
+        super(message, cause);
     }
 }

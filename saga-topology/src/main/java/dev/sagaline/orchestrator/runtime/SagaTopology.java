@@ -7,6 +7,7 @@ import dev.sagaline.orchestrator.internals.processor.SagaCoordinator;
 import dev.sagaline.orchestrator.internals.processor.SagaDeserializationHandler;
 import dev.sagaline.orchestrator.internals.processor.SagaInputExceptionHandler;
 import dev.sagaline.orchestrator.internals.processor.TopologyNames;
+import dev.sagaline.orchestrator.internals.processor.UndecodableInput;
 import dev.sagaline.orchestrator.internals.statemachine.SagaDecider;
 import dev.sagaline.orchestrator.internals.processor.DeadLetterMeter;
 import dev.sagaline.orchestrator.internals.processor.SagaMetrics;
@@ -76,8 +77,11 @@ public final class SagaTopology {
                 config.undoRetry(), config.finishedRetention(), config.finishedIdsRetention(), config.inDoubtMax());
         SagaDecider decider = new SagaDecider(definitions, policies, topics.replies());
         Topology topology = new Topology();
-        topology.addSource(REQUESTS_SOURCE, Serdes.String().deserializer(), serdes.requests().deserializer(), topics.requests());
-        topology.addSource(REPLIES_SOURCE, Serdes.String().deserializer(), serdes.replies().deserializer(), topics.replies());
+        // Values that do not decode reach the coordinator, which notes them on the saga their key names.
+        topology.addSource(REQUESTS_SOURCE, Serdes.String().deserializer(), UndecodableInput.tolerating(serdes.requests().deserializer()),
+                topics.requests());
+        topology.addSource(REPLIES_SOURCE, Serdes.String().deserializer(), UndecodableInput.tolerating(serdes.replies().deserializer()),
+                topics.replies());
         topology.addProcessor(COORDINATOR, () -> new SagaCoordinator(decider, config.timerScanInterval(), config.timerScanBatch(),
                 config.recordMaxBytes(), metrics),
                 REQUESTS_SOURCE, REPLIES_SOURCE);

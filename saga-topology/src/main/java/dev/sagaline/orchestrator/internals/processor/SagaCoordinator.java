@@ -85,22 +85,41 @@ public final class SagaCoordinator implements Processor<String, Object, String, 
         context.schedule(scanInterval, PunctuationType.WALL_CLOCK_TIME, this::fireTimers);
     }
 
+    /**
+     * Handles one request or reply. One the orchestrator cannot act on goes to the dead-letter
+     * topic ({@link SagaInputExceptionHandler}); when its key names a stored saga, the saga's
+     * history notes it first ({@code INPUT_DEAD_LETTERED}), in the same transaction.
+     */
     @Override
     public void process(Record<String, Object> record) {
-        String key = record.key();
         long now = context.currentSystemTimeMs();
+        try {
+            handle(record, now);
+        } catch (InvalidSagaInputException e) {
+            SagaState keyed = record.key() == null ? null : sagas.get(record.key());
+            if (keyed != null) {
+                apply(record.key(), keyed, Held.of(keyed), decider.onRejected(keyed, e.getMessage(), now), now);
+            }
+            throw e;
+        }
+    }
+
+    private void handle(Record<String, Object> record, long now) {
+        String key = record.key();
         Object value = record.value();
         if (value instanceof SagaRequest request) {
             SagaState existing = key == null ? null : sagas.get(key);
             TraceContext.adopt(record.headers(), request);
-            decide(key, existing, () -> decider.onRequest(key, request, existing, now), now);
+            decide(key, existing, () -> decider.onRequest(key, request, existing, now), now, true);
         } else if (value instanceof StepReply reply) {
             SagaState existing = key == null ? null : sagas.get(key);
             if (existing == null && key != null && record.headers().lastHeader(REROUTED_FROM_HEADER) == null) {
                 reroute(record, reply);
                 return;
             }
-            decide(key, existing, () -> decider.onReply(key, reply, existing, now), now);
+            decide(key, existing, () -> decider.onReply(key, reply, existing, now), now, true);
+        } else if (value instanceof UndecodableInput undecodable) {
+            throw new InvalidSagaInputException(undecodable.failure().getMessage(), undecodable.failure());
         } else if (value == null && ReplyTick.isTick(record.headers())) {
             catchUp.tickRead(record.timestamp());
             fireTimers(now);
@@ -147,7 +166,7 @@ public final class SagaCoordinator implements Processor<String, Object, String, 
             state.setTimerMs(null);
             metrics.timerFired(now - due.dueMs());
             try {
-                decide(due.sagaId(), null, () -> decider.onTimer(state, now), now);
+                decide(due.sagaId(), null, () -> decider.onTimer(state, now), now, false);
             } catch (InvalidSagaInputException e) {
                 // Only a finished saga can get here, and a finished saga's timer only purges it.
                 log.error("saga '{}': due timer dropped: {}", due.sagaId(), e.getMessage());
@@ -159,9 +178,11 @@ public final class SagaCoordinator implements Processor<String, Object, String, 
      * Applies what the machine decides, unless the saga cannot go on for a reason outside the
      * rules: its input mapping throws, or a record it would write is too large. Then the saga is
      * stopped as it was stored, with an event naming the reason, so that one saga never stops the
-     * instance; an input for which there is no running saga to stop is dead-lettered instead.
+     * instance, and the input record (not a due timer) goes to the dead-letter topic, so what the
+     * saga could not take is kept; an input for which there is no running saga to stop is only
+     * dead-lettered.
      */
-    private void decide(String sagaId, SagaState before, Supplier<SagaDecision> machineDecision, long now) {
+    private void decide(String sagaId, SagaState before, Supplier<SagaDecision> machineDecision, long now, boolean fromInput) {
         // the rules change the stored state in place, so what the indexes hold for it is read first
         Held was = Held.of(before != null ? before : sagaId == null ? null : sagas.get(sagaId));
         SagaDecision decision;
@@ -185,6 +206,9 @@ public final class SagaCoordinator implements Processor<String, Object, String, 
         }
         log.warn("saga '{}' stopped: {}{}", sagaId, problem, where);
         apply(sagaId, stored, Held.of(stored), decider.onHalt(stored, problem + where, now), now);
+        if (fromInput) {
+            throw new InvalidSagaInputException(problem + where);
+        }
     }
 
     /** What the status index and the versions in use hold for a saga before a decision changes it. */

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
@@ -50,7 +51,7 @@ public final class SagaInputExceptionHandler implements ProcessingExceptionHandl
             return Response.fail();
         }
         log.warn("dead-lettering record from {}-{}@{}: {}", context.topic(), context.partition(), context.offset(), invalid.getMessage());
-        deadLetters.count(DeadLetterMeter.INVALID_INPUT, context.topic());
+        deadLetters.count(undecodable(invalid) ? DeadLetterMeter.UNDECODABLE : DeadLetterMeter.INVALID_INPUT, context.topic());
         RecordHeaders headers = new RecordHeaders(context.headers().toArray());
         headers.add(REASON_HEADER, bytes(invalid.getMessage()));
         headers.add("__streams.errors.exception", bytes(invalid.getClass().getName()));
@@ -68,6 +69,10 @@ public final class SagaInputExceptionHandler implements ProcessingExceptionHandl
             }
         }
         return null;
+    }
+
+    private static boolean undecodable(InvalidSagaInputException invalid) {
+        return invalid.getCause() instanceof SerializationException;
     }
 
     private static byte[] bytes(String s) {

@@ -103,6 +103,14 @@ public final class SagaDecider {
             throw new InvalidSagaInputException("reply for saga '" + key + "' names step '" + reply.getStep()
                     + "', which " + definition + " does not have");
         }
+        if (definition != null) {
+            StepState step = existing.getSteps().get(definition.indexOf(reply.getStep()));
+            if (reply.getAttempt() < 1 || reply.getAction() == step.getAction() && reply.getAttempt() > step.getAttempt()) {
+                throw new InvalidSagaInputException("reply for saga '" + key + "' answers " + reply.getAction() + " attempt " + reply.getAttempt()
+                        + " of step '" + reply.getStep() + "', which was never sent (the step's last " + step.getAction() + " is attempt "
+                        + step.getAttempt() + ")");
+            }
+        }
         SagaRun run = run(existing, now, null);
         run.reply(reply);
         return run.decision();
@@ -122,6 +130,16 @@ public final class SagaDecider {
     public SagaDecision onHalt(SagaState stored, String reason, long now) {
         SagaRun run = run(stored, now, null);
         run.halt(reason);
+        return run.decision();
+    }
+
+    /**
+     * Notes on a stored saga that a record keyed by it could not be acted on and goes to the
+     * dead-letter topic for {@code reason}.
+     */
+    public SagaDecision onRejected(SagaState stored, String reason, long now) {
+        SagaRun run = run(stored, now, null);
+        run.reject(reason);
         return run.decision();
     }
 

@@ -117,6 +117,9 @@ public final class SagaRules {
         // a reply that is not the answer to an outstanding command never moves a saga
         every(SagaTrigger.LATE_REPLY, SagaEventKind.LATE_REPLY_IGNORED, EXISTING);
         every(SagaTrigger.DUPLICATE_REPLY, SagaEventKind.DUPLICATE_REPLY_IGNORED, EXISTING);
+
+        // a record keyed by the saga that it cannot act on is set aside on the dead-letter topic, and noted in its history
+        every(SagaTrigger.INPUT_REJECTED, SagaEventKind.INPUT_DEAD_LETTERED, EXISTING);
     }
 
     private static final AtomicLongArray USES = new AtomicLongArray(TABLE.size());

@@ -150,6 +150,11 @@ final class SagaRun {
         follow(SagaTrigger.HALTED, rule -> HALTED + reason, null);
     }
 
+    /** Notes that a record keyed by this saga went to the dead-letter topic for {@code reason}; nothing else changes. */
+    void reject(String reason) {
+        follow(SagaTrigger.INPUT_REJECTED, rule -> reason, null);
+    }
+
     /** Fires whatever is due at {@code now}: the purge, the deadline, timeouts, retries and resends. */
     void timers() {
         SagaStatus status = state.getStatus();

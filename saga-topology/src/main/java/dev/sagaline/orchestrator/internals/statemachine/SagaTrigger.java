@@ -47,6 +47,8 @@ public enum SagaTrigger {
     IN_DOUBT_UNRESOLVED,
     /** The saga cannot go on for a reason outside the rules: its next record would be too large, or a step's input mapping threw. */
     HALTED,
+    /** A record keyed by the saga that the orchestrator cannot act on; it goes to the dead-letter topic. */
+    INPUT_REJECTED,
     /** A reply to a command that was still outstanding when the saga got STUCK. */
     REPLY_WHILE_STUCK,
     /** A finished saga's retention ran out: its details go, its id and outcome stay. */

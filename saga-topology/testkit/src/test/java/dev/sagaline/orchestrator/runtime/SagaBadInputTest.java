@@ -5,6 +5,7 @@ import static dev.sagaline.orchestrator.runtime.support.SagaFixtures.kit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sagaline.protocol.v1.SagaEventKind;
 import dev.sagaline.protocol.v1.SagaRequest;
 import dev.sagaline.protocol.v1.SagaStatus;
 import dev.sagaline.protocol.v1.StartSaga;
@@ -17,8 +18,6 @@ import dev.sagaline.orchestrator.testing.SagaTestKit;
 import dev.sagaline.schemas.serde.Payloads;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.function.Consumer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -32,16 +31,15 @@ class SagaBadInputTest {
     private static final byte[] GARBAGE = "not a saga request".getBytes(StandardCharsets.UTF_8);
 
     /*
-     * Kafka Streams' own deserialization handler writes the dead letter while the record is
-     * enqueued, before it is processed. Under exactly_once_v2 that send joins an open transaction,
-     * and TopologyTestDriver discards uncommitted sends when it collects output
-     * (MockProducer.clear()), so the driver only shows these dead letters under at_least_once.
-     * The orchestrator's own dead letters (processing errors) show under both.
+     * A value that does not decode reaches the coordinator as UndecodableInput and is dead-lettered
+     * by the processing exception handler, so these dead letters show in TopologyTestDriver under
+     * exactly_once_v2 too (a dead letter of Kafka Streams' deserialization handler would not: the
+     * driver discards the uncommitted sends of an open transaction).
      */
 
     @Test
     void deadLettersARequestThatDoesNotDeserialize() {
-        try (SagaTestKit kit = kit(atLeastOnce(), ORDER)) {
+        try (SagaTestKit kit = kit(ORDER)) {
             kit.rawRequest("o-1", GARBAGE);
 
             assertThat(kit.deadLetters()).singleElement().satisfies(dead -> {
@@ -55,8 +53,8 @@ class SagaBadInputTest {
     }
 
     @Test
-    void deadLettersAReplyThatDoesNotDeserialize() {
-        try (SagaTestKit kit = kit(atLeastOnce(), ORDER)) {
+    void deadLettersAReplyThatDoesNotDeserializeAndRecordsItOnTheSagaItsKeyNames() {
+        try (SagaTestKit kit = kit(ORDER)) {
             kit.start("o-1", "order");
             kit.rawReply("o-1", GARBAGE);
 
@@ -65,6 +63,7 @@ class SagaBadInputTest {
                 assertThat(dead.reason()).contains("topic sagaline.replies").contains("unknown magic byte");
                 assertThat(dead.sourceTopic()).isEqualTo("sagaline.replies");
             });
+            assertDeadLetterRecorded(kit, "o-1", "unknown magic byte");
             assertThat(kit.commands("o-1")).hasSize(1);
             kit.assertThat("o-1").hasStatus(SagaStatus.RUNNING);
             assertProcessingGoesOn(kit);
@@ -72,16 +71,52 @@ class SagaBadInputTest {
     }
 
     @Test
-    void skipsARecordThatDoesNotDeserializeUnderExactlyOnceWithoutADeadLetterInTheDriver() {
+    void recordsATombstoneKeyedByARunningSagaOnTheSaga() {
         try (SagaTestKit kit = kit(ORDER)) {
-            kit.rawRequest("o-1", GARBAGE);
+            kit.start("o-1", "order");
+            kit.rawRequest("o-1", null);
 
-            assertThat(kit.deadLetters())
-                    .as("TopologyTestDriver drops Kafka's deserialization dead letters under exactly_once_v2; "
-                            + "if this fails, the driver now shows them: assert them here as under at_least_once")
-                    .isEmpty();
-            assertThat(kit.state("o-1")).isNull();
-            assertProcessingGoesOn(kit);
+            assertDeadLetterRecorded(kit, "o-1", "no value");
+            kit.assertThat("o-1").hasStatus(SagaStatus.RUNNING);
+        }
+    }
+
+    @Test
+    void recordsAReplyForAStepTheSagaDoesNotHaveOnTheSaga() {
+        try (SagaTestKit kit = kit(ORDER)) {
+            kit.start("o-1", "order");
+            kit.reply(reply("o-1", "gift-wrap"));
+
+            assertDeadLetterRecorded(kit, "o-1", "step 'gift-wrap'");
+        }
+    }
+
+    @Test
+    void deadLettersAReplyToAnAttemptNeverSentAndRecordsItOnTheSaga() {
+        try (SagaTestKit kit = kit(ORDER)) {
+            kit.start("o-1", "order");
+            StepReply attempt7 = reply("o-1", "reserve-stock");
+            attempt7.setAttempt(7);
+            attempt7.setCommandId("o-1/reserve-stock/DO/7");
+            kit.reply(attempt7);
+
+            assertThat(onlyReason(kit)).contains("DO attempt 7 of step 'reserve-stock'").contains("never sent");
+            assertDeadLetterRecorded(kit, "o-1", "never sent");
+            assertThat(kit.commands("o-1")).hasSize(1);
+            kit.replyTo("o-1", "reserve-stock").succeed();
+            assertThat(kit.commands("o-1")).as("the real attempt's reply still counts").hasSize(2);
+        }
+    }
+
+    @Test
+    void recordsARequestKeyedByARunningSagaWithAnotherSagaIdOnTheKeyedSaga() {
+        try (SagaTestKit kit = kit(ORDER)) {
+            kit.start("o-1", "order");
+            byte[] startOfX1 = deadLetteredBytes(kit, () -> kit.request(start("x-1", "refund", null)));
+
+            kit.rawRequest("o-1", startOfX1);
+
+            assertDeadLetterRecorded(kit, "o-1", "differs from its saga id 'x-1'");
         }
     }
 
@@ -143,17 +178,20 @@ class SagaBadInputTest {
     }
 
     @Test
-    void haltsASagaWhoseNextStateWouldExceedTheRecordLimitAndKeepsItAsItWas() {
+    void haltsASagaWhoseNextStateWouldExceedTheRecordLimitKeepsItAsItWasAndDeadLettersTheReply() {
         try (SagaTestKit kit = kit(settings -> settings.config(SagalineConfig.RECORD_MAX_BYTES_CONFIG, 4096), ORDER)) {
             kit.start("o-1", "order");
             kit.replyTo("o-1", "reserve-stock").succeedWith(Payloads.json("\"" + "x".repeat(5000) + "\""));
 
             kit.assertThat("o-1").hasStatus(SagaStatus.STUCK);
             assertThat(kit.state("o-1").getSteps().get(0).getOutput()).as("the output that did not fit is not kept").isNull();
-            assertThat(kit.events("o-1")).last().satisfies(event -> assertThat(event.getReason())
-                    .startsWith("halted: the saga's state would take").contains("(input sagaline.replies-0@"));
+            assertThat(kit.events("o-1")).filteredOn(event -> event.getKind() == SagaEventKind.STUCK).singleElement()
+                    .satisfies(event -> assertThat(event.getReason())
+                            .startsWith("halted: the saga's state would take").contains("(input sagaline.replies-0@"));
             assertThat(kit.commands("o-1")).as("no command for the next step").hasSize(1);
-            assertThat(kit.deadLetters()).isEmpty();
+            assertThat(onlyReason(kit)).as("the reply that did not fit is kept on the dead-letter topic")
+                    .contains("the saga's state would take");
+            assertDeadLetterRecorded(kit, "o-1", "the saga's state would take");
         }
     }
 
@@ -230,10 +268,6 @@ class SagaBadInputTest {
         }
     }
 
-    private static Consumer<SagaTestKit.Builder> atLeastOnce() {
-        return kit -> kit.config(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
-    }
-
     /** A saga started after the bad record still runs to completion. */
     private static void assertProcessingGoesOn(SagaTestKit kit) {
         kit.start("next", "order");
@@ -241,6 +275,14 @@ class SagaBadInputTest {
         kit.replyTo("next", "charge-payment").succeed();
         kit.replyTo("next", "ship").succeed();
         kit.assertThat("next").isCompleted();
+    }
+
+    /** The saga's last event says that an input keyed by it went to the dead-letter topic, and why. */
+    private static void assertDeadLetterRecorded(SagaTestKit kit, String sagaId, String reason) {
+        assertThat(kit.events(sagaId)).last().satisfies(event -> {
+            assertThat(event.getKind()).isEqualTo(SagaEventKind.INPUT_DEAD_LETTERED);
+            assertThat(event.getReason()).contains(reason);
+        });
     }
 
     private static String onlyReason(SagaTestKit kit) {

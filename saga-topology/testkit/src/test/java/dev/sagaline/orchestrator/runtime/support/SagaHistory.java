@@ -31,7 +31,7 @@ public final class SagaHistory {
     /** The event kinds a finished saga may still write after its details were purged: inputs it ignores or refuses. */
     private static final Set<SagaEventKind> AFTER_PURGE = EnumSet.of(SagaEventKind.DUPLICATE_START_IGNORED,
             SagaEventKind.LATE_REPLY_IGNORED, SagaEventKind.DUPLICATE_REPLY_IGNORED, SagaEventKind.ABORT_REFUSED,
-            SagaEventKind.REQUEST_REFUSED);
+            SagaEventKind.REQUEST_REFUSED, SagaEventKind.INPUT_DEAD_LETTERED);
 
     private SagaHistory() {
     }

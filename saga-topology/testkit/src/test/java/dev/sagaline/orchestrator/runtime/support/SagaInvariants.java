@@ -22,7 +22,8 @@ public final class SagaInvariants {
     private static final Set<StepAction> FORWARD = EnumSet.of(StepAction.DO, StepAction.TRY);
     private static final Set<StepAction> UNDO = EnumSet.of(StepAction.COMPENSATE, StepAction.CANCEL);
     private static final Set<SagaEventKind> AFTER_FINISH = EnumSet.of(SagaEventKind.DUPLICATE_REPLY_IGNORED, SagaEventKind.LATE_REPLY_IGNORED,
-            SagaEventKind.DUPLICATE_START_IGNORED, SagaEventKind.ABORT_REFUSED, SagaEventKind.REQUEST_REFUSED, SagaEventKind.PURGED);
+            SagaEventKind.DUPLICATE_START_IGNORED, SagaEventKind.ABORT_REFUSED, SagaEventKind.REQUEST_REFUSED, SagaEventKind.PURGED,
+            SagaEventKind.INPUT_DEAD_LETTERED);
 
     /** The pivot's events after which its command is outstanding and its outcome unknown. */
     private static final Set<SagaEventKind> PIVOT_OUTSTANDING = EnumSet.of(SagaEventKind.STEP_COMMANDED, SagaEventKind.STEP_RESENT,

@@ -25,6 +25,23 @@ class ServerPropertiesTest {
     }
 
     @Test
+    void aSecuredBrokerListensOnlyWithSaslSslAndEnforcesAcls() {
+        BrokerSecurity security = new BrokerSecurity(new TlsMaterial(Path.of("/tmp/broker.p12"), Path.of("/tmp/trust.p12"), "store-pw"),
+                "admin", "admin-pw");
+
+        Properties props = ServerProperties.of(9092, 9093, LOG_DIR, Map.of(), security);
+
+        assertThat(props.getProperty("listeners")).isEqualTo("SASL_SSL://127.0.0.1:9092,CONTROLLER://127.0.0.1:9093");
+        assertThat(props.getProperty("listener.security.protocol.map")).isEqualTo("SASL_SSL:SASL_SSL,CONTROLLER:SASL_SSL");
+        assertThat(props).containsEntry("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer")
+                .containsEntry("super.users", "User:admin")
+                .containsEntry("allow.everyone.if.no.acl.found", "false")
+                .containsEntry("sasl.mechanism.inter.broker.protocol", "SCRAM-SHA-512")
+                .containsEntry(BrokerProcess.SCRAM_BOOTSTRAP_KEY, "SCRAM-SHA-512=[name=admin,password=admin-pw]");
+        assertThat(security.toString()).doesNotContain("store-pw").doesNotContain("admin-pw");
+    }
+
+    @Test
     void makesEveryInternalTopicFitOneNode() {
         Properties props = ServerProperties.of(9092, 9093, LOG_DIR, Map.of());
 

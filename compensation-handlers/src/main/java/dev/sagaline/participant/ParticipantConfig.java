@@ -1,6 +1,8 @@
 package dev.sagaline.participant;
 
+import dev.sagaline.schemas.registry.RegistryClientSettings;
 import dev.sagaline.schemas.registry.SchemaRegistries;
+import dev.sagaline.schemas.registry.SchemaRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -71,7 +73,8 @@ public final class ParticipantConfig extends AbstractConfig {
             + " Confluent-compatible registry. Ignored when the participant is given a registry instance.";
 
     private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
-    private static final ConfigDef CONFIG = new ConfigDef()
+    // The registry's credentials and TLS trust are declared with the registry client, for the orchestrator too.
+    private static final ConfigDef CONFIG = RegistryClientSettings.addTo(new ConfigDef()
             .define(APPLICATION_ID_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
                     Importance.HIGH, APPLICATION_ID_DOC)
             .define(COMMAND_TOPIC_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, topicName(false),
@@ -85,7 +88,9 @@ public final class ParticipantConfig extends AbstractConfig {
             .define(PURGE_BATCH_CONFIG, Type.INT, DEFAULT_PURGE_BATCH, ConfigDef.Range.atLeast(1),
                     Importance.LOW, PURGE_BATCH_DOC)
             .define(SCHEMA_REGISTRY_URL_CONFIG, Type.STRING, SchemaRegistries.DEFAULT_URL, registryUrl(),
-                    Importance.HIGH, SCHEMA_REGISTRY_URL_DOC);
+                    Importance.HIGH, SCHEMA_REGISTRY_URL_DOC));
+
+    private final RegistryClientSettings registryClient;
 
     /**
      * @param props the participant's whole property map; keys not declared here are ignored
@@ -93,6 +98,7 @@ public final class ParticipantConfig extends AbstractConfig {
      */
     public ParticipantConfig(Map<?, ?> props) {
         super(CONFIG, props, false);
+        this.registryClient = new RegistryClientSettings(this);
         if (getLong(PURGE_INTERVAL_MS_CONFIG) > getLong(PROCESSED_RETENTION_MS_CONFIG)) {
             throw new ConfigException(PURGE_INTERVAL_MS_CONFIG + " (" + getLong(PURGE_INTERVAL_MS_CONFIG)
                     + ") must not exceed " + PROCESSED_RETENTION_MS_CONFIG + " (" + getLong(PROCESSED_RETENTION_MS_CONFIG)
@@ -137,6 +143,11 @@ public final class ParticipantConfig extends AbstractConfig {
 
     public String schemaRegistryUrl() {
         return getString(SCHEMA_REGISTRY_URL_CONFIG);
+    }
+
+    /** A client of the registry at {@link #schemaRegistryUrl()}, with the configured credentials and TLS trust. */
+    public SchemaRegistry schemaRegistry() {
+        return registryClient.schemaRegistry(schemaRegistryUrl());
     }
 
     private static ConfigDef.Validator topicName(boolean emptyAllowed) {

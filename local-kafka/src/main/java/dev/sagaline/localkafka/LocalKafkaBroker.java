@@ -9,7 +9,6 @@ import dev.sagaline.localkafka.internals.Passwords;
 import dev.sagaline.localkafka.internals.SecuredListeners;
 import dev.sagaline.localkafka.internals.ServerProperties;
 import dev.sagaline.localkafka.internals.StartupProbe;
-import dev.sagaline.localkafka.internals.TlsMaterial;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.config.SaslConfigs;
@@ -129,7 +128,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
             workDir = Directories.createTemp("sagaline-kafka-");
             logDir = requestedLogDir != null ? requestedLogDir.toAbsolutePath() : workDir.resolve("kafka-logs");
             if (secured) {
-                security = new BrokerSecurity(TlsMaterial.generate(workDir.resolve("tls")), SUPER_USER, Passwords.random());
+                security = new BrokerSecurity(LocalCertificates.generate(workDir.resolve("tls")), SUPER_USER, Passwords.random());
             }
             ServerProperties.write(ServerProperties.of(port, controllerPort, logDir, serverProperties, security), propertiesFile());
             launch();
@@ -232,7 +231,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
         config.put(SaslConfigs.SASL_JAAS_CONFIG, new Password(SecuredListeners.clientJaas(user, password)));
         config.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, current.tls().truststore().toString());
         config.put(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, new Password(current.tls().password()));
-        config.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, TlsMaterial.STORE_TYPE);
+        config.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, LocalCertificates.STORE_TYPE);
         return config;
     }
 

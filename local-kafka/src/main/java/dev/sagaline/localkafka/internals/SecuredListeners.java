@@ -1,5 +1,6 @@
 package dev.sagaline.localkafka.internals;
 
+import dev.sagaline.localkafka.LocalCertificates;
 import java.util.Properties;
 
 /**
@@ -25,7 +26,7 @@ public final class SecuredListeners {
 
     /** Replaces the plaintext listeners of {@code props} and turns authorization on. */
     static void apply(Properties props, int brokerPort, int controllerPort, BrokerSecurity security) {
-        TlsMaterial tls = security.tls();
+        LocalCertificates tls = security.tls();
         String user = security.superUser();
         String password = security.superUserPassword();
         props.setProperty("listeners", CLIENT_LISTENER + "://" + ServerProperties.HOST + ":" + brokerPort
@@ -44,11 +45,11 @@ public final class SecuredListeners {
         props.setProperty("ssl.keystore.location", tls.keystore().toString());
         props.setProperty("ssl.keystore.password", tls.password());
         props.setProperty("ssl.key.password", tls.password());
-        props.setProperty("ssl.keystore.type", TlsMaterial.STORE_TYPE);
+        props.setProperty("ssl.keystore.type", LocalCertificates.STORE_TYPE);
         // The node's own connections (inter-broker, broker to controller) verify its certificate too.
         props.setProperty("ssl.truststore.location", tls.truststore().toString());
         props.setProperty("ssl.truststore.password", tls.password());
-        props.setProperty("ssl.truststore.type", TlsMaterial.STORE_TYPE);
+        props.setProperty("ssl.truststore.type", LocalCertificates.STORE_TYPE);
         props.setProperty("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
         props.setProperty("super.users", "User:" + user);
         props.setProperty("allow.everyone.if.no.acl.found", "false");

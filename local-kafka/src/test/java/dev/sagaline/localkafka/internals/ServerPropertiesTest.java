@@ -1,5 +1,6 @@
 package dev.sagaline.localkafka.internals;
 
+import dev.sagaline.localkafka.LocalCertificates;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ class ServerPropertiesTest {
 
     @Test
     void aSecuredBrokerListensOnlyWithSaslSslAndEnforcesAcls() {
-        BrokerSecurity security = new BrokerSecurity(new TlsMaterial(Path.of("/tmp/broker.p12"), Path.of("/tmp/trust.p12"), "store-pw"),
+        BrokerSecurity security = new BrokerSecurity(new LocalCertificates(Path.of("/tmp/broker.p12"), Path.of("/tmp/trust.p12"), "store-pw"),
                 "admin", "admin-pw");
 
         Properties props = ServerProperties.of(9092, 9093, LOG_DIR, Map.of(), security);

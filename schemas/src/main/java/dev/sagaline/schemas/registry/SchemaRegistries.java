@@ -5,6 +5,7 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 
 /**
  * Chooses a {@link SchemaRegistry} from a URL, the one setting a deployment gives:
@@ -37,6 +38,14 @@ public final class SchemaRegistries {
      *     one of the above
      */
     public static SchemaRegistry fromUrl(String url, Map<String, String> headers) {
+        return fromUrl(url, headers, null);
+    }
+
+    /**
+     * As above, an HTTPS registry's certificate checked against {@code tls} (null for the JDK's
+     * default authorities); {@link RegistryClientSettings} builds both from settings.
+     */
+    public static SchemaRegistry fromUrl(String url, Map<String, String> headers, SSLContext tls) {
         String effective = url == null || url.isBlank() ? DEFAULT_URL : url.trim();
         URI uri;
         try {
@@ -53,7 +62,7 @@ public final class SchemaRegistries {
                 return InMemorySchemaRegistry.scoped(effective.substring(MEMORY_PREFIX.length()));
             case "http":
             case "https":
-                return new RetryingSchemaRegistry(new HttpSchemaRegistry(uri, headers == null ? Map.of() : headers, Duration.ofSeconds(10)),
+                return new RetryingSchemaRegistry(new HttpSchemaRegistry(uri, headers == null ? Map.of() : headers, Duration.ofSeconds(10), tls),
                         UNAVAILABLE_PATIENCE);
             default:
                 throw new IllegalArgumentException(invalid(effective));

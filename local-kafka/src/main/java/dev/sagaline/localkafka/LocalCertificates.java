@@ -1,6 +1,7 @@
-package dev.sagaline.localkafka.internals;
+package dev.sagaline.localkafka;
 
-import dev.sagaline.localkafka.LocalKafkaException;
+import dev.sagaline.localkafka.internals.LogTail;
+import dev.sagaline.localkafka.internals.Passwords;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,33 +16,36 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A throwaway certificate authority and the broker's key signed by it, made at start-up with the
- * JDK's {@code keytool} so that no key file is ever committed: a PKCS12 keystore holding the
- * broker's key and chain (subject alternative name {@code IP:127.0.0.1}, so clients verify the
- * host name as usual), and a PKCS12 truststore holding only the CA's certificate, for clients.
- * Both use one random password; the CA's key is deleted once it has signed.
+ * A throwaway certificate authority and a server key signed by it, made with the JDK's
+ * {@code keytool} so that no key file is ever committed: a PKCS12 keystore holding the server's
+ * key and chain (subject alternative name {@code IP:127.0.0.1}, so clients verify the host name as
+ * usual), and a PKCS12 truststore holding only the CA's certificate, for clients. Both use one
+ * random password; the CA's key is deleted once it has signed. A {@linkplain
+ * LocalKafkaBroker.Builder#secured() secured broker} makes its own at start-up; tests make one for
+ * any other TLS server on 127.0.0.1, such as a schema registry.
  *
- * @param keystore the broker's key and certificate chain
+ * @param keystore the server's key and certificate chain
  * @param truststore the CA certificate clients trust
  * @param password the password of both stores (and of the key in the keystore)
  */
-public record TlsMaterial(Path keystore, Path truststore, String password) {
+public record LocalCertificates(Path keystore, Path truststore, String password) {
 
     /** The store type of both files. */
     public static final String STORE_TYPE = "PKCS12";
 
+    private static final String HOST = "127.0.0.1";
     private static final String CA_ALIAS = "sagaline-local-ca";
-    private static final String BROKER_ALIAS = "broker";
+    private static final String SERVER_ALIAS = "server";
     /** Long enough for a week-long benchmark on a kept directory; the material is regenerated on every start. */
     private static final String VALIDITY_DAYS = "30";
     private static final long KEYTOOL_TIMEOUT_SECONDS = 60;
     private static final String PASSWORD_VARIABLE = "LOCAL_KAFKA_STORE_PASSWORD";
 
     /** Writes a new CA, keystore and truststore into {@code directory} (created if absent). */
-    public static TlsMaterial generate(Path directory) {
+    public static LocalCertificates generate(Path directory) {
         try {
             Files.createDirectories(directory);
-            Path keystore = directory.resolve("broker.p12");
+            Path keystore = directory.resolve("server.p12");
             Path truststore = directory.resolve("truststore.p12");
             Files.deleteIfExists(keystore);
             Files.deleteIfExists(truststore);
@@ -49,21 +53,21 @@ public record TlsMaterial(Path keystore, Path truststore, String password) {
             keytool(directory, password, "-genkeypair", "-alias", CA_ALIAS, "-dname", "CN=Sagaline local-kafka throwaway CA",
                     "-ext", "bc:c", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", VALIDITY_DAYS,
                     "-keystore", keystore.toString(), "-storetype", STORE_TYPE);
-            keytool(directory, password, "-genkeypair", "-alias", BROKER_ALIAS, "-dname", "CN=" + ServerProperties.HOST,
-                    "-ext", "san=ip:" + ServerProperties.HOST, "-keyalg", "EC", "-groupname", "secp256r1",
+            keytool(directory, password, "-genkeypair", "-alias", SERVER_ALIAS, "-dname", "CN=" + HOST,
+                    "-ext", "san=ip:" + HOST, "-keyalg", "EC", "-groupname", "secp256r1",
                     "-validity", VALIDITY_DAYS, "-signer", CA_ALIAS,
                     "-keystore", keystore.toString(), "-storetype", STORE_TYPE);
             splitOffCa(keystore, truststore, password.toCharArray());
-            return new TlsMaterial(keystore, truststore, password);
+            return new LocalCertificates(keystore, truststore, password);
         } catch (IOException | GeneralSecurityException e) {
-            throw new LocalKafkaException("cannot create the broker's TLS keystores in " + directory + ": " + e, e);
+            throw new LocalKafkaException("cannot create TLS keystores in " + directory + ": " + e, e);
         }
     }
 
     /** Hides the password, so a record printed in a log or an assertion gives nothing away. */
     @Override
     public String toString() {
-        return "TlsMaterial[keystore=" + keystore + ", truststore=" + truststore + ", password=[hidden]]";
+        return "LocalCertificates[keystore=" + keystore + ", truststore=" + truststore + ", password=[hidden]]";
     }
 
     /** Moves the CA certificate into the truststore and drops the CA's key from the keystore. */

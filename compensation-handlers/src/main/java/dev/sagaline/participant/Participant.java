@@ -261,7 +261,10 @@ public final class Participant implements AutoCloseable {
             return property(ParticipantConfig.SCHEMA_REGISTRY_URL_CONFIG, url);
         }
 
-        /** A registry instance to use instead of {@value ParticipantConfig#SCHEMA_REGISTRY_URL_CONFIG}, e.g. one with credentials. */
+        /**
+         * A registry instance to use instead of {@value ParticipantConfig#SCHEMA_REGISTRY_URL_CONFIG} and its
+         * credential settings ({@code sagaline.schema.registry.basic.auth.user.info} and so on).
+         */
         public Builder schemaRegistry(SchemaRegistry registry) {
             this.registry = Objects.requireNonNull(registry, "registry");
             return this;
@@ -345,7 +348,7 @@ public final class Participant implements AutoCloseable {
             }
             ParticipantHandlers registered = prebuiltHandlers != null ? prebuiltHandlers : handlers.build();
             ParticipantHandlers built = meters == null ? registered : registered.measuredIn(meters);
-            SchemaRegistry chosen = registry != null ? registry : SchemaRegistries.fromUrl(config.schemaRegistryUrl(), Map.of());
+            SchemaRegistry chosen = registry != null ? registry : config.schemaRegistry();
             return new Participant(config, built, chosen, streamsProperties(config), uncaughtExceptionHandler);
         }
 

@@ -1,6 +1,8 @@
 package dev.sagaline.participant;
 
+import dev.sagaline.schemas.registry.RegistryClientSettings;
 import dev.sagaline.schemas.registry.SchemaRegistries;
+import dev.sagaline.schemas.registry.SchemaRegistry;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -82,7 +84,8 @@ public final class ParticipantConfig extends AbstractConfig {
     private static final Logger log = LoggerFactory.getLogger(ParticipantConfig.class);
 
     private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
-    private static final ConfigDef CONFIG = SchemaRegistries.defineUrl(new ConfigDef()
+    // The registry's URL, credentials and TLS trust are declared with the registry client, for the orchestrator too.
+    private static final ConfigDef CONFIG = RegistryClientSettings.addTo(SchemaRegistries.defineUrl(new ConfigDef()
             .define(APPLICATION_ID_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
                     Importance.HIGH, APPLICATION_ID_DOC)
             .define(COMMAND_TOPIC_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, topicName(false),
@@ -94,7 +97,9 @@ public final class ParticipantConfig extends AbstractConfig {
             .define(PURGE_INTERVAL_MS_CONFIG, Type.LONG, DEFAULT_PURGE_INTERVAL_MS, ConfigDef.Range.atLeast(1),
                     Importance.LOW, PURGE_INTERVAL_MS_DOC)
             .define(PURGE_BATCH_CONFIG, Type.INT, DEFAULT_PURGE_BATCH, ConfigDef.Range.atLeast(1),
-                    Importance.LOW, PURGE_BATCH_DOC));
+                    Importance.LOW, PURGE_BATCH_DOC)));
+
+    private final RegistryClientSettings registryClient;
 
     /**
      * @param props the participant's whole property map; keys not declared here are ignored
@@ -102,6 +107,7 @@ public final class ParticipantConfig extends AbstractConfig {
      */
     public ParticipantConfig(Map<?, ?> props) {
         super(CONFIG, withRenamedKeys(props), false);
+        this.registryClient = new RegistryClientSettings(this);
         if (getLong(PURGE_INTERVAL_MS_CONFIG) > getLong(PROCESSED_RETENTION_MS_CONFIG)) {
             throw new ConfigException(PURGE_INTERVAL_MS_CONFIG + " (" + getLong(PURGE_INTERVAL_MS_CONFIG)
                     + ") must not exceed " + PROCESSED_RETENTION_MS_CONFIG + " (" + getLong(PROCESSED_RETENTION_MS_CONFIG)
@@ -169,6 +175,11 @@ public final class ParticipantConfig extends AbstractConfig {
 
     public String schemaRegistryUrl() {
         return getString(SCHEMA_REGISTRY_URL_CONFIG);
+    }
+
+    /** A client of the registry at {@link #schemaRegistryUrl()}, with the configured credentials and TLS trust. */
+    public SchemaRegistry schemaRegistry() {
+        return registryClient.schemaRegistry(schemaRegistryUrl());
     }
 
     private static ConfigDef.Validator topicName(boolean emptyAllowed) {

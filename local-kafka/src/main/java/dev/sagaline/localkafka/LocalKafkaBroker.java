@@ -1,11 +1,19 @@
 package dev.sagaline.localkafka;
 
+import dev.sagaline.localkafka.internals.AccessControl;
+import dev.sagaline.localkafka.internals.BrokerSecurity;
 import dev.sagaline.localkafka.internals.ChildBroker;
 import dev.sagaline.localkafka.internals.Directories;
 import dev.sagaline.localkafka.internals.LoopbackPorts;
+import dev.sagaline.localkafka.internals.Passwords;
+import dev.sagaline.localkafka.internals.SecuredListeners;
 import dev.sagaline.localkafka.internals.ServerProperties;
 import dev.sagaline.localkafka.internals.StartupProbe;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.config.SslConfigs;
+import org.apache.kafka.common.config.types.Password;
 import dev.sagaline.topics.TopicSetup;
 import dev.sagaline.topics.TopicSetupException;
 import org.apache.kafka.clients.admin.Admin;
@@ -44,6 +52,11 @@ import java.util.stream.Collectors;
  * }
  * }</pre>
  *
+ * <p>A {@linkplain Builder#secured() secured} broker speaks only SASL_SSL with SCRAM-SHA-512 and
+ * enforces ACLs, with a certificate authority, keystores and a super user made up at start-up
+ * (nothing to commit, nothing to download): {@link #clientConfig()} then logs in as the super
+ * user, {@link #createUser} adds users and {@link #createAcls} grants them what they need.
+ *
  * <p>Thread-safe: lifecycle methods are serialised on the instance.
  */
 public final class LocalKafkaBroker implements AutoCloseable {
@@ -54,7 +67,11 @@ public final class LocalKafkaBroker implements AutoCloseable {
     /** How long {@link #createTopics} waits for every new partition to get a leader. */
     public static final Duration TOPIC_READY_TIMEOUT = Duration.ofSeconds(30);
 
+    /** The super user of a {@linkplain Builder#secured() secured} broker, whom ACLs do not restrict. */
+    public static final String SUPER_USER = "local-kafka-admin";
+
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration ACCESS_TIMEOUT = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger(LocalKafkaBroker.class);
 
     private enum State { NEW, RUNNING, STOPPED, CLOSED }
@@ -66,6 +83,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private final Duration startupTimeout;
     private final Map<String, String> serverProperties;
     private final List<String> jvmOptions;
+    private final boolean secured;
 
     private State state = State.NEW;
     private Path workDir;
@@ -73,6 +91,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private int port;
     private int controllerPort;
     private ChildBroker child;
+    private BrokerSecurity security;
 
     private LocalKafkaBroker(Builder builder) {
         this.requestedLogDir = builder.logDir;
@@ -82,6 +101,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
         this.startupTimeout = builder.startupTimeout;
         this.serverProperties = Map.copyOf(builder.serverProperties);
         this.jvmOptions = List.copyOf(builder.jvmOptions);
+        this.secured = builder.secured;
     }
 
     /** A builder whose defaults give a fresh temporary broker on free ports. */
@@ -107,7 +127,10 @@ public final class LocalKafkaBroker implements AutoCloseable {
             controllerPort = LoopbackPorts.resolve(requestedControllerPort, port);
             workDir = Directories.createTemp("sagaline-kafka-");
             logDir = requestedLogDir != null ? requestedLogDir.toAbsolutePath() : workDir.resolve("kafka-logs");
-            ServerProperties.write(ServerProperties.of(port, controllerPort, logDir, serverProperties), propertiesFile());
+            if (secured) {
+                security = new BrokerSecurity(LocalCertificates.generate(workDir.resolve("tls")), SUPER_USER, Passwords.random());
+            }
+            ServerProperties.write(ServerProperties.of(port, controllerPort, logDir, serverProperties, security), propertiesFile());
             launch();
         } catch (RuntimeException e) {
             close();
@@ -186,9 +209,51 @@ public final class LocalKafkaBroker implements AutoCloseable {
      * serializers, group ids and so on before passing it to a producer, consumer or Admin.
      */
     public Map<String, Object> clientConfig() {
-        Map<String, Object> config = new HashMap<>();
-        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        BrokerSecurity current = currentSecurity();
+        return current == null ? clientConfigWithoutLogin() : clientConfig(current.superUser(), current.superUserPassword());
+    }
+
+    /**
+     * The settings a client of a {@linkplain Builder#secured() secured} broker needs to log in as
+     * {@code user}: SASL_SSL, SCRAM-SHA-512, the JAAS line (a {@link Password}, hidden when a
+     * client logs its configuration) and the truststore holding this broker's CA.
+     *
+     * @throws IllegalStateException when the broker is not secured
+     */
+    public Map<String, Object> clientConfig(String user, String password) {
+        BrokerSecurity current = currentSecurity();
+        if (current == null) {
+            throw new IllegalStateException("broker is not secured: build it with secured() to log in as a user");
+        }
+        Map<String, Object> config = clientConfigWithoutLogin();
+        config.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_SSL");
+        config.put(SaslConfigs.SASL_MECHANISM, SecuredListeners.MECHANISM);
+        config.put(SaslConfigs.SASL_JAAS_CONFIG, new Password(SecuredListeners.clientJaas(user, password)));
+        config.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, current.tls().truststore().toString());
+        config.put(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, new Password(current.tls().password()));
+        config.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, LocalCertificates.STORE_TYPE);
         return config;
+    }
+
+    /** True when the broker was built {@linkplain Builder#secured() secured}. */
+    public boolean isSecured() {
+        return secured;
+    }
+
+    /**
+     * Creates (or gives a new password to) a SCRAM-SHA-512 user of a secured broker and returns
+     * once a client can log in as it. A new user may do nothing until {@link #createAcls} allows it.
+     */
+    public void createUser(String user, String password) {
+        AccessControl.upsertUser(clientConfig(), clientConfig(user, password), user, password, ACCESS_TIMEOUT);
+    }
+
+    /** Creates ACLs on a secured broker and returns once the broker enforces every one of them. */
+    public void createAcls(Collection<AclBinding> acls) {
+        if (currentSecurity() == null) {
+            throw new IllegalStateException("broker is not secured: build it with secured() to enforce ACLs");
+        }
+        AccessControl.createAcls(clientConfig(), acls, ACCESS_TIMEOUT);
     }
 
     /**
@@ -255,7 +320,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
         long startNanos = System.nanoTime();
         child = ChildBroker.launch(propertiesFile(), workDir.resolve("broker.log"), jvmOptions);
         try {
-            StartupProbe.awaitReady(child, port, startupTimeout);
+            StartupProbe.awaitReady(child, port, clientConfig(), startupTimeout);
         } catch (RuntimeException e) {
             child.killHard();
             state = State.STOPPED;
@@ -264,6 +329,17 @@ public final class LocalKafkaBroker implements AutoCloseable {
         state = State.RUNNING;
         LOG.info("Kafka broker started on {}:{} in {} ms (pid {}, log dir {})", ServerProperties.HOST, port,
                 (System.nanoTime() - startNanos) / 1_000_000, child.pid(), logDir);
+    }
+
+    private Map<String, Object> clientConfigWithoutLogin() {
+        Map<String, Object> config = new HashMap<>();
+        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        return config;
+    }
+
+    private synchronized BrokerSecurity currentSecurity() {
+        requireStarted();
+        return security;
     }
 
     private Path propertiesFile() {
@@ -289,6 +365,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
         private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
         private final Map<String, String> serverProperties = new LinkedHashMap<>();
         private final List<String> jvmOptions = new ArrayList<>();
+        private boolean secured;
 
         private Builder() {
         }
@@ -336,6 +413,19 @@ public final class LocalKafkaBroker implements AutoCloseable {
                         + "' is managed by LocalKafkaBroker (use port(), controllerPort() or logDir() instead)");
             }
             serverProperties.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /**
+         * Secures the broker: SASL_SSL with SCRAM-SHA-512 on the client port, TLS with a CA made
+         * up at start-up, and ACLs enforced by KRaft's {@code StandardAuthorizer} (nothing is
+         * allowed that no ACL allows, except to {@link #SUPER_USER}). Start-up takes a few hundred
+         * milliseconds longer, for the keys. A log directory kept from a secured broker can be
+         * reopened only by {@link LocalKafkaBroker#restart()} of the same instance, which keeps the
+         * super user's password.
+         */
+        public Builder secured() {
+            this.secured = true;
             return this;
         }
 

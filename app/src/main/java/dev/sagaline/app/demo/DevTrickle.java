@@ -6,7 +6,6 @@ import dev.sagaline.orchestrator.runtime.OrchestratorTopics;
 import dev.sagaline.participant.Participant;
 import dev.sagaline.protocol.v1.SagaRequest;
 import dev.sagaline.protocol.v1.StartSaga;
-import dev.sagaline.schemas.registry.SchemaRegistries;
 import dev.sagaline.schemas.registry.SchemaRegistry;
 import dev.sagaline.schemas.serde.Payloads;
 import dev.sagaline.schemas.serde.ProtocolSerdes;
@@ -43,7 +42,7 @@ public final class DevTrickle implements AutoCloseable {
 
     private DevTrickle(SagalineConfig config, Path stateDir, double perSecond) {
         DemoPlan plan = new DemoPlan(1, 0.15, 0.05);
-        SchemaRegistry registry = SchemaRegistries.fromUrl(config.schemaRegistryUrl(), Map.of());
+        SchemaRegistry registry = config.schemaRegistry();
         String servers = String.valueOf(config.streamsProperties().get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
         List<Participant> participants = List.of(
                 participant("inventory", OrderDemo.INVENTORY_TOPIC, servers, registry, stateDir).onTcc("reserve-stock", Order.class, new InventoryService()).build(),

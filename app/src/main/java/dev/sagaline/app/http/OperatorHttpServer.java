@@ -7,7 +7,6 @@ import com.sun.net.httpserver.HttpServer;
 import dev.sagaline.orchestrator.runtime.SagalineApp;
 import dev.sagaline.orchestrator.runtime.SagalineConfig;
 import dev.sagaline.protocol.v1.SagaStatus;
-import dev.sagaline.schemas.registry.SchemaRegistries;
 import dev.sagaline.schemas.serde.ProtocolSerdes;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -102,7 +101,7 @@ public final class OperatorHttpServer implements AutoCloseable {
      * {@code application.server} must be {@link #endpoint()} when there are several instances).
      */
     public void serve(SagalineApp orchestrator, SagalineConfig config) {
-        ProtocolSerdes serdes = new ProtocolSerdes(SchemaRegistries.fromUrl(config.schemaRegistryUrl(), Map.of()));
+        ProtocolSerdes serdes = new ProtocolSerdes(config.schemaRegistry());
         Map<String, Object> client = config.streamsProperties();
         this.audit = new AuditReader(config.topics().events(), client, serdes.events());
         this.requests = new OperatorRequests(config.topics().requests(), client, serdes.requests());

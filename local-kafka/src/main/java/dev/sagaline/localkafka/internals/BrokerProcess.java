@@ -13,6 +13,7 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
 
 /**
@@ -25,6 +26,13 @@ public final class BrokerProcess {
 
     /** The stdin line that asks for a clean shutdown. */
     public static final String STOP_COMMAND = "stop";
+
+    /**
+     * A key of the properties file that is not a broker setting: the SCRAM user (in
+     * {@code kafka-storage format --add-scram} syntax) written into the metadata when the log
+     * directory is formatted, so the node can authenticate to its own SCRAM listener.
+     */
+    public static final String SCRAM_BOOTSTRAP_KEY = "sagaline.local.bootstrap.scram";
 
     /** Exit code after a clean shutdown requested with {@link #STOP_COMMAND}. */
     public static final int EXIT_STOPPED = 0;
@@ -49,8 +57,10 @@ public final class BrokerProcess {
 
         long startNanos = System.nanoTime();
         try {
-            KafkaConfig config = KafkaConfig.fromProps(load(Path.of(args[0])), false);
-            if (StorageFormat.formatIfNeeded(config, System.out)) {
+            Properties props = load(Path.of(args[0]));
+            Object scramUser = props.remove(SCRAM_BOOTSTRAP_KEY);
+            KafkaConfig config = KafkaConfig.fromProps(props, false);
+            if (StorageFormat.formatIfNeeded(config, scramUser == null ? List.of() : List.of(scramUser.toString()), System.out)) {
                 LOG.info("Formatted {}", config.logDirs());
             }
             KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);

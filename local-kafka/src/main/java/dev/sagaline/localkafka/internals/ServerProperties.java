@@ -38,6 +38,15 @@ public final class ServerProperties {
      * {@link #MANAGED_KEYS managed key}.
      */
     public static Properties of(int brokerPort, int controllerPort, Path logDir, Map<String, String> overrides) {
+        return of(brokerPort, controllerPort, logDir, overrides, null);
+    }
+
+    /**
+     * As above; with {@code security} (null for none) the client listener speaks SASL_SSL and ACLs
+     * are enforced ({@link SecuredListeners}).
+     */
+    public static Properties of(int brokerPort, int controllerPort, Path logDir, Map<String, String> overrides,
+                                BrokerSecurity security) {
         Properties props = new Properties();
         props.setProperty("process.roles", "broker,controller");
         props.setProperty("node.id", Integer.toString(NODE_ID));
@@ -74,6 +83,9 @@ public final class ServerProperties {
         // The cleaner allocates this buffer on the heap at start-up; the default 128 MiB would take
         // a quarter of the child's small heap.
         props.setProperty("log.cleaner.dedupe.buffer.size", Integer.toString(16 * 1024 * 1024));
+        if (security != null) {
+            SecuredListeners.apply(props, brokerPort, controllerPort, security);
+        }
 
         overrides.forEach((key, value) -> {
             if (MANAGED_KEYS.contains(key)) {

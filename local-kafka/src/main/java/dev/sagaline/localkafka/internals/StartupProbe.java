@@ -8,6 +8,7 @@ import org.apache.kafka.common.Node;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -24,13 +25,18 @@ public final class StartupProbe {
     public static final int LOG_LINES_IN_ERRORS = 50;
 
     private static final int ATTEMPT_TIMEOUT_MS = 1_000;
+    /** A cold client's TLS handshake and SCRAM exchange can take longer than a plaintext attempt may. */
+    private static final int SECURED_ATTEMPT_TIMEOUT_MS = 5_000;
     private static final long POLL_INTERVAL_MS = 50;
 
     private StartupProbe() {
     }
 
-    /** Blocks until the broker on {@code port} answers or fails with a {@link LocalKafkaException}. */
-    public static void awaitReady(ChildBroker child, int port, Duration timeout) {
+    /**
+     * Blocks until the broker on {@code port} answers a client with {@code clientConfig} (its
+     * address and any security settings), or fails with a {@link LocalKafkaException}.
+     */
+    public static void awaitReady(ChildBroker child, int port, Map<String, Object> clientConfig, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             // Plain TCP first: an Admin client pointed at a closed port logs a warning per attempt.
@@ -38,8 +44,10 @@ public final class StartupProbe {
                 checkProgress(child, port, timeout, deadline);
                 Thread.sleep(POLL_INTERVAL_MS);
             }
-            try (Admin admin = Admin.create(adminConfig(port))) {
-                while (!answersDescribeCluster(admin)) {
+            int attemptTimeoutMs = clientConfig.containsKey(AdminClientConfig.SECURITY_PROTOCOL_CONFIG)
+                    ? SECURED_ATTEMPT_TIMEOUT_MS : ATTEMPT_TIMEOUT_MS;
+            try (Admin admin = Admin.create(adminConfig(clientConfig, attemptTimeoutMs))) {
+                while (!answersDescribeCluster(admin, attemptTimeoutMs)) {
                     checkProgress(child, port, timeout, deadline);
                     Thread.sleep(POLL_INTERVAL_MS);
                 }
@@ -60,10 +68,10 @@ public final class StartupProbe {
         return message.toString();
     }
 
-    private static boolean answersDescribeCluster(Admin admin) throws InterruptedException {
+    private static boolean answersDescribeCluster(Admin admin, int attemptTimeoutMs) throws InterruptedException {
         try {
-            Collection<Node> nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(ATTEMPT_TIMEOUT_MS))
-                    .nodes().get(ATTEMPT_TIMEOUT_MS * 2L, TimeUnit.MILLISECONDS);
+            Collection<Node> nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(attemptTimeoutMs))
+                    .nodes().get(attemptTimeoutMs * 2L, TimeUnit.MILLISECONDS);
             return !nodes.isEmpty();
         } catch (ExecutionException | TimeoutException e) {
             return false;
@@ -83,11 +91,11 @@ public final class StartupProbe {
         }
     }
 
-    private static Map<String, Object> adminConfig(int port) {
-        return Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, ServerProperties.HOST + ":" + port,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ATTEMPT_TIMEOUT_MS,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ATTEMPT_TIMEOUT_MS,
-                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 200);
+    private static Map<String, Object> adminConfig(Map<String, Object> clientConfig, int attemptTimeoutMs) {
+        Map<String, Object> config = new HashMap<>(clientConfig);
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, attemptTimeoutMs);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, attemptTimeoutMs);
+        config.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 200);
+        return config;
     }
 }

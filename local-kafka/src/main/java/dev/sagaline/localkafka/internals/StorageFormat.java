@@ -22,8 +22,11 @@ final class StorageFormat {
     private StorageFormat() {
     }
 
-    /** Returns true when at least one directory had to be formatted. */
-    static boolean formatIfNeeded(KafkaConfig config, PrintStream out) throws Exception {
+    /**
+     * Returns true when at least one directory had to be formatted; {@code scramUsers} (in
+     * {@code --add-scram} syntax) are written into the new metadata.
+     */
+    static boolean formatIfNeeded(KafkaConfig config, List<String> scramUsers, PrintStream out) throws Exception {
         List<String> directories = new ArrayList<>(config.logDirs());
         if (!directories.contains(config.metadataLogDir())) {
             directories.add(config.metadataLogDir());
@@ -44,6 +47,7 @@ final class StorageFormat {
                 .setMetadataLogDirectory(config.metadataLogDir())
                 .setDirectories(directories)
                 .setIgnoreFormatted(true)
+                .setScramArguments(scramUsers)
                 // Eligible leader replicas guard multi-replica partitions against electing a replica
                 // that lost data in an unclean shutdown. With one replica there is nobody else to
                 // elect, yet after every hard kill they strip the broker from its own partitions'

@@ -3,14 +3,12 @@ package dev.sagaline.orchestrator.runtime;
 import dev.sagaline.orchestrator.definition.SagaDefinitions;
 import dev.sagaline.orchestrator.errors.SagalineException;
 import dev.sagaline.protocol.v1.SagaState;
-import dev.sagaline.schemas.registry.SchemaRegistries;
 import dev.sagaline.schemas.registry.SchemaRegistryUnavailableException;
 import dev.sagaline.schemas.serde.ProtocolSerdes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -46,7 +44,7 @@ public final class SagalineApp implements AutoCloseable {
     private final KafkaStreamsMetrics streamsMetrics;
 
     private SagalineApp(SagalineConfig config, SagaDefinitions definitions, MeterRegistry meters) {
-        ProtocolSerdes serdes = new ProtocolSerdes(SchemaRegistries.fromUrl(config.schemaRegistryUrl(), Map.of()));
+        ProtocolSerdes serdes = new ProtocolSerdes(config.schemaRegistry());
         this.streams = new KafkaStreams(SagaTopology.build(definitions, config, serdes, meters), SagaTopology.streamsProperties(config, meters));
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(meters);

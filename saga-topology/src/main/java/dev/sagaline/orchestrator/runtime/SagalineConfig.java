@@ -1,7 +1,9 @@
 package dev.sagaline.orchestrator.runtime;
 
 import dev.sagaline.orchestrator.errors.SagalineConfigException;
+import dev.sagaline.schemas.registry.RegistryClientSettings;
 import dev.sagaline.schemas.registry.SchemaRegistries;
+import dev.sagaline.schemas.registry.SchemaRegistry;
 import dev.sagaline.schemas.retry.RetryPolicy;
 import java.time.Duration;
 import java.util.HashMap;
@@ -105,7 +107,8 @@ public final class SagalineConfig extends AbstractConfig {
     public static final String HTTP_AUTH_TOKEN_CONFIG = "sagaline.http.auth.token";
     private static final String HTTP_AUTH_TOKEN_DOC = "When set, operator requests (POST) must carry the header 'Authorization: Bearer TOKEN'; reads stay open.";
 
-    private static final ConfigDef DEFINITION = SchemaRegistries.defineUrl(new ConfigDef()
+    // The registry's URL, credentials and TLS trust are declared with the registry client, for participants too.
+    private static final ConfigDef DEFINITION = RegistryClientSettings.addTo(SchemaRegistries.defineUrl(new ConfigDef()
             .define(REQUESTS_TOPIC_CONFIG, Type.STRING, "sagaline.requests", new ConfigDef.NonEmptyString(), Importance.HIGH, REQUESTS_TOPIC_DOC)
             .define(REPLIES_TOPIC_CONFIG, Type.STRING, "sagaline.replies", new ConfigDef.NonEmptyString(), Importance.HIGH, REPLIES_TOPIC_DOC)
             .define(EVENTS_TOPIC_CONFIG, Type.STRING, "sagaline.events", new ConfigDef.NonEmptyString(), Importance.HIGH, EVENTS_TOPIC_DOC)
@@ -129,15 +132,17 @@ public final class SagalineConfig extends AbstractConfig {
             .define(CONNECT_TIMEOUT_MS_CONFIG, Type.LONG, 15_000L, ConfigDef.Range.atLeast(1), Importance.MEDIUM, CONNECT_TIMEOUT_MS_DOC)
             .define(HTTP_BIND_ADDRESS_CONFIG, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.MEDIUM, HTTP_BIND_ADDRESS_DOC)
             .define(HTTP_PORT_CONFIG, Type.INT, 8080, ConfigDef.Range.between(-1, 65_535), Importance.MEDIUM, HTTP_PORT_DOC)
-            .define(HTTP_AUTH_TOKEN_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, HTTP_AUTH_TOKEN_DOC);
+            .define(HTTP_AUTH_TOKEN_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, HTTP_AUTH_TOKEN_DOC));
 
     /** Batch and record framing the producer adds to a record's key and value. */
     private static final int RECORD_OVERHEAD_BYTES = 1024;
 
     private final Map<String, Object> streamsProperties;
+    private final RegistryClientSettings registryClient;
 
     private SagalineConfig(Map<String, ?> props) {
         super(DEFINITION, props, false);
+        this.registryClient = new RegistryClientSettings(this);
         if (getLong(TIMER_SCAN_INTERVAL_MS_CONFIG) > getLong(STEP_TIMEOUT_MS_CONFIG)) {
             throw new SagalineConfigException(TIMER_SCAN_INTERVAL_MS_CONFIG + "=" + getLong(TIMER_SCAN_INTERVAL_MS_CONFIG)
                     + " must not exceed " + STEP_TIMEOUT_MS_CONFIG + "=" + getLong(STEP_TIMEOUT_MS_CONFIG)
@@ -273,6 +278,11 @@ public final class SagalineConfig extends AbstractConfig {
     /** The schema registry URL. */
     public String schemaRegistryUrl() {
         return getString(SCHEMA_REGISTRY_URL_CONFIG);
+    }
+
+    /** A client of the schema registry at {@link #schemaRegistryUrl()}, with the configured credentials and TLS trust. */
+    public SchemaRegistry schemaRegistry() {
+        return registryClient.schemaRegistry(schemaRegistryUrl());
     }
 
     /** The address the HTTP server listens on. */

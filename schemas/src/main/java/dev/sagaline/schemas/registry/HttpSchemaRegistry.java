@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLContext;
 import org.apache.avro.Schema;
 
 /**
@@ -46,11 +47,23 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
      * @param timeout the longest a single request may take
      */
     public HttpSchemaRegistry(URI baseUri, Map<String, String> headers, Duration timeout) {
+        this(baseUri, headers, timeout, null);
+    }
+
+    /**
+     * As above, trusting the server certificates {@code tls} trusts (see
+     * {@link RegistryClientSettings#trusting}); null trusts the JDK's default authorities.
+     */
+    public HttpSchemaRegistry(URI baseUri, Map<String, String> headers, Duration timeout, SSLContext tls) {
         String base = Objects.requireNonNull(baseUri, "baseUri").toString();
         this.baseUri = URI.create(base.endsWith("/") ? base : base + "/");
         this.headers = Map.copyOf(headers);
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(timeout);
+        if (tls != null) {
+            client.sslContext(tls);
+        }
+        this.http = client.build();
     }
 
     /** A client with no extra headers and a 10 second timeout. */

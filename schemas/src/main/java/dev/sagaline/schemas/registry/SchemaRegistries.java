@@ -5,6 +5,7 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
@@ -51,12 +52,20 @@ public final class SchemaRegistries {
      *     one of the above
      */
     public static SchemaRegistry fromUrl(String url, Map<String, String> headers) {
+        return fromUrl(url, headers, null);
+    }
+
+    /**
+     * As above, an HTTPS registry's certificate checked against {@code tls} (null for the JDK's
+     * default authorities); {@link RegistryClientSettings} builds both from settings.
+     */
+    public static SchemaRegistry fromUrl(String url, Map<String, String> headers, SSLContext tls) {
         String effective = effective(url);
         URI uri = checked(effective);
         if (uri.getScheme().equalsIgnoreCase("memory")) {
             return InMemorySchemaRegistry.scoped(effective.substring(MEMORY_PREFIX.length()));
         }
-        return new RetryingSchemaRegistry(new HttpSchemaRegistry(uri, headers == null ? Map.of() : headers, Duration.ofSeconds(10)),
+        return new RetryingSchemaRegistry(new HttpSchemaRegistry(uri, headers == null ? Map.of() : headers, Duration.ofSeconds(10), tls),
                 UNAVAILABLE_PATIENCE);
     }
 

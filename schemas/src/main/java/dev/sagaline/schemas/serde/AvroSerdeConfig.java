@@ -1,11 +1,10 @@
 package dev.sagaline.schemas.serde;
 
+import dev.sagaline.schemas.registry.RegistryClientSettings;
 import dev.sagaline.schemas.registry.SchemaRegistries;
 import dev.sagaline.schemas.registry.SchemaRegistry;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -48,6 +47,16 @@ public final class AvroSerdeConfig extends AbstractConfig {
     public static final String BEARER_AUTH_TOKEN_CONFIG = "bearer.auth.token";
     private static final String BEARER_AUTH_TOKEN_DOC = "A bearer token sent to the registry with every request; excludes Basic credentials.";
 
+    public static final String SSL_TRUSTSTORE_LOCATION_CONFIG = "schema.registry.ssl.truststore.location";
+    private static final String SSL_TRUSTSTORE_LOCATION_DOC = "Truststore holding the certificate authorities an https:// registry's"
+            + " certificate must chain to; empty trusts the JDK's default authorities.";
+
+    public static final String SSL_TRUSTSTORE_PASSWORD_CONFIG = "schema.registry.ssl.truststore.password";
+    private static final String SSL_TRUSTSTORE_PASSWORD_DOC = "Password of schema.registry.ssl.truststore.location.";
+
+    public static final String SSL_TRUSTSTORE_TYPE_CONFIG = "schema.registry.ssl.truststore.type";
+    private static final String SSL_TRUSTSTORE_TYPE_DOC = "Type of schema.registry.ssl.truststore.location: PKCS12 or JKS.";
+
     public static final String AUTO_REGISTER_SCHEMAS_CONFIG = "auto.register.schemas";
     private static final String AUTO_REGISTER_SCHEMAS_DOC = "Whether the serializer registers the record's schema under its"
             + " subject; false writes only with schemas registered already, and fails on any other.";
@@ -79,6 +88,10 @@ public final class AvroSerdeConfig extends AbstractConfig {
             .define(BEARER_AUTH_CREDENTIALS_SOURCE_CONFIG, Type.STRING, "STATIC_TOKEN",
                     ConfigDef.ValidString.in("STATIC_TOKEN"), Importance.MEDIUM, BEARER_AUTH_CREDENTIALS_SOURCE_DOC)
             .define(BEARER_AUTH_TOKEN_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, BEARER_AUTH_TOKEN_DOC)
+            .define(SSL_TRUSTSTORE_LOCATION_CONFIG, Type.STRING, "", Importance.MEDIUM, SSL_TRUSTSTORE_LOCATION_DOC)
+            .define(SSL_TRUSTSTORE_PASSWORD_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, SSL_TRUSTSTORE_PASSWORD_DOC)
+            .define(SSL_TRUSTSTORE_TYPE_CONFIG, Type.STRING, "PKCS12", ConfigDef.ValidString.in("PKCS12", "JKS"),
+                    Importance.LOW, SSL_TRUSTSTORE_TYPE_DOC)
             .define(AUTO_REGISTER_SCHEMAS_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, AUTO_REGISTER_SCHEMAS_DOC)
             .define(USE_LATEST_VERSION_CONFIG, Type.BOOLEAN, false, Importance.LOW, USE_LATEST_VERSION_DOC)
             .define(KEY_SUBJECT_NAME_STRATEGY_CONFIG, Type.STRING, SubjectNameStrategy.TOPIC.confluentClassName(), strategy(),
@@ -131,7 +144,9 @@ public final class AvroSerdeConfig extends AbstractConfig {
         String userInfoInUrl = uri.getRawUserInfo();
         String withoutUserInfo = userInfoInUrl == null ? url : url.replaceFirst(Pattern.quote(userInfoInUrl + "@"), "");
         try {
-            return SchemaRegistries.fromUrl(withoutUserInfo, authorization(userInfoInUrl == null ? null : uri.getUserInfo()));
+            return SchemaRegistries.fromUrl(withoutUserInfo, authorization(userInfoInUrl == null ? null : uri.getUserInfo()),
+                    RegistryClientSettings.trusting(getString(SSL_TRUSTSTORE_LOCATION_CONFIG), getPassword(SSL_TRUSTSTORE_PASSWORD_CONFIG),
+                            getString(SSL_TRUSTSTORE_TYPE_CONFIG), SSL_TRUSTSTORE_LOCATION_CONFIG));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(SCHEMA_REGISTRY_URL_CONFIG, url, e.getMessage());
         }
@@ -163,13 +178,8 @@ public final class AvroSerdeConfig extends AbstractConfig {
             throw new ConfigException(BEARER_AUTH_TOKEN_CONFIG + " and Basic credentials (" + BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG + "="
                     + getString(BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG) + ") exclude each other; give the registry one of them");
         }
-        if (token != null) {
-            return Map.of("Authorization", "Bearer " + token.value());
-        }
-        if (basic != null) {
-            return Map.of("Authorization", "Basic " + Base64.getEncoder().encodeToString(basic.getBytes(StandardCharsets.UTF_8)));
-        }
-        return Map.of();
+        return RegistryClientSettings.authorization(basic == null ? null : new Password(basic), BASIC_AUTH_USER_INFO_CONFIG,
+                token, BEARER_AUTH_TOKEN_CONFIG);
     }
 
     /** user:password, or null when the chosen source gives none. */

@@ -3,6 +3,9 @@ package dev.sagaline.schemas.testsupport;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import dev.sagaline.localkafka.LocalCertificates;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,6 +13,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,13 +24,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 
 /**
  * A Confluent-compatible Schema Registry reduced to the calls the serdes make: register
  * ({@code POST /subjects/{subject}/versions}), look up ({@code POST /subjects/{subject}}), the
  * latest version ({@code GET /subjects/{subject}/versions/latest}) and by id
  * ({@code GET /schemas/ids/{id}}), served by the JDK's HTTP server on 127.0.0.1 and a free port.
- * It records every request, with its headers, so tests can count calls and check credentials.
+ * It records every request, with its headers, so tests can count calls and check credentials; it
+ * can serve HTTPS with a {@link LocalCertificates} key and refuse (401) requests without the
+ * expected {@code Authorization} header, as a secured registry does.
  */
 public final class FakeSchemaRegistryServer implements AutoCloseable {
 
@@ -51,24 +61,46 @@ public final class FakeSchemaRegistryServer implements AutoCloseable {
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final AtomicBoolean stopped = new AtomicBoolean();
     private volatile int forcedStatus;
+    private volatile String requiredAuthorization;
 
-    private FakeSchemaRegistryServer() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    private FakeSchemaRegistryServer(LocalCertificates certificates) throws IOException, GeneralSecurityException {
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        if (certificates == null) {
+            server = HttpServer.create(address, 0);
+        } else {
+            HttpsServer https = HttpsServer.create(address, 0);
+            https.setHttpsConfigurator(new HttpsConfigurator(serverContext(certificates)));
+            server = https;
+        }
         server.createContext("/", this::handle);
         server.start();
     }
 
     public static FakeSchemaRegistryServer start() {
+        return startWith(null);
+    }
+
+    /** A registry serving HTTPS with the key in {@code certificates}; clients must trust their CA. */
+    public static FakeSchemaRegistryServer startHttps(LocalCertificates certificates) {
+        return startWith(certificates);
+    }
+
+    private static FakeSchemaRegistryServer startWith(LocalCertificates certificates) {
         try {
-            return new FakeSchemaRegistryServer();
-        } catch (IOException e) {
+            return new FakeSchemaRegistryServer(certificates);
+        } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot start the fake schema registry", e);
         }
     }
 
-    /** The base URL, e.g. {@code http://127.0.0.1:54321}. */
+    /** From now on a request whose {@code Authorization} header is not exactly {@code value} is answered 401. */
+    public void requireAuthorization(String value) {
+        requiredAuthorization = value;
+    }
+
+    /** The base URL, e.g. {@code http://127.0.0.1:54321} or {@code https://127.0.0.1:54321}. */
     public URI uri() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return URI.create((server instanceof HttpsServer ? "https" : "http") + "://127.0.0.1:" + server.getAddress().getPort());
     }
 
     /** Stores a schema as if another client had registered it, without a request; returns its id. */
@@ -124,6 +156,11 @@ public final class FakeSchemaRegistryServer implements AutoCloseable {
             try (InputStream in = exchange.getRequestBody()) {
                 body = in.readAllBytes();
             }
+            String required = requiredAuthorization;
+            if (required != null && !required.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                reply(exchange, 401, Map.of("error_code", 401, "message", "Unauthorized"));
+                return;
+            }
             if (forcedStatus != 0) {
                 reply(exchange, forcedStatus, Map.of("error_code", forcedStatus * 100, "message", "forced failure"));
                 return;
@@ -156,6 +193,18 @@ public final class FakeSchemaRegistryServer implements AutoCloseable {
                 reply(exchange, 404, Map.of("error_code", 40403, "message", "Schema not found"));
             }
         }
+    }
+
+    private static SSLContext serverContext(LocalCertificates certificates) throws IOException, GeneralSecurityException {
+        KeyStore keys = KeyStore.getInstance(LocalCertificates.STORE_TYPE);
+        try (InputStream in = Files.newInputStream(certificates.keystore())) {
+            keys.load(in, certificates.password().toCharArray());
+        }
+        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keyManagers.init(keys, certificates.password().toCharArray());
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keyManagers.getKeyManagers(), null, null);
+        return context;
     }
 
     private void reply(HttpExchange exchange, int status, Map<String, Object> body) throws IOException {

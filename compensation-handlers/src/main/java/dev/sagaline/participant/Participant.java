@@ -313,11 +313,13 @@ public final class Participant implements AutoCloseable {
             // The participant's own keys are consumed here; passing them on would only make every client warn about them.
             Set<String> participantOnly = new HashSet<>(ParticipantConfig.configDef().names());
             participantOnly.remove(ParticipantConfig.APPLICATION_ID_CONFIG);
+            Map<String, Object> given = new LinkedHashMap<>();
             properties.forEach((key, value) -> {
                 if (!participantOnly.contains(key)) {
-                    streams.put(key, value);
+                    given.put(key, value);
                 }
             });
+            streams.putAll(config.profile().applyTo(given));
             return streams;
         }
     }

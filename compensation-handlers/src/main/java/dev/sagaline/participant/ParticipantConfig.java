@@ -1,6 +1,8 @@
 package dev.sagaline.participant;
 
 import dev.sagaline.schemas.registry.SchemaRegistries;
+import dev.sagaline.topics.ClientProfile;
+import java.util.Arrays;
 import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -70,6 +72,9 @@ public final class ParticipantConfig extends AbstractConfig {
             + " memory://SCOPE for the in-process registry shared within one JVM, or the http(s) URL of a"
             + " Confluent-compatible registry. Ignored when the participant is given a registry instance.";
 
+    /** {@value ClientProfile#CONFIG}: one word that tunes Kafka Streams and its clients, the same key the orchestrator reads. */
+    public static final String PROFILE_CONFIG = ClientProfile.CONFIG;
+
     private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
     private static final ConfigDef CONFIG = new ConfigDef()
             .define(APPLICATION_ID_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
@@ -85,7 +90,10 @@ public final class ParticipantConfig extends AbstractConfig {
             .define(PURGE_BATCH_CONFIG, Type.INT, DEFAULT_PURGE_BATCH, ConfigDef.Range.atLeast(1),
                     Importance.LOW, PURGE_BATCH_DOC)
             .define(SCHEMA_REGISTRY_URL_CONFIG, Type.STRING, SchemaRegistries.DEFAULT_URL, registryUrl(),
-                    Importance.HIGH, SCHEMA_REGISTRY_URL_DOC);
+                    Importance.HIGH, SCHEMA_REGISTRY_URL_DOC)
+            .define(PROFILE_CONFIG, Type.STRING, ClientProfile.DEFAULT.id(),
+                    ConfigDef.ValidString.in(Arrays.stream(ClientProfile.values()).map(ClientProfile::id).toArray(String[]::new)),
+                    Importance.MEDIUM, ClientProfile.DOC);
 
     /**
      * @param props the participant's whole property map; keys not declared here are ignored
@@ -137,6 +145,11 @@ public final class ParticipantConfig extends AbstractConfig {
 
     public String schemaRegistryUrl() {
         return getString(SCHEMA_REGISTRY_URL_CONFIG);
+    }
+
+    /** The profile whose settings the participant gives Kafka Streams where none were given explicitly. */
+    public ClientProfile profile() {
+        return ClientProfile.named(getString(PROFILE_CONFIG));
     }
 
     private static ConfigDef.Validator topicName(boolean emptyAllowed) {

@@ -23,27 +23,40 @@ import picocli.CommandLine.Option;
  * run, and writes the figures to the docs.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Benchmark: exactly-once ceiling, saga throughput, latency at a fixed rate, state size, recovery.",
+        description = {"Benchmark: bare and audited exactly-once ceilings, saga throughput, latency at a fixed rate, time to the first saga,"
+                + " thread and instance scaling, state size, recovery.",
                 "Prints a table and writes benchmarks.json and benchmarks.md into the output directory."})
 final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--sagas", defaultValue = "30000", description = "Sagas in the ceiling and throughput phases (default ${DEFAULT-VALUE}).")
-    private int sagas;
+    @Option(names = "--quick", description = "A smaller run (under 2 minutes): the main point only, fewer sagas, a shorter latency phase.")
+    private boolean quick;
 
-    @Option(names = "--latency-rate", defaultValue = "0", description = "Sagas per second in the latency phase; 0 for a quarter of the measured throughput.")
+    @Option(names = "--profile", defaultValue = "default", description = "sagaline.profile of every app, and the ceilings' settings: default or low-latency (default ${DEFAULT-VALUE}).")
+    private String profile;
+
+    @Option(names = "--sagas", description = "Sagas per throughput burst (default 20000; 3000 with --quick).")
+    private Integer sagas;
+
+    @Option(names = "--warm-up", description = "Uncounted sagas before each burst (default 2000; 500 with --quick).")
+    private Integer warmUp;
+
+    @Option(names = "--latency-rate", defaultValue = "200", description = "Sagas per second in the latency phase (default ${DEFAULT-VALUE}).")
     private double latencyRate;
 
-    @Option(names = "--latency-seconds", defaultValue = "20", description = "Length of the latency phase (default ${DEFAULT-VALUE}).")
-    private int latencySeconds;
+    @Option(names = "--latency-seconds", description = "Length of the latency phase (default 20; 5 with --quick).")
+    private Integer latencySeconds;
 
-    @Option(names = "--in-flight", defaultValue = "100000", description = "Sagas in flight for the state and recovery phases (default ${DEFAULT-VALUE}).")
-    private int inFlight;
+    @Option(names = "--scaling-sagas", description = "Sagas per burst with 1 and 2 threads and 1 and 2 instances; 0 skips it (default 10000; 2000 with --quick).")
+    private Integer scalingSagas;
 
-    @Option(names = "--partitions", defaultValue = "2", description = "Partitions of every topic (default ${DEFAULT-VALUE}).")
+    @Option(names = "--recovery-sagas", description = "Sagas in flight for the state and recovery phase; 0 skips it (default 100000; 5000 with --quick).")
+    private Integer recoverySagas;
+
+    @Option(names = "--partitions", defaultValue = "2", description = "Partitions of every topic at the main point (default ${DEFAULT-VALUE}); the matrix adds 6.")
     private int partitions;
 
-    @Option(names = "--commit-interval-ms", defaultValue = "100", description = "Kafka Streams commit interval of every app (default ${DEFAULT-VALUE}).")
-    private long commitIntervalMs;
+    @Option(names = "--commit-interval-ms", description = "Commit interval at the main point (default 100, or the profile's); the matrix adds 10.")
+    private Long commitIntervalMs;
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Run against this cluster instead of the embedded broker.")
     private String bootstrapServers;
@@ -74,7 +87,9 @@ final class BenchCommand implements Callable<Integer> {
         Path stateDir = Files.createTempDirectory("sagaline-bench-state");
         try {
             String servers = broker != null ? broker.bootstrapServers() : bootstrapServers;
-            new BenchRun(servers, partitions, commitIntervalMs, stateDir, sagas, latencyRate, latencySeconds, inFlight)
+            long commit = commitIntervalMs != null ? commitIntervalMs : profile.equals("default") ? 100 : 0;
+            BenchRun.of(servers, stateDir, profile, partitions, commit, !quick, pick(sagas, 20_000, 3_000), pick(warmUp, 2_000, 500),
+                    latencyRate, pick(latencySeconds, 20, 5), pick(scalingSagas, 10_000, 2_000), pick(recoverySagas, 100_000, 5_000))
                     .execute(System.out, outputDir);
             return 0;
         } finally {
@@ -83,6 +98,10 @@ final class BenchCommand implements Callable<Integer> {
             }
             FileTrees.delete(stateDir);
         }
+    }
+
+    private int pick(Integer given, int full, int quickValue) {
+        return given != null ? given : quick ? quickValue : full;
     }
 
     private int measurePatterns() throws Exception {

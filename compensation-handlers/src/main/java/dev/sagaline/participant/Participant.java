@@ -362,11 +362,13 @@ public final class Participant implements AutoCloseable {
             Set<String> participantOnly = new HashSet<>(ParticipantConfig.configDef().names());
             participantOnly.addAll(ParticipantConfig.formerKeys());
             participantOnly.remove(ParticipantConfig.APPLICATION_ID_CONFIG);
+            Map<String, Object> given = new LinkedHashMap<>();
             properties.forEach((key, value) -> {
                 if (!participantOnly.contains(key)) {
-                    streams.put(key, value);
+                    given.put(key, value);
                 }
             });
+            streams.putAll(config.profile().applyTo(given));
             return streams;
         }
     }

@@ -3,6 +3,8 @@ package dev.sagaline.participant;
 import dev.sagaline.schemas.registry.RegistryClientSettings;
 import dev.sagaline.schemas.registry.SchemaRegistries;
 import dev.sagaline.schemas.registry.SchemaRegistry;
+import dev.sagaline.topics.ClientProfile;
+import java.util.Arrays;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -83,6 +85,9 @@ public final class ParticipantConfig extends AbstractConfig {
 
     private static final Logger log = LoggerFactory.getLogger(ParticipantConfig.class);
 
+    /** {@value ClientProfile#CONFIG}: one word that tunes Kafka Streams and its clients, the same key the orchestrator reads. */
+    public static final String PROFILE_CONFIG = ClientProfile.CONFIG;
+
     private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
     // The registry's URL, credentials and TLS trust are declared with the registry client, for the orchestrator too.
     private static final ConfigDef CONFIG = RegistryClientSettings.addTo(SchemaRegistries.defineUrl(new ConfigDef()
@@ -97,7 +102,10 @@ public final class ParticipantConfig extends AbstractConfig {
             .define(PURGE_INTERVAL_MS_CONFIG, Type.LONG, DEFAULT_PURGE_INTERVAL_MS, ConfigDef.Range.atLeast(1),
                     Importance.LOW, PURGE_INTERVAL_MS_DOC)
             .define(PURGE_BATCH_CONFIG, Type.INT, DEFAULT_PURGE_BATCH, ConfigDef.Range.atLeast(1),
-                    Importance.LOW, PURGE_BATCH_DOC)));
+                    Importance.LOW, PURGE_BATCH_DOC)
+            .define(PROFILE_CONFIG, Type.STRING, ClientProfile.DEFAULT.id(),
+                    ConfigDef.ValidString.in(Arrays.stream(ClientProfile.values()).map(ClientProfile::id).toArray(String[]::new)),
+                    Importance.MEDIUM, ClientProfile.DOC)));
 
     private final RegistryClientSettings registryClient;
 
@@ -180,6 +188,11 @@ public final class ParticipantConfig extends AbstractConfig {
     /** A client of the registry at {@link #schemaRegistryUrl()}, with the configured credentials and TLS trust. */
     public SchemaRegistry schemaRegistry() {
         return registryClient.schemaRegistry(schemaRegistryUrl());
+    }
+
+    /** The profile whose settings the participant gives Kafka Streams where none were given explicitly. */
+    public ClientProfile profile() {
+        return ClientProfile.named(getString(PROFILE_CONFIG));
     }
 
     private static ConfigDef.Validator topicName(boolean emptyAllowed) {

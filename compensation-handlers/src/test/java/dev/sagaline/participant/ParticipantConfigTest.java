@@ -38,6 +38,25 @@ class ParticipantConfigTest {
     }
 
     @Test
+    void theLowLatencyProfileTunesKafkaStreamsUnlessASettingIsGiven() {
+        Participant participant = Participant.builder().applicationId("inventory").commandTopic("inventory.commands")
+                .property(ParticipantConfig.PROFILE_CONFIG, "low-latency").property("commit.interval.ms", 25)
+                .onDo("reserve-stock", ReserveStock.class, (command, context) -> StepResult.succeeded()).build();
+
+        assertThat(participant.streamsProperties()).containsEntry("commit.interval.ms", 25).containsEntry("poll.ms", 10L)
+                .containsEntry("producer.linger.ms", 0).doesNotContainKey(ParticipantConfig.PROFILE_CONFIG);
+    }
+
+    @Test
+    void namesAnUnknownProfile() {
+        Map<String, Object> props = valid();
+        props.put(ParticipantConfig.PROFILE_CONFIG, "fastest");
+
+        assertThatThrownBy(() -> new ParticipantConfig(props))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(ParticipantConfig.PROFILE_CONFIG);
+    }
+
+    @Test
     void namesAMissingCommandTopic() {
         Map<String, Object> props = valid();
         props.remove(ParticipantConfig.COMMAND_TOPIC_CONFIG);

@@ -4,6 +4,7 @@ import dev.sagaline.orchestrator.runtime.AuditTopicReader;
 import dev.sagaline.protocol.v1.SagaEvent;
 import dev.sagaline.orchestrator.runtime.SagalineConfig;
 import dev.sagaline.orchestrator.runtime.OrchestratorTopics;
+import dev.sagaline.topics.ClientProfile;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -16,26 +17,54 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
- * What every benchmark phase shares: the cluster, the partitions and commit interval all phases
- * use (so their figures compare), a state directory, and a reader of the topic where a phase's
- * sagas end.
+ * What every benchmark phase shares: the cluster, the partitions, commit interval and client
+ * profile all phases use (so their figures compare), a state directory, and a reader of the topic
+ * where a phase's sagas end.
  *
  * @param bootstrapServers the cluster
  * @param partitions partitions of every topic
- * @param commitIntervalMs Kafka Streams' commit interval in every app
+ * @param commitIntervalMs Kafka Streams' commit interval in every app; 0 leaves it to the profile
+ * @param profile the client profile every app runs with ({@code sagaline.profile} for the orchestrator and participants)
  * @param stateDir root of the apps' state directories
  */
-record BenchCluster(String bootstrapServers, int partitions, long commitIntervalMs, Path stateDir) {
+record BenchCluster(String bootstrapServers, int partitions, long commitIntervalMs, ClientProfile profile, Path stateDir) {
 
-    /** Settings every Kafka Streams app of the benchmark gets. */
+    /** The same cluster with other partitions and commit interval. */
+    BenchCluster at(int otherPartitions, long otherCommitIntervalMs) {
+        return new BenchCluster(bootstrapServers, otherPartitions, otherCommitIntervalMs, profile, stateDir);
+    }
+
+    /** The commit interval the apps run with: the explicit one, the profile's, or Kafka Streams' default under exactly-once. */
+    long effectiveCommitIntervalMs() {
+        if (commitIntervalMs > 0) {
+            return commitIntervalMs;
+        }
+        Object profiled = profile.settings().get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG);
+        return profiled == null ? 100 : ((Number) profiled).longValue();
+    }
+
+    /**
+     * Settings every Kafka Streams app of the benchmark gets; the orchestrator and participants
+     * apply the profile themselves, from {@code sagaline.profile}.
+     */
     Map<String, Object> streamsSettings(String applicationId) {
         Map<String, Object> settings = new HashMap<>();
         settings.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         settings.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        settings.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
+        if (commitIntervalMs > 0) {
+            settings.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
+        }
         settings.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve(applicationId).toString());
+        settings.put(ClientProfile.CONFIG, profile.id());
         return settings;
+    }
+
+    /** {@link #streamsSettings} for a plain Kafka Streams app (a ceiling), with the profile applied here. */
+    Map<String, Object> plainStreamsSettings(String applicationId) {
+        Map<String, Object> settings = streamsSettings(applicationId);
+        settings.remove(ClientProfile.CONFIG);
+        return profile.applyTo(settings);
     }
 
     /** Creates topics with the benchmark's partitions and waits for their leaders. */

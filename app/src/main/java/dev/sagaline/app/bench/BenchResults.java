@@ -21,8 +21,21 @@ import java.util.Map;
  */
 record BenchResults(Map<String, Object> settings, Map<String, Object> figures, List<Target> targets) {
 
-    /** A target of the benchmark and how the run fared against it. */
-    record Target(String name, String goal, String measured, boolean met) {
+    /** A target of the benchmark, how the run fared against it and, when missed, by how much. */
+    record Target(String name, String goal, String measured, boolean met, String shortfall) {
+
+        /** Met when {@code value >= goal}; otherwise short by the difference, formatted with {@code by}. */
+        static Target atLeast(String name, String goalText, double value, double goal, String measured, String by) {
+            boolean met = value >= goal;
+            double gap = by.contains("points") ? 100 * (goal - value) : goal - value;
+            return new Target(name, goalText, measured, met, met ? "" : "by " + String.format(by, gap));
+        }
+
+        /** Met when {@code value <= goal}; otherwise over by the difference, formatted with {@code by}. */
+        static Target atMost(String name, String goalText, double value, double goal, String measured, String by) {
+            boolean met = value <= goal;
+            return new Target(name, goalText, measured, met, met ? "" : "by " + String.format(by, value - goal));
+        }
     }
 
     void print(PrintStream out) {
@@ -30,9 +43,10 @@ record BenchResults(Map<String, Object> settings, Map<String, Object> figures, L
         out.println("Settings");
         settings.forEach((k, v) -> out.printf("  %-42s %s%n", k, v));
         out.println("Figures");
-        figures.forEach((k, v) -> out.printf("  %-42s %s%n", k, format(v)));
+        figures.forEach((k, v) -> out.printf("  %-70s %s%n", k, format(v)));
         out.println("Targets");
-        targets.forEach(t -> out.printf("  %-42s %-26s %-22s %s%n", t.name(), t.goal(), t.measured(), t.met() ? "met" : "MISSED"));
+        targets.forEach(t -> out.printf("  %-58s %-34s %-30s %s%n", t.name(), t.goal(), t.measured(),
+                t.met() ? "met" : "MISSED " + t.shortfall()));
     }
 
     /** Writes {@code benchmarks.json} and {@code benchmarks.md} into {@code dir}. */
@@ -62,11 +76,12 @@ record BenchResults(Map<String, Object> settings, Map<String, Object> figures, L
         figures.forEach((k, v) -> md.append("| ").append(k).append(" | ").append(format(v)).append(" |\n"));
         md.append("\n## Targets\n\n| target | goal | measured | |\n| --- | --- | --- | --- |\n");
         targets.forEach(t -> md.append("| ").append(t.name()).append(" | ").append(t.goal()).append(" | ").append(t.measured())
-                .append(" | ").append(t.met() ? "met" : "missed").append(" |\n"));
+                .append(" | ").append(t.met() ? "met" : "missed " + t.shortfall()).append(" |\n"));
+        md.append("\nWhy a target is missed, and where each millisecond goes: [performance.md](performance.md).\n");
         return md.toString();
     }
 
     private static String format(Object v) {
-        return v instanceof Double d ? String.format("%.1f", d) : String.valueOf(v);
+        return v instanceof Double d ? String.format(Math.abs(d) < 10 ? "%.2f" : "%.1f", d) : String.valueOf(v);
     }
 }

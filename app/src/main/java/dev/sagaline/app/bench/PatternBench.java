@@ -70,9 +70,6 @@ public final class PatternBench {
     public record Figures(String pattern, String guarantee, double stepsPerSecond, double p50Ms, double p99Ms) {
     }
 
-    private static final Duration PATIENCE = Duration.ofMinutes(2);
-    static final int WARM_UP_STEPS = 500;
-
     private final String bootstrapServers;
     private final LocalPostgres postgres;
     private final PrintStream out;
@@ -85,6 +82,7 @@ public final class PatternBench {
     private final ProtocolSerdes serdes = new ProtocolSerdes(registry);
     private final Payloads payloads = Payloads.withRegistry(registry);
     private final OutboxReplies replies = new OutboxReplies(serdes, Clock.systemUTC());
+    private final PatternSetup setup;
 
     /**
      * @param burst steps sent at once for the throughput figure
@@ -100,6 +98,7 @@ public final class PatternBench {
         this.burst = burst;
         this.rate = rate;
         this.paced = paced;
+        this.setup = new PatternSetup(bootstrapServers, runId, serdes, payloads, out);
     }
 
     /** Runs the five patterns one after another and returns their figures in the article's order. */
@@ -132,7 +131,7 @@ public final class PatternBench {
         String commands = "bench.patterns." + runId + "." + number + ".commands";
         String replies = "bench.patterns." + runId + "." + number + ".replies";
         createTopics(commands, replies);
-        try (AutoCloseable running = service.start(commands); Driver driver = new Driver(commands, replies, actions)) {
+        try (AutoCloseable running = service.start(commands); StepDriver driver = new StepDriver(setup, commands, replies, actions)) {
             driver.warmUp();
             double throughput = driver.burst(burst);
             Histogram latency = driver.paced(paced, rate);
@@ -172,8 +171,8 @@ public final class PatternBench {
 
     private AutoCloseable idempotent(String commandTopic) {
         Set<String> seen = ConcurrentHashMap.newKeySet();
-        KafkaProducer<String, byte[]> producer = idempotentProducer();
-        PlainConsumer consumer = new PlainConsumer(commandTopic, "idempotent", batch -> {
+        KafkaProducer<String, byte[]> producer = setup.idempotentProducer();
+        PlainConsumer consumer = new PlainConsumer(setup, commandTopic, "idempotent", batch -> {
             for (StepCommand command : batch) {
                 if (seen.add(command.getCommandId())) {
                     producer.send(reply(command));
@@ -208,7 +207,7 @@ public final class PatternBench {
         if (!relay.awaitStreaming(Duration.ofMinutes(1))) {
             throw new IllegalStateException("the CDC relay did not start streaming within a minute");
         }
-        PlainConsumer consumer = new PlainConsumer(commandTopic, "outbox", batch -> {
+        PlainConsumer consumer = new PlainConsumer(setup, commandTopic, "outbox", batch -> {
             try (Connection tx = db.getConnection()) {
                 tx.setAutoCommit(false);
                 for (StepCommand command : batch) {
@@ -228,7 +227,7 @@ public final class PatternBench {
         ConnectionPool db = new ConnectionPool(postgres.createDatabase("bench_transaction_log"), 4);
         OutboxSchema.defaults().create(db);
         TransactionLog log = new TransactionLog(db, OutboxSchema.defaults(), Clock.systemUTC());
-        KafkaProducer<String, byte[]> producer = idempotentProducer();
+        KafkaProducer<String, byte[]> producer = setup.idempotentProducer();
         RetryScheduler scheduler = RetryScheduler.builder()
                 .transactionLog(log)
                 .pollInterval(Duration.ofMillis(10))
@@ -239,7 +238,7 @@ public final class PatternBench {
                 })
                 .build()
                 .start();
-        PlainConsumer consumer = new PlainConsumer(commandTopic, "transaction-log", batch -> {
+        PlainConsumer consumer = new PlainConsumer(setup, commandTopic, "transaction-log", batch -> {
             try (Connection tx = db.getConnection()) {
                 tx.setAutoCommit(false);
                 for (StepCommand command : batch) {
@@ -286,12 +285,6 @@ public final class PatternBench {
         return new ProducerRecord<>(reply.topic(), reply.key(), reply.value());
     }
 
-    private KafkaProducer<String, byte[]> idempotentProducer() {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 1), new StringSerializer(), new ByteArraySerializer());
-    }
-
     private void createTopics(String... topics) throws Exception {
         try (Admin admin = Admin.create(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             List<NewTopic> newTopics = new ArrayList<>();
@@ -299,188 +292,6 @@ public final class PatternBench {
                 newTopics.add(new NewTopic(topic, 2, (short) 1));
             }
             TopicSetup.create(admin, newTopics, Duration.ofSeconds(30));
-        }
-    }
-
-    /** A batch handler for a {@link PlainConsumer}. */
-    @FunctionalInterface
-    private interface Batch {
-        void handle(List<StepCommand> commands) throws Exception;
-    }
-
-    /** A plain consumer on its own thread: handles each polled batch, then commits its offsets. */
-    private final class PlainConsumer implements AutoCloseable {
-
-        private final KafkaConsumer<String, byte[]> consumer;
-        private final Thread thread;
-        private volatile boolean stopped;
-
-        PlainConsumer(String topic, String name, Batch batch) {
-            consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                    ConsumerConfig.GROUP_ID_CONFIG, "bench-patterns-" + runId + "-" + name,
-                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                    new StringDeserializer(), new ByteArrayDeserializer());
-            consumer.subscribe(List.of(topic));
-            thread = new Thread(() -> {
-                try {
-                    while (!stopped) {
-                        List<StepCommand> commands = new ArrayList<>();
-                        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                            commands.add(serdes.commands().deserialize(topic, record.value()));
-                        }
-                        if (!commands.isEmpty()) {
-                            batch.handle(commands);
-                            consumer.commitSync();
-                        }
-                    }
-                } catch (WakeupException e) {
-                    // Closing.
-                } catch (Exception e) {
-                    out.println("  the " + name + " consumer failed: " + e);
-                } finally {
-                    consumer.close(Duration.ofSeconds(5));
-                }
-            }, "bench-patterns-" + name);
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            stopped = true;
-            consumer.wakeup();
-            thread.join(10_000);
-        }
-    }
-
-    /**
-     * Sends steps and times them: a step's first command goes out, each reply triggers the next
-     * action's command, and the last reply ends the step.
-     */
-    private final class Driver implements AutoCloseable {
-
-        private final String commandTopic;
-        private final String replyTopic;
-        private final List<StepAction> actions;
-        private final KafkaProducer<String, byte[]> producer = idempotentProducer();
-        private final KafkaConsumer<String, byte[]> replies;
-        private final Thread listener;
-        private final Map<String, Long> startedAt = new ConcurrentHashMap<>();
-        private final Set<String> answered = ConcurrentHashMap.newKeySet();
-        private volatile Histogram histogram = new Histogram(3_600_000_000L, 3);
-        private volatile CountDownLatch finished = new CountDownLatch(0);
-        private volatile boolean stopped;
-        private int steps;
-
-        Driver(String commandTopic, String replyTopic, List<StepAction> actions) {
-            this.commandTopic = commandTopic;
-            this.replyTopic = replyTopic;
-            this.actions = actions;
-            this.replies = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer());
-            List<TopicPartition> partitions = replies.partitionsFor(replyTopic).stream()
-                    .map(info -> new TopicPartition(replyTopic, info.partition())).toList();
-            replies.assign(partitions);
-            replies.seekToEnd(partitions);
-            partitions.forEach(replies::position);
-            listener = new Thread(this::listen, "bench-patterns-replies");
-            listener.setDaemon(true);
-            listener.start();
-        }
-
-        /** Steps not counted, so that class loading, JIT compilation and first connections are behind the measured ones. */
-        void warmUp() throws InterruptedException {
-            run(WARM_UP_STEPS, 0, false);
-        }
-
-        /** Sends {@code count} steps at once; steps per second from the first send to the last reply. */
-        double burst(int count) throws InterruptedException {
-            long start = System.nanoTime();
-            run(count, 0, true);
-            return count / ((System.nanoTime() - start) / 1e9);
-        }
-
-        /** Sends {@code count} steps at {@code perSecond}; their latencies. */
-        Histogram paced(int count, double perSecond) throws InterruptedException {
-            return run(count, perSecond, true);
-        }
-
-        private Histogram run(int count, double perSecond, boolean record) throws InterruptedException {
-            Histogram measured = new Histogram(3_600_000_000L, 3);
-            histogram = record ? measured : new Histogram(3_600_000_000L, 3);
-            finished = new CountDownLatch(count);
-            long begin = System.nanoTime();
-            for (int i = 0; i < count; i++) {
-                if (perSecond > 0) {
-                    long due = begin + (long) (i * 1e9 / perSecond);
-                    long wait = due - System.nanoTime();
-                    if (wait > 0) {
-                        TimeUnit.NANOSECONDS.sleep(wait);
-                    }
-                }
-                String sagaId = runId + "-" + (steps++);
-                startedAt.put(sagaId, System.nanoTime());
-                send(sagaId, 0);
-            }
-            producer.flush();
-            if (!finished.await(PATIENCE.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new IllegalStateException(finished.getCount() + " of " + count + " steps got no final reply within "
-                        + PATIENCE + " on " + commandTopic);
-            }
-            return measured;
-        }
-
-        private void send(String sagaId, int actionIndex) {
-            Order order = new Order(sagaId, "sku-1", 1, 100L);
-            StepCommand command = StepCommand.newBuilder()
-                    .setCommandId(sagaId + "/" + actionIndex)
-                    .setSagaId(sagaId)
-                    .setSagaType("bench")
-                    .setDefinitionVersion(1)
-                    .setStep("step")
-                    .setAction(actions.get(actionIndex))
-                    .setAttempt(1)
-                    .setInput(payloads.encode(order))
-                    .setReplyTopic(replyTopic)
-                    .setIssuedAtMs(Instant.now())
-                    .setMetadata(Map.of())
-                    .build();
-            producer.send(new ProducerRecord<>(commandTopic, sagaId, serdes.commands().serialize(commandTopic, command)));
-        }
-
-        private void listen() {
-            try {
-                while (!stopped) {
-                    for (ConsumerRecord<String, byte[]> record : replies.poll(Duration.ofMillis(50))) {
-                        StepReply reply = serdes.replies().deserialize(replyTopic, record.value());
-                        // Patterns that deliver at least once may answer a command twice; the first answer counts.
-                        if (!answered.add(reply.getCommandId())) {
-                            continue;
-                        }
-                        int index = actions.indexOf(reply.getAction());
-                        if (index < actions.size() - 1) {
-                            send(reply.getSagaId(), index + 1);
-                        } else {
-                            Long start = startedAt.remove(reply.getSagaId());
-                            if (start != null) {
-                                histogram.recordValue(Math.max(1, (System.nanoTime() - start) / 1_000));
-                                finished.countDown();
-                            }
-                        }
-                    }
-                }
-            } catch (WakeupException e) {
-                // Closing.
-            }
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            stopped = true;
-            replies.wakeup();
-            listener.join(10_000);
-            replies.close();
-            producer.close();
         }
     }
 }

@@ -45,7 +45,7 @@ public record PatternReport(Map<String, Object> settings, List<PatternBench.Figu
         }
         md.append("\nThroughput is a burst of steps sent at once, from the first send to the last reply; p50 and p99 are"
                 + " the latencies of steps sent at the fixed rate in the settings. The patterns run in the order listed, each"
-                + " after " + PatternBench.WARM_UP_STEPS + " uncounted steps; the first also finds the broker and the JVM"
+                + " after " + StepDriver.WARM_UP_STEPS + " uncounted steps; the first also finds the broker and the JVM"
                 + " cold, which the warm-up may not fully remove. The figures are one run's, not a ranking.\n");
         try {
             Files.createDirectories(dir);

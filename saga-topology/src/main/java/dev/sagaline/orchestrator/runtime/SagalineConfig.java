@@ -5,6 +5,7 @@ import dev.sagaline.schemas.registry.RegistryClientSettings;
 import dev.sagaline.schemas.registry.SchemaRegistries;
 import dev.sagaline.schemas.registry.SchemaRegistry;
 import dev.sagaline.schemas.retry.RetryPolicy;
+import dev.sagaline.topics.ClientProfile;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Optional;
@@ -107,6 +108,9 @@ public final class SagalineConfig extends AbstractConfig {
     public static final String HTTP_AUTH_TOKEN_CONFIG = "sagaline.http.auth.token";
     private static final String HTTP_AUTH_TOKEN_DOC = "When set, operator requests (POST) must carry the header 'Authorization: Bearer TOKEN'; reads stay open.";
 
+    /** {@value ClientProfile#CONFIG}: one word that tunes Kafka Streams and its clients, the same key the participants read. */
+    public static final String PROFILE_CONFIG = ClientProfile.CONFIG;
+
     // The registry's URL, credentials and TLS trust are declared with the registry client, for participants too.
     private static final ConfigDef DEFINITION = RegistryClientSettings.addTo(SchemaRegistries.defineUrl(new ConfigDef()
             .define(REQUESTS_TOPIC_CONFIG, Type.STRING, "sagaline.requests", new ConfigDef.NonEmptyString(), Importance.HIGH, REQUESTS_TOPIC_DOC)
@@ -132,7 +136,9 @@ public final class SagalineConfig extends AbstractConfig {
             .define(CONNECT_TIMEOUT_MS_CONFIG, Type.LONG, 15_000L, ConfigDef.Range.atLeast(1), Importance.MEDIUM, CONNECT_TIMEOUT_MS_DOC)
             .define(HTTP_BIND_ADDRESS_CONFIG, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.MEDIUM, HTTP_BIND_ADDRESS_DOC)
             .define(HTTP_PORT_CONFIG, Type.INT, 8080, ConfigDef.Range.between(-1, 65_535), Importance.MEDIUM, HTTP_PORT_DOC)
-            .define(HTTP_AUTH_TOKEN_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, HTTP_AUTH_TOKEN_DOC));
+            .define(HTTP_AUTH_TOKEN_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, HTTP_AUTH_TOKEN_DOC)
+            .define(PROFILE_CONFIG, Type.STRING, ClientProfile.DEFAULT.id(), ConfigDef.ValidString.in(profileIds()), Importance.MEDIUM,
+                    ClientProfile.DOC));
 
     /** Batch and record framing the producer adds to a record's key and value. */
     private static final int RECORD_OVERHEAD_BYTES = 1024;
@@ -175,7 +181,7 @@ public final class SagalineConfig extends AbstractConfig {
                 streams.put(k, v);
             }
         });
-        this.streamsProperties = Map.copyOf(streams);
+        this.streamsProperties = Map.copyOf(profile().applyTo(streams));
     }
 
     /**
@@ -208,9 +214,17 @@ public final class SagalineConfig extends AbstractConfig {
         return new ConfigDef(DEFINITION);
     }
 
-    /** The settings handed to Kafka Streams: every non-{@code sagaline.*} key, with {@code exactly_once_v2} unless overridden. */
+    /**
+     * The settings handed to Kafka Streams: every non-{@code sagaline.*} key, with {@code exactly_once_v2}
+     * unless overridden, and the {@link #profile() profile's} settings for the keys not given.
+     */
     public Map<String, Object> streamsProperties() {
         return streamsProperties;
+    }
+
+    /** The profile whose settings {@link #streamsProperties()} holds where none were given explicitly. */
+    public ClientProfile profile() {
+        return ClientProfile.named(getString(PROFILE_CONFIG));
     }
 
     /** The topics the orchestrator reads and writes. */
@@ -299,6 +313,10 @@ public final class SagalineConfig extends AbstractConfig {
     public Optional<String> httpAuthToken() {
         Password token = getPassword(HTTP_AUTH_TOKEN_CONFIG);
         return token == null || token.value().isEmpty() ? Optional.empty() : Optional.of(token.value());
+    }
+
+    private static String[] profileIds() {
+        return java.util.Arrays.stream(ClientProfile.values()).map(ClientProfile::id).toArray(String[]::new);
     }
 
     private RetryPolicy retry(int maxAttempts) {

@@ -1,0 +1,71 @@
+package dev.sagaline.app.bench;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+
+/**
+ * One ceiling at one point (partitions, commit interval, profile): its two applications started
+ * on fresh topics, then the same load the sagas get: one saga right after both run, a warm-up, a
+ * burst for throughput and, when asked, a fixed rate for latency.
+ */
+final class CeilingPhase {
+
+    /** What a ceiling reached. */
+    record Result(double firstSeconds, double throughput, Histogram latency) {
+    }
+
+    private final BenchCluster cluster;
+    private final BenchSettings settings;
+    private final PrintStream out;
+
+    CeilingPhase(BenchCluster cluster, BenchSettings settings, PrintStream out) {
+        this.cluster = cluster;
+        this.settings = settings;
+        this.out = out;
+    }
+
+    /**
+     * @param name names the phase's topics and applications
+     * @param request the start record every saga gets
+     * @param audit the audit record the {@link CeilingTopology.Shape#AUDITED audited} shape writes
+     * @param latencyRate sagas per second for the latency figure; 0 for none
+     */
+    Result run(String name, CeilingTopology.Shape shape, byte[] request, byte[] audit, double latencyRate) throws Exception {
+        BenchTopics topics = BenchTopics.of(name);
+        cluster.createTopics(topics.all());
+        List<KafkaStreams> apps = new ArrayList<>();
+        try {
+            apps.add(streams(CeilingTopology.coordinator(topics, shape, audit), name + "-coordinator"));
+            apps.add(streams(CeilingTopology.participant(topics), name + "-participant"));
+            try (SagaLoad load = new SagaLoad(cluster, topics.requests(), topics.events(), id -> request,
+                    r -> r.headers().lastHeader(CeilingTopology.END_HEADER) != null)) {
+                apps.forEach(KafkaStreams::start);
+                for (KafkaStreams app : apps) {
+                    SagaApps.awaitRunning(app);
+                }
+                double first = load.one("first");
+                load.burst("warm", settings.warmUp());
+                double rate = load.burst("burst", settings.sagas());
+                Histogram latency = latencyRate > 0 ? load.paced("paced", latencyRate, settings.latencySeconds()) : null;
+                out.printf("  %s ceiling, %d partitions, commit %d ms: first saga %.2f s, %.0f sagas/s%s%n", shape.name().toLowerCase(),
+                        cluster.partitions(), cluster.effectiveCommitIntervalMs(), first, rate,
+                        latency == null ? "" : String.format(", p50 %.0f ms p99 %.0f ms at %.0f/s", latency.getValueAtPercentile(50) / 1000.0,
+                                latency.getValueAtPercentile(99) / 1000.0, latencyRate));
+                return new Result(first, rate, latency);
+            }
+        } finally {
+            apps.forEach(KafkaStreams::close);
+        }
+    }
+
+    private KafkaStreams streams(Topology topology, String applicationId) {
+        Properties props = new Properties();
+        props.putAll(cluster.plainStreamsSettings(applicationId));
+        return new KafkaStreams(topology, props);
+    }
+}

@@ -1,0 +1,144 @@
+package dev.sagaline.app.bench;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The load of one phase: start records sent to the request topic, and the record that ends each
+ * saga read back, {@code read_committed}, from the topic where sagas end. The same driver times
+ * the ceilings and the real sagas, so their figures differ only in what the applications do.
+ */
+final class SagaLoad implements AutoCloseable {
+
+    static final Duration PATIENCE = Duration.ofMinutes(4);
+
+    private final String requests;
+    private final Function<String, byte[]> request;
+    private final Predicate<ConsumerRecord<String, byte[]>> ends;
+    private final KafkaProducer<String, byte[]> producer;
+    private final KafkaConsumer<String, byte[]> endings;
+    private int sent;
+
+    /**
+     * @param request the start record of the saga with the given id
+     * @param ends whether a record read from {@code endTopic} ends its saga (its key)
+     */
+    SagaLoad(BenchCluster cluster, String requests, String endTopic, Function<String, byte[]> request,
+             Predicate<ConsumerRecord<String, byte[]>> ends) {
+        this.requests = requests;
+        this.request = request;
+        this.ends = ends;
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+        this.endings = cluster.tailBytes(endTopic);
+    }
+
+    /** Sends one saga and waits for it to end; seconds from the send to the end. */
+    double one(String prefix) {
+        long start = System.nanoTime();
+        send(prefix + "-0");
+        producer.flush();
+        await(Set.of(prefix + "-0"), prefix);
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    /** Sends {@code count} sagas at once; sagas per second from the first send to the last end. */
+    double burst(String prefix, int count) {
+        Set<String> ids = new HashSet<>();
+        long start = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            String id = prefix + "-" + i;
+            ids.add(id);
+            send(id);
+        }
+        producer.flush();
+        await(ids, prefix);
+        return count / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /** Starts sagas at {@code rate} per second for {@code seconds}; the latency of each, send to end, in microseconds. */
+    Histogram paced(String prefix, double rate, int seconds) {
+        Histogram micros = new Histogram(3_600_000_000L, 3);
+        Map<String, Long> sentAt = new HashMap<>();
+        int total = (int) (rate * seconds);
+        long start = System.nanoTime();
+        int started = 0;
+        long deadline = start + Duration.ofSeconds(seconds).plus(PATIENCE).toNanos();
+        while ((started < total || !sentAt.isEmpty()) && System.nanoTime() < deadline) {
+            long now = System.nanoTime();
+            boolean any = false;
+            while (started < total && start + (long) (started * 1e9 / rate) <= now) {
+                String id = prefix + "-" + started++;
+                sentAt.put(id, System.nanoTime());
+                send(id);
+                any = true;
+            }
+            if (any) {
+                producer.flush();
+            }
+            poll(Duration.ofMillis(1), id -> {
+                Long at = sentAt.remove(id);
+                if (at != null) {
+                    micros.recordValue(Math.max(1, (System.nanoTime() - at) / 1000));
+                }
+            });
+        }
+        require((int) micros.getTotalCount(), total, prefix);
+        return micros;
+    }
+
+    /** Start records sent so far. */
+    int sent() {
+        return sent;
+    }
+
+    private void send(String id) {
+        producer.send(new ProducerRecord<>(requests, id, request.apply(id)));
+        sent++;
+    }
+
+    private void await(Set<String> ids, String phase) {
+        Set<String> open = new HashSet<>(ids);
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (!open.isEmpty() && System.nanoTime() < deadline) {
+            poll(Duration.ofMillis(5), open::remove);
+        }
+        require(ids.size() - open.size(), ids.size(), phase);
+    }
+
+    private void poll(Duration wait, java.util.function.Consumer<String> ended) {
+        for (ConsumerRecord<String, byte[]> record : endings.poll(wait)) {
+            if (ends.test(record)) {
+                ended.accept(record.key());
+            }
+        }
+    }
+
+    private static void require(int seen, int expected, String phase) {
+        if (seen < expected) {
+            throw new IllegalStateException(phase + ": only " + seen + " of " + expected + " sagas ended within " + PATIENCE);
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+        endings.close();
+    }
+}

@@ -1,5 +1,7 @@
 package dev.sagaline.participant;
 
+import dev.sagaline.protocol.DeadLetterHeaders;
+import dev.sagaline.protocol.DeadLetterReason;
 import dev.sagaline.protocol.v1.StepReply;
 import java.util.Objects;
 

@@ -1,5 +1,6 @@
 package dev.sagaline.participant;
 
+import dev.sagaline.protocol.DeadLetterReason;
 import java.util.Objects;
 
 /**

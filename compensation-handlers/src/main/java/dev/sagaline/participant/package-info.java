@@ -75,7 +75,7 @@
  *       is refused. CONFIRM and CANCEL are idempotent and exclude each other. The error codes are
  *       in {@link dev.sagaline.participant.ParticipantErrorCodes}.</li>
  *   <li>Commands that cannot be answered (unreadable, no handler, unknown action) go to the
- *       dead-letter topic with {@link dev.sagaline.participant.DeadLetterHeaders}, and processing
+ *       dead-letter topic with {@link dev.sagaline.protocol.DeadLetterHeaders}, and processing
  *       goes on.</li>
  *   <li>This memory is kept while the saga may still send something: until the orchestrator's
  *       FORGET notice that the saga finished, and then for

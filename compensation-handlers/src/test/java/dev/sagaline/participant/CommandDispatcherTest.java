@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sagaline.participant.example.ReserveStock;
 import dev.sagaline.participant.example.StockReservation;
 import dev.sagaline.participant.testsupport.RecordingHandlers;
+import dev.sagaline.protocol.DeadLetterReason;
 import dev.sagaline.protocol.v1.StepAction;
 import dev.sagaline.protocol.v1.StepCommand;
 import dev.sagaline.protocol.v1.StepOutcome;

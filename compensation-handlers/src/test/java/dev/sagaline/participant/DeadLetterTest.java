@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sagaline.participant.example.ReserveStock;
 import dev.sagaline.participant.testsupport.ParticipantDriver;
 import dev.sagaline.participant.testsupport.RecordingHandlers;
+import dev.sagaline.protocol.DeadLetterHeaders;
 import dev.sagaline.protocol.v1.StepAction;
 import dev.sagaline.protocol.v1.StepCommand;
 import dev.sagaline.protocol.v1.StepOutcome;
@@ -55,7 +56,7 @@ class DeadLetterTest {
             assertThat(deadLetters).singleElement().satisfies(deadLetter -> {
                 assertThat(deadLetter.key()).isEqualTo("saga-1");
                 assertThat(deadLetter.value()).isEqualTo(CORRUPT);
-                assertThat(header(deadLetter.headers(), DeadLetterHeaders.REASON)).isEqualTo("UNREADABLE_COMMAND");
+                assertThat(header(deadLetter.headers(), DeadLetterHeaders.REASON)).isEqualTo("UNDECODABLE");
                 assertThat(header(deadLetter.headers(), DeadLetterHeaders.DETAIL)).contains("unknown writer schema id 99");
                 assertThat(header(deadLetter.headers(), DeadLetterHeaders.EXCEPTION))
                         .isEqualTo("org.apache.kafka.common.errors.SerializationException");
@@ -81,7 +82,7 @@ class DeadLetterTest {
 
             assertThat(atLeastOnce.deadLetters()).singleElement().satisfies(deadLetter -> {
                 assertThat(deadLetter.value()).isEqualTo(hugeString);
-                assertThat(header(deadLetter.headers(), DeadLetterHeaders.REASON)).isEqualTo("UNREADABLE_COMMAND");
+                assertThat(header(deadLetter.headers(), DeadLetterHeaders.REASON)).isEqualTo("UNDECODABLE");
                 assertThat(header(deadLetter.headers(), DeadLetterHeaders.DETAIL))
                         .contains("a string claims 2147483639 bytes but the whole record body has 8");
             });

@@ -11,6 +11,8 @@ import dev.sagaline.localkafka.LocalKafka;
 import dev.sagaline.localkafka.LocalKafkaBroker;
 import dev.sagaline.participant.example.ReserveStock;
 import dev.sagaline.participant.example.StockReservation;
+import dev.sagaline.protocol.DeadLetterHeaders;
+import dev.sagaline.protocol.DeadLetterReason;
 import dev.sagaline.protocol.v1.StepAction;
 import dev.sagaline.protocol.v1.StepCommand;
 import dev.sagaline.protocol.v1.StepOutcome;
@@ -106,7 +108,7 @@ class ParticipantCrashIT {
                         tuple("c-1", StepOutcome.SUCCEEDED), tuple("c-2", StepOutcome.SUCCEEDED));
         assertThat(CommittedRecords.of(kafka, DEAD_LETTERS)).singleElement().satisfies(deadLetter ->
                 assertThat(new String(deadLetter.headers().lastHeader(DeadLetterHeaders.REASON).value(), StandardCharsets.UTF_8))
-                        .isEqualTo(DeadLetterReason.UNREADABLE_COMMAND.name()));
+                        .isEqualTo(DeadLetterReason.UNDECODABLE.name()));
         // Both commands ran twice (the first transaction, c-1's reply included, was aborted), yet the
         // external system holds one reservation per command id.
         assertThat(attempts).containsOnlyKeys("c-1", "c-2");

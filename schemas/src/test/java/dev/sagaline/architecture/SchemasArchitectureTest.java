@@ -21,5 +21,6 @@ class SchemasArchitectureTest {
     @Test
     void nothingReadsTheWallClock() {
         ArchitectureRules.noWallClockReads("dev.sagaline.schemas").check(CLASSES);
+        ArchitectureRules.noWallClockReads("dev.sagaline.protocol").check(CLASSES);
     }
 }

@@ -1,7 +1,8 @@
 package dev.sagaline.participant.internals;
 
+import dev.sagaline.protocol.DeadLetterHeaders;
+import dev.sagaline.protocol.DeadLetterReason;
 import dev.sagaline.schemas.serde.ReplyAddress;
-import dev.sagaline.participant.DeadLetterReason;
 import dev.sagaline.participant.DispatchResult;
 import dev.sagaline.participant.ParticipantHandlers;
 import dev.sagaline.participant.ParticipantTopology;
@@ -133,7 +134,7 @@ final class CommandProcessor implements Processor<String, StepCommand, String, O
                 source.topic(), source.partition(), source.offset(), reason, detail);
         // A copy, so the added headers stay on the dead letter only.
         Headers headers = new RecordHeaders(record.headers().toArray());
-        DeadLetters.addHeaders(headers, reason, detail, source.topic(), source.partition(), source.offset());
+        DeadLetterHeaders.write(headers, reason, detail, null, source.topic(), source.partition(), source.offset());
         context.forward(record.withHeaders(headers), ParticipantTopology.DEAD_LETTER_SINK);
     }
 }

@@ -1,7 +1,6 @@
 package dev.sagaline.participant.internals;
 
 import dev.sagaline.participant.BusinessFailureException;
-import dev.sagaline.participant.DeadLetterReason;
 import dev.sagaline.participant.DispatchResult;
 import dev.sagaline.participant.ParticipantErrorCodes;
 import dev.sagaline.participant.ParticipantHandlers;
@@ -14,6 +13,7 @@ import dev.sagaline.participant.TransientFailureException;
 import dev.sagaline.participant.internals.StepRules.Kind;
 import dev.sagaline.participant.internals.StepRules.Phase;
 import dev.sagaline.participant.internals.StepRules.Verdict;
+import dev.sagaline.protocol.DeadLetterReason;
 import dev.sagaline.protocol.v1.Payload;
 import dev.sagaline.protocol.v1.StepAction;
 import dev.sagaline.protocol.v1.StepCommand;

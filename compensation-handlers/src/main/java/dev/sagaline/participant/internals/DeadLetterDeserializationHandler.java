@@ -1,7 +1,7 @@
 package dev.sagaline.participant.internals;
 
-import dev.sagaline.participant.DeadLetterHeaders;
-import dev.sagaline.participant.DeadLetterReason;
+import dev.sagaline.protocol.DeadLetterHeaders;
+import dev.sagaline.protocol.DeadLetterReason;
 import dev.sagaline.schemas.registry.SchemaRegistryUnavailableException;
 import java.util.List;
 import java.util.Map;
@@ -52,9 +52,8 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
         log.warn("Command at {}-{}@{} does not deserialize; sending it to dead-letter topic {}",
                 record.topic(), record.partition(), record.offset(), deadLetterTopic, exception);
         Headers headers = new RecordHeaders(record.headers().toArray());
-        DeadLetters.addHeaders(headers, DeadLetterReason.UNREADABLE_COMMAND, String.valueOf(exception.getMessage()),
+        DeadLetterHeaders.write(headers, DeadLetterReason.UNDECODABLE, String.valueOf(exception.getMessage()), exception,
                 record.topic(), record.partition(), record.offset());
-        DeadLetters.add(headers, DeadLetterHeaders.EXCEPTION, exception.getClass().getName());
         return Response.resume(List.of(new ProducerRecord<>(deadLetterTopic, null, record.timestamp(),
                 record.key(), record.value(), headers)));
     }

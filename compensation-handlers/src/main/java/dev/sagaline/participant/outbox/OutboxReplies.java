@@ -1,8 +1,8 @@
 package dev.sagaline.participant.outbox;
 
-import dev.sagaline.participant.DeadLetterReason;
 import dev.sagaline.participant.StepResult;
 import dev.sagaline.participant.UnroutableCommandException;
+import dev.sagaline.protocol.DeadLetterReason;
 import dev.sagaline.protocol.v1.Payload;
 import dev.sagaline.protocol.v1.StepCommand;
 import dev.sagaline.protocol.v1.StepReplies;

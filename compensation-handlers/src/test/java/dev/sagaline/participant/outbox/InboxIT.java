@@ -12,13 +12,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sagaline.localpostgres.LocalPostgres;
 import dev.sagaline.localpostgres.LocalPostgresExtension;
-import dev.sagaline.participant.DeadLetterReason;
 import dev.sagaline.participant.DispatchResult;
 import dev.sagaline.participant.ParticipantErrorCodes;
 import dev.sagaline.participant.example.HoldFunds;
 import dev.sagaline.participant.example.ReserveStock;
 import dev.sagaline.participant.testsupport.CommandSpec;
 import dev.sagaline.participant.testsupport.RecordingHandlers;
+import dev.sagaline.protocol.DeadLetterReason;
 import dev.sagaline.protocol.v1.StepAction;
 import dev.sagaline.protocol.v1.StepCommand;
 import dev.sagaline.protocol.v1.StepOutcome;

@@ -3,11 +3,11 @@ package dev.sagaline.participant.outbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sagaline.participant.DeadLetterReason;
 import dev.sagaline.participant.StepResult;
 import dev.sagaline.participant.UnroutableCommandException;
 import dev.sagaline.participant.example.ReserveStock;
 import dev.sagaline.participant.example.StockReservation;
+import dev.sagaline.protocol.DeadLetterReason;
 import dev.sagaline.protocol.v1.StepAction;
 import dev.sagaline.protocol.v1.StepCommand;
 import dev.sagaline.protocol.v1.StepOutcome;

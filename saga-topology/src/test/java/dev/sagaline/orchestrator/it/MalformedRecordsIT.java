@@ -8,6 +8,8 @@ import dev.sagaline.localkafka.LocalKafkaBroker;
 import dev.sagaline.localkafka.LocalKafkaExtension;
 import dev.sagaline.orchestrator.it.support.ChildOrchestrator;
 import dev.sagaline.orchestrator.it.support.OrchestratorSettings;
+import dev.sagaline.protocol.DeadLetterHeaders;
+import dev.sagaline.protocol.DeadLetterReason;
 import dev.sagaline.protocol.v1.SagaRequest;
 import dev.sagaline.protocol.v1.StartSaga;
 import dev.sagaline.protocol.v1.StepReply;
@@ -85,8 +87,12 @@ class MalformedRecordsIT {
         });
         List<ConsumerRecord<String, byte[]>> deadLetters = CommittedRecords.of(broker, "malformed-it.dead-letter");
         assertThat(deadLetters).extracting(ConsumerRecord::value).containsExactlyInAnyOrder(badRequest, badReply);
-        assertThat(deadLetters).allSatisfy(dead -> assertThat(header(dead, "__streams.errors.message"))
-                .contains("a string claims 2147483639 bytes but the whole record body has 8"));
+        assertThat(deadLetters).allSatisfy(dead -> {
+            assertThat(DeadLetterHeaders.reason(dead.headers())).as("headers %s", dead.headers()).contains(DeadLetterReason.UNDECODABLE);
+            assertThat(DeadLetterHeaders.detail(dead.headers())).hasValueSatisfying(detail ->
+                    assertThat(detail).contains("a string claims 2147483639 bytes but the whole record body has 8"));
+            assertThat(header(dead, "__streams.errors.message")).contains("a string claims 2147483639 bytes but the whole record body has 8");
+        });
         assertThat(orchestrator.isAlive()).as("orchestrator process alive; its output:%n%s", orchestrator.tail()).isTrue();
     }
 

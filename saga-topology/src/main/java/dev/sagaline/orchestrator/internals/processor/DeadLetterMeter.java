@@ -1,5 +1,6 @@
 package dev.sagaline.orchestrator.internals.processor;
 
+import dev.sagaline.protocol.DeadLetterReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
@@ -15,11 +16,6 @@ public final class DeadLetterMeter {
     /** The streams configuration entry holding the {@link MeterRegistry}, put there by the topology's properties. */
     public static final String REGISTRY_CONFIG = "sagaline.internal.meter.registry";
 
-    /** A record that could not be decoded: bad bytes, an unknown schema, a value over the decoder's limits. */
-    static final String UNDECODABLE = "undecodable";
-    /** A decoded record the orchestrator cannot act on: a tombstone, a key that is not its saga id, an unknown saga or step. */
-    static final String INVALID_INPUT = "invalid-input";
-
     private final MeterRegistry registry;
 
     private DeadLetterMeter(MeterRegistry registry) {
@@ -32,11 +28,11 @@ public final class DeadLetterMeter {
         return new DeadLetterMeter(registry instanceof MeterRegistry meters ? meters : null);
     }
 
-    /** Counts one dead letter from {@code topic}. */
-    void count(String reason, String topic) {
+    /** Counts one dead letter from {@code topic}, tagged with the reason's {@link DeadLetterReason#tag()}. */
+    void count(DeadLetterReason reason, String topic) {
         if (registry != null) {
             Counter.builder("sagaline.dead.letters").description("Records sent to the dead-letter topic, by reason and source topic")
-                    .tag("reason", reason).tag("topic", topic == null ? "unknown" : topic).register(registry).increment();
+                    .tag("reason", reason.tag()).tag("topic", topic == null ? "unknown" : topic).register(registry).increment();
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.sagaline.orchestrator.internals.processor;
 
+import dev.sagaline.protocol.DeadLetterHeaders;
+import dev.sagaline.protocol.DeadLetterReason;
 import dev.sagaline.schemas.registry.SchemaRegistryUnavailableException;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -14,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * when the schema registry could not be asked ({@link SchemaRegistryUnavailableException}): then
  * the record may be perfectly valid, so the stream thread fails instead, and is replaced
  * ({@code SagalineApp}), and reads the record again; nothing valid is dead-lettered during a
- * registry outage.
+ * registry outage. The dead letter carries the {@link DeadLetterHeaders} (reason
+ * {@link DeadLetterReason#UNDECODABLE}) besides Kafka Streams' own headers.
  *
  * <p>Public only because Kafka Streams instantiates it by class name.
  */
@@ -39,7 +42,9 @@ public final class SagaDeserializationHandler extends LogAndContinueExceptionHan
         }
         Response response = super.handleError(context, record, exception);
         if (response.result() == Result.RESUME) {
-            deadLetters.count(DeadLetterMeter.UNDECODABLE, record.topic());
+            deadLetters.count(DeadLetterReason.UNDECODABLE, record.topic());
+            response.deadLetterQueueRecords().forEach(deadLetter -> DeadLetterHeaders.write(deadLetter.headers(),
+                    DeadLetterReason.UNDECODABLE, exception.getMessage(), exception, record.topic(), record.partition(), record.offset()));
         }
         return response;
     }

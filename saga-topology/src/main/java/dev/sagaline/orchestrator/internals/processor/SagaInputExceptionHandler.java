@@ -1,6 +1,8 @@
 package dev.sagaline.orchestrator.internals.processor;
 
 import dev.sagaline.orchestrator.errors.InvalidSagaInputException;
+import dev.sagaline.protocol.DeadLetterHeaders;
+import dev.sagaline.protocol.DeadLetterReason;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -20,13 +22,11 @@ import org.slf4j.LoggerFactory;
  * with headers naming the reason and the source topic, partition and offset, and processing goes
  * on; any other exception is a defect and stops the task, so it is never silently skipped.
  *
- * <p>The headers are those of Kafka Streams' own dead-letter records (KIP-1034), plus
- * {@value #REASON_HEADER}.
+ * <p>The headers are the {@link DeadLetterHeaders} every Sagaline dead letter carries (reason
+ * {@link DeadLetterReason#INVALID_INPUT}, the exception's message as the detail), plus those of
+ * Kafka Streams' own dead-letter records (KIP-1034).
  */
 public final class SagaInputExceptionHandler implements ProcessingExceptionHandler {
-
-    /** Header holding the reason in words. */
-    public static final String REASON_HEADER = "sagaline.dlq.reason";
 
     private static final Logger log = LoggerFactory.getLogger(SagaInputExceptionHandler.class);
 
@@ -51,9 +51,11 @@ public final class SagaInputExceptionHandler implements ProcessingExceptionHandl
             return Response.fail();
         }
         log.warn("dead-lettering record from {}-{}@{}: {}", context.topic(), context.partition(), context.offset(), invalid.getMessage());
-        deadLetters.count(undecodable(invalid) ? DeadLetterMeter.UNDECODABLE : DeadLetterMeter.INVALID_INPUT, context.topic());
+        DeadLetterReason reason = undecodable(invalid) ? DeadLetterReason.UNDECODABLE : DeadLetterReason.INVALID_INPUT;
+        deadLetters.count(reason, context.topic());
         RecordHeaders headers = new RecordHeaders(context.headers().toArray());
-        headers.add(REASON_HEADER, bytes(invalid.getMessage()));
+        DeadLetterHeaders.write(headers, reason, invalid.getMessage(), invalid,
+                context.topic(), context.partition(), context.offset());
         headers.add("__streams.errors.exception", bytes(invalid.getClass().getName()));
         headers.add("__streams.errors.message", bytes(invalid.getMessage()));
         headers.add("__streams.errors.topic", bytes(context.topic()));

@@ -3,7 +3,7 @@ package dev.sagaline.orchestrator.testing;
 import dev.sagaline.orchestrator.definition.SagaDefinition;
 import dev.sagaline.orchestrator.definition.SagaDefinitions;
 import dev.sagaline.participant.ParticipantHandlers;
-import dev.sagaline.orchestrator.internals.processor.SagaInputExceptionHandler;
+import dev.sagaline.protocol.DeadLetterHeaders;
 import dev.sagaline.protocol.v1.AbortSaga;
 import dev.sagaline.protocol.v1.Payload;
 import dev.sagaline.protocol.v1.ResolveStep;
@@ -25,7 +25,6 @@ import dev.sagaline.schemas.serde.Payloads;
 import dev.sagaline.schemas.serde.ProtocolSerdes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,7 +40,6 @@ import java.util.Properties;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -372,8 +370,8 @@ public final class SagaTestKit implements AutoCloseable {
         }
         events.addAll(eventTopic.readValuesToList());
         for (TestRecord<byte[], byte[]> record : deadLetterTopic.readRecordsToList()) {
-            deadLetters.add(new DeadLetter(record.key(), record.value(), header(record, SagaInputExceptionHandler.REASON_HEADER,
-                    "__streams.errors.message"), header(record, "__streams.errors.topic")));
+            deadLetters.add(new DeadLetter(record.key(), record.value(), DeadLetterHeaders.reason(record.headers()).orElse(null),
+                    DeadLetterHeaders.detail(record.headers()).orElse(null), DeadLetterHeaders.sourceTopic(record.headers()).orElse(null)));
         }
         for (SentCommand command : fresh) {
             Function<StepCommand, StepReply> participant = participants.get(command.topic());
@@ -397,16 +395,6 @@ public final class SagaTestKit implements AutoCloseable {
             repliesToLose.put(step, toLose - 1);
         }
         return true;
-    }
-
-    private static String header(TestRecord<byte[], byte[]> record, String... names) {
-        for (String name : names) {
-            Header header = record.headers().lastHeader(name);
-            if (header != null) {
-                return new String(header.value(), StandardCharsets.UTF_8);
-            }
-        }
-        return null;
     }
 
     /** Scripts the answer to one command. */

@@ -5,6 +5,7 @@ import static dev.sagaline.orchestrator.runtime.support.SagaFixtures.kit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sagaline.protocol.DeadLetterReason;
 import dev.sagaline.protocol.v1.SagaEventKind;
 import dev.sagaline.protocol.v1.SagaRequest;
 import dev.sagaline.protocol.v1.SagaStatus;
@@ -44,7 +45,8 @@ class SagaBadInputTest {
 
             assertThat(kit.deadLetters()).singleElement().satisfies(dead -> {
                 assertThat(dead.value()).isEqualTo(GARBAGE);
-                assertThat(dead.reason()).contains("topic sagaline.requests").contains("unknown magic byte");
+                assertThat(dead.reason()).isEqualTo(DeadLetterReason.UNDECODABLE);
+                assertThat(dead.detail()).contains("topic sagaline.requests").contains("unknown magic byte");
                 assertThat(dead.sourceTopic()).isEqualTo("sagaline.requests");
             });
             assertThat(kit.state("o-1")).isNull();
@@ -60,7 +62,8 @@ class SagaBadInputTest {
 
             assertThat(kit.deadLetters()).singleElement().satisfies(dead -> {
                 assertThat(dead.value()).isEqualTo(GARBAGE);
-                assertThat(dead.reason()).contains("topic sagaline.replies").contains("unknown magic byte");
+                assertThat(dead.reason()).isEqualTo(DeadLetterReason.UNDECODABLE);
+                assertThat(dead.detail()).contains("topic sagaline.replies").contains("unknown magic byte");
                 assertThat(dead.sourceTopic()).isEqualTo("sagaline.replies");
             });
             assertDeadLetterRecorded(kit, "o-1", "unknown magic byte");
@@ -245,8 +248,10 @@ class SagaBadInputTest {
 
             kit.rawRequest("o-1", startOfX1);
 
-            assertThat(kit.deadLetters()).last().satisfies(dead ->
-                    assertThat(dead.reason()).contains("request key 'o-1' differs from its saga id 'x-1'"));
+            assertThat(kit.deadLetters()).last().satisfies(dead -> {
+                assertThat(dead.reason()).isEqualTo(DeadLetterReason.INVALID_INPUT);
+                assertThat(dead.detail()).contains("request key 'o-1' differs from its saga id 'x-1'");
+            });
             assertThat(kit.state("o-1")).isNull();
             assertThat(kit.state("x-1")).isNull();
             assertProcessingGoesOn(kit);
@@ -261,8 +266,10 @@ class SagaBadInputTest {
 
             kit.rawReply("o-1", replyOfGhost);
 
-            assertThat(kit.deadLetters()).last().satisfies(dead ->
-                    assertThat(dead.reason()).contains("reply key 'o-1' differs from its saga id 'ghost'"));
+            assertThat(kit.deadLetters()).last().satisfies(dead -> {
+                assertThat(dead.reason()).isEqualTo(DeadLetterReason.INVALID_INPUT);
+                assertThat(dead.detail()).contains("reply key 'o-1' differs from its saga id 'ghost'");
+            });
             assertThat(kit.commands("o-1")).hasSize(1);
             assertProcessingGoesOn(kit);
         }
@@ -285,9 +292,11 @@ class SagaBadInputTest {
         });
     }
 
+    /** The detail of the one dead letter, whose reason is INVALID_INPUT. */
     private static String onlyReason(SagaTestKit kit) {
         assertThat(kit.deadLetters()).hasSize(1);
-        return kit.deadLetters().get(0).reason();
+        assertThat(kit.deadLetters().get(0).reason()).isEqualTo(DeadLetterReason.INVALID_INPUT);
+        return kit.deadLetters().get(0).detail();
     }
 
     /**

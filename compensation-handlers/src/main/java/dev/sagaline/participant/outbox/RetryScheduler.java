@@ -318,7 +318,10 @@ public final class RetryScheduler implements AutoCloseable {
             return this;
         }
 
-        /** Delays and attempt limit; 1 s doubling to 5 min, 10 attempts, 20% jitter unless set. */
+        /**
+         * Delays and attempt limit; 1 s doubling to 5 min, 10 attempts, 20% jitter unless set. The
+         * jitter is drawn from {@link #random(RandomGenerator)}; a delay is never under 1 ms.
+         */
         public Builder backoff(RetryPolicy backoff) {
             this.backoff = Objects.requireNonNull(backoff, "backoff");
             return this;

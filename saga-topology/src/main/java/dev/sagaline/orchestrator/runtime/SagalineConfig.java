@@ -1,7 +1,7 @@
 package dev.sagaline.orchestrator.runtime;
 
-import dev.sagaline.orchestrator.errors.SagalineConfigException;
 import dev.sagaline.schemas.retry.RetryPolicy;
+import dev.sagaline.orchestrator.errors.SagalineConfigException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Optional;

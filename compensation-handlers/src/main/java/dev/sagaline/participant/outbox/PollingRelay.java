@@ -64,22 +64,16 @@ public final class PollingRelay implements OutboxRelay {
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
     private static final String OWNER = "outbox relay";
 
-    private final String table;
     private final RelayProducer producer;
-    private final int batchSize;
-    private final Duration pollInterval;
-    private final PollingPass pass;
-
-    private volatile boolean closed;
-    private PollingThread worker;
+    private final PassLoop loop;
 
     private PollingRelay(Builder builder) {
-        this.table = builder.schema.outboxTable();
-        this.batchSize = builder.batchSize;
-        this.pollInterval = builder.pollInterval;
+        String table = builder.schema.outboxTable();
         this.producer = builder.openProducer("sagaline-outbox-relay-" + table);
-        this.pass = new PollingPass(builder.dataSource, table, producer.producer(), batchSize, builder.publishedRetention,
-                builder.clock);
+        PollingPass pass = new PollingPass(builder.dataSource, table, producer.producer(), builder.batchSize,
+                builder.publishedRetention, builder.clock);
+        this.loop = new PassLoop(OWNER, table, builder.pollInterval, builder.batchSize, pass::run, log,
+                "Publishing from outbox table " + table);
     }
 
     public static Builder builder() {
@@ -95,14 +89,8 @@ public final class PollingRelay implements OutboxRelay {
      * @throws IllegalStateException if it was started or closed before
      */
     @Override
-    public synchronized PollingRelay start() {
-        requireOpen();
-        if (worker != null) {
-            throw new IllegalStateException("the outbox relay for table " + table + " is already started");
-        }
-        worker = new PollingThread("sagaline-outbox-relay-" + table, pollInterval, batchSize, this::publishIfOpen, log,
-                "Publishing from outbox table " + table);
-        worker.start();
+    public PollingRelay start() {
+        loop.start();
         return this;
     }
 
@@ -116,37 +104,16 @@ public final class PollingRelay implements OutboxRelay {
      *     acknowledged (the rows before it are marked; it and the rest are sent again next pass)
      * @throws IllegalStateException if the relay is closed
      */
-    public synchronized int publishPending() {
-        requireOpen();
-        return pass.run();
+    public int publishPending() {
+        return loop.runNow();
     }
 
     /** Stops the thread after its current pass, then closes the producer if the relay created it. Idempotent. */
     @Override
     public void close() {
-        PollingThread running;
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            running = worker;
-        }
-        if (running != null && !running.stop(CLOSE_TIMEOUT)) {
-            log.warn("The outbox relay thread for table {} did not stop within {}", table, CLOSE_TIMEOUT);
-        }
-        synchronized (this) {
-            producer.release(CLOSE_TIMEOUT);
-        }
-    }
-
-    private synchronized int publishIfOpen() {
-        return closed ? 0 : pass.run();
-    }
-
-    private void requireOpen() {
-        if (closed) {
-            throw new IllegalStateException("the outbox relay for table " + table + " is closed");
+        if (loop.close(CLOSE_TIMEOUT)) {
+            // A pass someone runs on their own thread may still be sending: release after it.
+            loop.betweenPasses(() -> producer.release(CLOSE_TIMEOUT));
         }
     }
 

@@ -70,7 +70,6 @@ public final class RetryScheduler implements AutoCloseable {
     private final Action action;
     private final RetryPolicy backoff;
     private final int batchSize;
-    private final Duration pollInterval;
     private final Duration doneRetention;
     private final PurgeSchedule purges;
     private final RandomGenerator random;
@@ -78,22 +77,23 @@ public final class RetryScheduler implements AutoCloseable {
     private final Duration lease;
     private final String schedulerId;
 
-    private volatile boolean closed;
+    private final PassLoop loop;
+
     private long claims;
-    private PollingThread worker;
 
     private RetryScheduler(Builder builder) {
         this.transactionLog = builder.transactionLog;
         this.action = builder.action;
         this.backoff = builder.backoff;
         this.batchSize = builder.batchSize;
-        this.pollInterval = builder.pollInterval;
         this.doneRetention = builder.doneRetention;
         this.purges = new PurgeSchedule(doneRetention);
         this.random = builder.random;
         this.clock = transactionLog.clock();
         this.lease = builder.lease;
         this.schedulerId = builder.schedulerId;
+        this.loop = new PassLoop(OWNER, transactionLog.table(), builder.pollInterval, batchSize, this::runBatch, log,
+                "Running due entries of transaction log table " + transactionLog.table());
     }
 
     public static Builder builder() {
@@ -107,14 +107,8 @@ public final class RetryScheduler implements AutoCloseable {
      * @return this scheduler
      * @throws IllegalStateException if it was started or closed before
      */
-    public synchronized RetryScheduler start() {
-        requireOpen();
-        if (worker != null) {
-            throw new IllegalStateException("the retry scheduler for table " + transactionLog.table() + " is already started");
-        }
-        worker = new PollingThread("sagaline-retry-scheduler-" + transactionLog.table(), pollInterval, batchSize,
-                this::runIfOpen, log, "Running due entries of transaction log table " + transactionLog.table());
-        worker.start();
+    public RetryScheduler start() {
+        loop.start();
         return this;
     }
 
@@ -127,34 +121,19 @@ public final class RetryScheduler implements AutoCloseable {
      * @throws OutboxException when the database fails; outcomes recorded before stay recorded
      * @throws IllegalStateException if the scheduler is closed
      */
-    public synchronized int runDue() {
-        requireOpen();
-        return runBatch();
+    public int runDue() {
+        return loop.runNow();
     }
 
     /** Stops the thread after the current pass. Idempotent. */
     @Override
     public void close() {
-        PollingThread running;
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            running = worker;
-        }
-        if (running != null && !running.stop(CLOSE_TIMEOUT)) {
-            log.warn("The retry scheduler thread for table {} did not stop within {}", transactionLog.table(), CLOSE_TIMEOUT);
-        }
-    }
-
-    private synchronized int runIfOpen() {
-        return closed ? 0 : runBatch();
+        loop.close(CLOSE_TIMEOUT);
     }
 
     private int runBatch() {
         int ran = 0;
-        while (ran < batchSize && !closed) {
+        while (ran < batchSize && !loop.isClosed()) {
             Instant now = clock.instant();
             String owner = schedulerId + "#" + (++claims);
             Optional<Claim> claim = transactionLog.claimNext(now, now.plus(lease), owner);
@@ -257,12 +236,6 @@ public final class RetryScheduler implements AutoCloseable {
         purges.purged(now);
     }
 
-    private void requireOpen() {
-        if (closed) {
-            throw new IllegalStateException("the retry scheduler for table " + transactionLog.table() + " is closed");
-        }
-    }
-
     /** Configures a {@link RetryScheduler}; the transaction log and the action are required. */
     public static final class Builder {
 
@@ -318,7 +291,10 @@ public final class RetryScheduler implements AutoCloseable {
             return this;
         }
 
-        /** Delays and attempt limit; 1 s doubling to 5 min, 10 attempts, 20% jitter unless set. */
+        /**
+         * Delays and attempt limit; 1 s doubling to 5 min, 10 attempts, 20% jitter unless set. The
+         * jitter is drawn from {@link #random(RandomGenerator)}; a delay is never under 1 ms.
+         */
         public Builder backoff(RetryPolicy backoff) {
             this.backoff = Objects.requireNonNull(backoff, "backoff");
             return this;

@@ -8,6 +8,7 @@ import dev.sagaline.localkafka.LocalKafkaExtension;
 import dev.sagaline.orchestrator.definition.SagaDefinition;
 import dev.sagaline.orchestrator.definition.SagaDefinitions;
 import dev.sagaline.orchestrator.internals.processor.CrashSwitch;
+import dev.sagaline.orchestrator.runtime.AuditTopicReader;
 import dev.sagaline.orchestrator.runtime.SagaEnds;
 import dev.sagaline.orchestrator.runtime.SagalineApp;
 import dev.sagaline.orchestrator.runtime.SagalineConfig;
@@ -36,7 +37,6 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -255,18 +255,16 @@ class OrchestratorRestartIT {
 
     /** The audit topic as a read_committed reader sees it. */
     private static final class EventLog implements AutoCloseable {
-        private final KafkaConsumer<String, SagaEvent> consumer;
+        private final AuditTopicReader reader;
         private final Map<String, List<SagaEvent>> events = new HashMap<>();
 
         EventLog(LocalKafkaBroker broker, String topic, ProtocolSerdes serdes) {
-            this.consumer = committedReader(broker, "restart-it-events", serdes.events().deserializer());
-            consumer.subscribe(List.of(topic));
+            this.reader = AuditTopicReader.fromStart(topic, Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+                    serdes.events().deserializer());
         }
 
         EventLog read() {
-            for (ConsumerRecord<String, SagaEvent> record : consumer.poll(Duration.ofMillis(200))) {
-                events.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(record.value());
-            }
+            reader.poll(Duration.ofMillis(200), (sagaId, event) -> events.computeIfAbsent(sagaId, k -> new ArrayList<>()).add(event));
             return this;
         }
 
@@ -288,7 +286,7 @@ class OrchestratorRestartIT {
 
         @Override
         public void close() {
-            consumer.close();
+            reader.close();
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.sagaline.app.demo.DemoPlan;
 import dev.sagaline.app.demo.DemoReport;
 import dev.sagaline.app.demo.InventoryDatabase;
 import dev.sagaline.app.demo.OrderDemo;
+import dev.sagaline.app.demo.SecureDemo;
 import dev.sagaline.localkafka.LocalKafkaBroker;
 import dev.sagaline.localpostgres.LocalPostgres;
 import dev.sagaline.participant.outbox.DatabaseAddress;
@@ -53,6 +54,11 @@ final class DemoCommand implements Callable<Integer> {
     /** The choices of {@code --inventory-db}. */
     enum InventoryDb { memory, postgres }
 
+    @Option(names = "--secure", description = "Run on an embedded broker secured with SASL_SSL (SCRAM-SHA-512) and ACLs: one user"
+            + " per part of the demo with the least privilege it needs; then show that a client without valid credentials and a"
+            + " service writing to another service's topic are refused.")
+    private boolean secure;
+
     @Option(names = "--patience", defaultValue = "300", description = "Seconds to wait for the sagas to finish (default ${DEFAULT-VALUE}).")
     private int patienceSeconds;
 
@@ -63,13 +69,24 @@ final class DemoCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--partitions (" + partitions + ") and --patience (" + patienceSeconds
                     + ") must be at least 1");
         }
-        LocalKafkaBroker broker = bootstrapServers == null ? EmbeddedBroker.start(dataDir) : null;
+        if (secure && (bootstrapServers != null || dataDir != null || inventoryDb == InventoryDb.postgres)) {
+            throw new IllegalArgumentException("--secure runs on its own secured embedded broker with made-up keys and users; it"
+                    + " cannot be combined with --bootstrap-servers, --data-dir or --inventory-db postgres");
+        }
+        LocalKafkaBroker broker = bootstrapServers == null ? EmbeddedBroker.start(dataDir, secure) : null;
         Path stateDir = dataDir != null ? dataDir.resolve("state") : Files.createTempDirectory("sagaline-demo-state");
         try {
             String servers = broker != null ? broker.bootstrapServers() : bootstrapServers;
             System.out.printf("Running %d order sagas: %.0f%% declined at payment, %.0f%% lose their payment command and time out%n",
                     sagas, declineShare * 100, timeoutShare * 100);
             DemoReport report;
+            if (secure) {
+                SecureDemo secured = SecureDemo.setUp(broker, System.out);
+                report = new OrderDemo(plan, secured.access(), partitions, stateDir, Duration.ofSeconds(patienceSeconds),
+                        System.out, System.console() != null, null).run();
+                report.print(System.out);
+                return secured.showRefusals(System.out) && report.passed() ? 0 : 1;
+            }
             if (inventoryDb == InventoryDb.postgres) {
                 try (LocalPostgres postgres = LocalPostgres.builder().build().start()) {
                     DataSource database = postgres.createDatabase("inventory");

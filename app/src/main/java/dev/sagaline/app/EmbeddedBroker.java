@@ -27,6 +27,14 @@ final class EmbeddedBroker {
      * @throws SagalineConfigException when this build carries no broker (the distribution archive)
      */
     static LocalKafkaBroker start(Path dataDir) {
+        return start(dataDir, false);
+    }
+
+    /**
+     * As above; {@code secured} makes it speak only SASL_SSL with SCRAM-SHA-512 and enforce ACLs
+     * ({@link LocalKafkaBroker.Builder#secured()}).
+     */
+    static LocalKafkaBroker start(Path dataDir, boolean secured) {
         if (EmbeddedBroker.class.getClassLoader().getResource(BROKER_CLASS) == null) {
             throw new SagalineConfigException("this distribution has no embedded Kafka broker: name a cluster (bootstrap.servers,"
                     + " or --bootstrap-servers for demo and bench), or use the one-jar build (java -jar sagaline.jar), which has one");
@@ -34,6 +42,9 @@ final class EmbeddedBroker {
         // The demo and the benchmark put real load on the broker: give it the optimising compiler,
         // which the test default leaves out to start faster.
         LocalKafkaBroker.Builder builder = LocalKafkaBroker.builder().jvmOption("-XX:TieredStopAtLevel=4").jvmOption("-Xmx1g");
+        if (secured) {
+            builder.secured();
+        }
         if (dataDir != null) {
             builder.logDir(dataDir.resolve("kafka")).keepLogDir(true);
         }

@@ -248,6 +248,13 @@ public final class LocalKafkaBroker implements AutoCloseable {
         AccessControl.upsertUser(clientConfig(), clientConfig(user, password), user, password, ACCESS_TIMEOUT);
     }
 
+    /** As {@link #createUser(String, String)} with a new random password, which is returned. */
+    public String createUser(String user) {
+        String password = Passwords.random();
+        createUser(user, password);
+        return password;
+    }
+
     /** Creates ACLs on a secured broker and returns once the broker enforces every one of them. */
     public void createAcls(Collection<AclBinding> acls) {
         if (currentSecurity() == null) {

@@ -25,6 +25,11 @@ public final class LossyLink implements AutoCloseable {
     private final Set<String> dropped = ConcurrentHashMap.newKeySet();
 
     public LossyLink(DemoPlan plan, String from, String to, Map<String, Object> clientProperties) {
+        this(plan, from, to, clientProperties, "sagaline-demo-lossy-link");
+    }
+
+    /** As above, as the Kafka Streams application {@code applicationId}. */
+    public LossyLink(DemoPlan plan, String from, String to, Map<String, Object> clientProperties, String applicationId) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream(from, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("lossy-link-source"))
                 .filterNot((orderId, command) -> plan.expectation(orderId) == DemoPlan.Expectation.LOST && dropped.add(orderId),
@@ -32,7 +37,7 @@ public final class LossyLink implements AutoCloseable {
                 .to(to, Produced.with(Serdes.String(), Serdes.ByteArray()).withName("lossy-link-sink"));
         Properties props = new Properties();
         props.putAll(clientProperties);
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "sagaline-demo-lossy-link");
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         this.streams = new KafkaStreams(builder.build(), props);
     }

@@ -57,7 +57,7 @@ public final class OrderDemo {
     static final String SHIPPING_TOPIC = "shipping.commands";
 
     private final DemoPlan plan;
-    private final String bootstrapServers;
+    private final DemoAccess access;
     private final int partitions;
     private final Path stateDir;
     private final Duration patience;
@@ -86,9 +86,18 @@ public final class OrderDemo {
      */
     public OrderDemo(DemoPlan plan, String bootstrapServers, int partitions, Path stateDir, Duration patience,
                      PrintStream out, boolean inPlaceProgress, InventoryDatabase inventoryDatabase) {
+        this(plan, DemoAccess.plain(bootstrapServers), partitions, stateDir, patience, out, inPlaceProgress, inventoryDatabase);
+    }
+
+    /**
+     * As above, each part of the demo reaching the cluster as {@code access} says, e.g. as its own
+     * user of a secured cluster ({@link SecureDemo}).
+     */
+    public OrderDemo(DemoPlan plan, DemoAccess access, int partitions, Path stateDir, Duration patience,
+                     PrintStream out, boolean inPlaceProgress, InventoryDatabase inventoryDatabase) {
         this.inventoryDatabase = inventoryDatabase;
         this.plan = plan;
-        this.bootstrapServers = bootstrapServers;
+        this.access = access;
         this.partitions = partitions;
         this.stateDir = stateDir;
         this.patience = patience;
@@ -114,10 +123,12 @@ public final class OrderDemo {
         SchemaRegistry registry = SchemaRegistries.fromUrl(SCHEMA_REGISTRY_URL, Map.of());
         ProtocolSerdes serdes = new ProtocolSerdes(registry);
         Payloads payloads = Payloads.withRegistry(registry);
-        Map<String, Object> client = Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         SagaDefinitions definitions = definitions();
-        SagalineConfig config = SagalineConfig.of(orchestratorSettings());
-        OrchestratorTopics.ensureTopics(config, List.of(PAYMENT_INBOX_TOPIC));
+        SagalineConfig config = SagalineConfig.of(orchestratorSettings(access.clientConfig(DemoAccess.ORCHESTRATOR)));
+        // The operator creates every topic, so that on a secured cluster no service needs the right to.
+        SagalineConfig setup = SagalineConfig.of(orchestratorSettings(access.operatorConfig()));
+        OrchestratorTopics.ensure(setup, definitions);
+        OrchestratorTopics.ensureTopics(setup, List.of(PAYMENT_INBOX_TOPIC));
 
         PaymentService payment = new PaymentService(plan);
         ShippingService shipping = new ShippingService();
@@ -129,32 +140,33 @@ public final class OrderDemo {
             Inventory inventory;
             if (inventoryDatabase == null) {
                 InventoryService inMemory = new InventoryService();
-                participants.add(participant("inventory", INVENTORY_TOPIC, registry).onTcc("reserve-stock", Order.class, inMemory).build());
+                participants.add(participant(DemoAccess.INVENTORY, INVENTORY_TOPIC, registry).onTcc("reserve-stock", Order.class, inMemory).build());
                 inventory = inMemory;
             } else {
-                OrchestratorTopics.ensureTopics(config, List.of(INVENTORY_TOPIC));
+                OrchestratorTopics.ensureTopics(setup, List.of(INVENTORY_TOPIC));
                 PostgresInventory inDatabase = new PostgresInventory(inventoryDatabase.dataSource(), inventoryDatabase.address(),
-                        bootstrapServers, INVENTORY_TOPIC, serdes);
+                        access.bootstrapServers(), INVENTORY_TOPIC, serdes);
                 running.add(inDatabase);
                 inventory = inDatabase.start();
             }
-            participants.add(participant("payment", PAYMENT_INBOX_TOPIC, registry)
+            participants.add(participant(DemoAccess.PAYMENT, PAYMENT_INBOX_TOPIC, registry)
                     .onDo("charge-payment", Order.class, payment).build());
-            participants.add(participant("shipping", SHIPPING_TOPIC, registry).onDo("ship", Order.class, shipping).build());
+            participants.add(participant(DemoAccess.SHIPPING, SHIPPING_TOPIC, registry).onDo("ship", Order.class, shipping).build());
             // The services' dead-letter topics must exist before a command is dead-lettered; brokers
             // often refuse to create topics on first use.
-            OrchestratorTopics.ensureTopics(config, participants.stream().map(p -> p.config().deadLetterTopic()).toList());
+            OrchestratorTopics.ensureTopics(setup, participants.stream().map(p -> p.config().deadLetterTopic()).toList());
             for (Participant p : participants) {
                 p.start();
                 running.add(p);
             }
-            LossyLink link = new LossyLink(plan, PAYMENT_TOPIC, PAYMENT_INBOX_TOPIC, withStateDir(client)).start();
+            LossyLink link = new LossyLink(plan, PAYMENT_TOPIC, PAYMENT_INBOX_TOPIC, withStateDir(access.clientConfig(DemoAccess.LOSSY_LINK)),
+                    access.applicationId(DemoAccess.LOSSY_LINK)).start();
             running.add(link);
             orchestrator.awaitRunning(Duration.ofMinutes(2));
             participants.forEach(p -> p.awaitRunning(Duration.ofMinutes(2)));
             awaitRunning(Map.of(link.toString(), link::state));
 
-            try (SagaMonitor monitor = new SagaMonitor(config.topics().events(), new HashMap<>(client), serdes.events());
+            try (SagaMonitor monitor = new SagaMonitor(config.topics().events(), access.clientConfig(DemoAccess.SHOP), serdes.events());
                  KafkaProducer<String, SagaRequest> producer = producer(serdes)) {
                 return drive(runId, monitor, producer, payloads, inventory, payment, shipping, config);
             }
@@ -243,10 +255,9 @@ public final class OrderDemo {
         return new DemoReport(ids.size(), completed, compensated, stuck, unfinished, elapsed, monitor.latencyMicros(), problems);
     }
 
-    private Map<String, Object> orchestratorSettings() {
-        Map<String, Object> settings = new HashMap<>();
-        settings.put(StreamsConfig.APPLICATION_ID_CONFIG, "sagaline-demo");
-        settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    private Map<String, Object> orchestratorSettings(Map<String, Object> client) {
+        Map<String, Object> settings = new HashMap<>(client);
+        settings.put(StreamsConfig.APPLICATION_ID_CONFIG, access.applicationId(DemoAccess.ORCHESTRATOR));
         settings.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         settings.put(SagalineConfig.TOPIC_PARTITIONS_CONFIG, partitions);
         settings.put(SagalineConfig.SCHEMA_REGISTRY_URL_CONFIG, SCHEMA_REGISTRY_URL);
@@ -255,8 +266,8 @@ public final class OrderDemo {
 
     private Participant.Builder participant(String service, String topic, SchemaRegistry registry) {
         return Participant.builder()
-                .applicationId("sagaline-demo-" + service)
-                .bootstrapServers(bootstrapServers)
+                .properties(access.clientConfig(service))
+                .applicationId(access.applicationId(service))
                 .commandTopic(topic)
                 .schemaRegistry(registry)
                 .property(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
@@ -269,8 +280,7 @@ public final class OrderDemo {
     }
 
     private KafkaProducer<String, SagaRequest> producer(ProtocolSerdes serdes) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Map<String, Object> props = access.clientConfig(DemoAccess.SHOP);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         return new KafkaProducer<>(props, new StringSerializer(), serdes.requests().serializer());

@@ -49,8 +49,12 @@ record BenchResults(Map<String, Object> settings, Map<String, Object> figures, L
                 t.met() ? "met" : "MISSED " + t.shortfall()));
     }
 
-    /** Writes {@code benchmarks.json} and {@code benchmarks.md} into {@code dir}. */
-    void write(Path dir, String when) {
+    /**
+     * Writes {@code NAME.json} and {@code NAME.md} into {@code dir}: {@code benchmarks} under the
+     * default profile, {@code benchmarks-PROFILE} under another, so a profile's run sits beside the
+     * default one.
+     */
+    void write(Path dir, String name, String when) {
         try {
             Files.createDirectories(dir);
             Map<String, Object> json = new LinkedHashMap<>();
@@ -58,8 +62,8 @@ record BenchResults(Map<String, Object> settings, Map<String, Object> figures, L
             json.put("settings", settings);
             json.put("figures", figures);
             json.put("targets", targets);
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("benchmarks.json").toFile(), json);
-            Files.writeString(dir.resolve("benchmarks.md"), markdown(when));
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve(name + ".json").toFile(), json);
+            Files.writeString(dir.resolve(name + ".md"), markdown(when));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the benchmark results into " + dir, e);
         }
@@ -69,7 +73,7 @@ record BenchResults(Map<String, Object> settings, Map<String, Object> figures, L
         StringBuilder md = new StringBuilder();
         md.append("# Benchmark results\n\n");
         md.append("Written by `java -jar app/target/sagaline.jar bench` on ").append(when)
-                .append(". Every figure below was measured in that one run; `benchmarks.json` beside this file holds the same figures.\n\n");
+                .append(". Every figure below was measured in that one run; the `.json` file of the same name beside this file holds the same figures.\n\n");
         md.append("## Settings\n\n| setting | value |\n| --- | --- |\n");
         settings.forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
         md.append("\n## Figures\n\n| figure | value |\n| --- | --- |\n");

@@ -57,7 +57,8 @@ public final class BenchRun {
         BenchResults results = new Benchmark(cluster, settings, out).run();
         results.settings().put("run time (s)", Math.round((System.nanoTime() - start) / 1e9));
         results.print(out);
-        results.write(outputDir, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-        out.println("Figures written to " + outputDir.resolve("benchmarks.md") + " and " + outputDir.resolve("benchmarks.json"));
+        String name = cluster.profile() == ClientProfile.DEFAULT ? "benchmarks" : "benchmarks-" + cluster.profile().id();
+        results.write(outputDir, name, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        out.println("Figures written to " + outputDir.resolve(name + ".md") + " and " + outputDir.resolve(name + ".json"));
     }
 }

@@ -82,10 +82,11 @@ final class Benchmark {
         if (!main) {
             return;
         }
-        figures.put(prefix + "time to first saga (s)", sagas.firstSeconds());
+        figures.put(prefix + "time to first saga (s)", sagas.first().seconds());
+        figures.put(prefix + "first saga: ms from its send to each audit event, and to its reading", sagas.first().gapsMs());
         figures.put(prefix + "bare ceiling: time to first saga (s)", bare.firstSeconds());
-        targets.add(BenchResults.Target.atMost("time to first saga, " + label, "<= 1.5 s from every app RUNNING", sagas.firstSeconds(), 1.5,
-                String.format("%.2f s", sagas.firstSeconds()), "%.2f s"));
+        targets.add(BenchResults.Target.atMost("time to first saga, " + label, "<= 1.5 s from every app RUNNING", sagas.first().seconds(), 1.5,
+                String.format("%.2f s", sagas.first().seconds()), "%.2f s"));
         figures.put(prefix + "store bytes per finished saga (before purge)", sagas.finishedBytes());
         if (sagas.latency() != null) {
             latency(prefix, label, sagas.latency(), bare.latency());

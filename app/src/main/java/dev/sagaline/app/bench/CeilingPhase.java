@@ -48,7 +48,7 @@ final class CeilingPhase {
                 for (KafkaStreams app : apps) {
                     SagaApps.awaitRunning(app);
                 }
-                double first = load.one("first");
+                double first = load.one("first").seconds();
                 load.burst("warm", settings.warmUp());
                 double rate = load.burst("burst", settings.sagas());
                 Histogram latency = latencyRate > 0 ? load.paced("paced", latencyRate, settings.latencySeconds()) : null;

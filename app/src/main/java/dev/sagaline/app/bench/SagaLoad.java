@@ -1,8 +1,10 @@
 package dev.sagaline.app.bench;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -49,13 +51,42 @@ final class SagaLoad implements AutoCloseable {
         this.endings = cluster.tailBytes(endTopic);
     }
 
-    /** Sends one saga and waits for it to end; seconds from the send to the end. */
-    double one(String prefix) {
+    /** One saga timed alone: seconds from its send to its end, and the gaps between the records of it on the end topic. */
+    record Single(double seconds, List<Long> gapsMs) {
+    }
+
+    /**
+     * Sends one saga and waits for it to end. The gaps run from the send to the first record of
+     * the saga on the end topic, between the timestamps of its records there (the times the
+     * coordinator wrote them), and from the last to the moment it was read.
+     */
+    Single one(String prefix) {
+        String id = prefix + "-0";
+        List<Long> stamps = new ArrayList<>();
+        long sentAtMs = System.currentTimeMillis();
         long start = System.nanoTime();
-        send(prefix + "-0");
+        send(id);
         producer.flush();
-        await(Set.of(prefix + "-0"), prefix);
-        return (System.nanoTime() - start) / 1e9;
+        boolean[] ended = new boolean[1];
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (!ended[0] && System.nanoTime() < deadline) {
+            for (ConsumerRecord<String, byte[]> record : endings.poll(Duration.ofMillis(1))) {
+                if (id.equals(record.key())) {
+                    stamps.add(record.timestamp());
+                    ended[0] |= ends.test(record);
+                }
+            }
+        }
+        require(ended[0] ? 1 : 0, 1, prefix);
+        long readAtMs = System.currentTimeMillis();
+        List<Long> gaps = new ArrayList<>();
+        long previous = sentAtMs;
+        for (long stamp : stamps) {
+            gaps.add(stamp - previous);
+            previous = stamp;
+        }
+        gaps.add(readAtMs - previous);
+        return new Single((System.nanoTime() - start) / 1e9, gaps);
     }
 
     /** Sends {@code count} sagas at once; sagas per second from the first send to the last end. */

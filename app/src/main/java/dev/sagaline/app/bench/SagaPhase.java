@@ -30,7 +30,7 @@ final class SagaPhase {
     }
 
     /** What the sagas reached. */
-    record Result(double firstSeconds, double throughput, Histogram latency, Map<String, Double> hopCosts, long finishedBytes) {
+    record Result(SagaLoad.Single first, double throughput, Histogram latency, Map<String, Double> hopCosts, long finishedBytes) {
     }
 
     private final BenchCluster cluster;
@@ -72,7 +72,7 @@ final class SagaPhase {
                 }
             }
             SagaApps.awaitRunning(orchestrator.streams());
-            double first = load.one("first");
+            SagaLoad.Single first = load.one("first");
             load.burst("warm", settings.warmUp());
             double rate = load.burst("burst", settings.sagas());
             Histogram latency = null;
@@ -84,9 +84,10 @@ final class SagaPhase {
             }
             long finishedBytes = shape.secondInstance() ? 0 : StoreFigures.bytesPerSaga(orchestrator, serdes, SagaStatus.COMPLETED);
             out.printf("  sagas, %d partitions, commit %d ms, %d thread(s)%s: first saga %.2f s, %.0f sagas/s%s%n", cluster.partitions(),
-                    cluster.effectiveCommitIntervalMs(), shape.threads(), shape.secondInstance() ? ", 2 orchestrator JVMs" : "", first, rate,
+                    cluster.effectiveCommitIntervalMs(), shape.threads(), shape.secondInstance() ? ", 2 orchestrator JVMs" : "", first.seconds(), rate,
                     latency == null ? "" : String.format(", p50 %.0f ms p99 %.0f ms at %.0f/s", latency.getValueAtPercentile(50) / 1000.0,
                             latency.getValueAtPercentile(99) / 1000.0, shape.latencyRate()));
+            out.println("    first saga, ms from the send to each of its audit events and from the last to its reading: " + first.gapsMs());
             return new Result(first, rate, latency, hopCosts, finishedBytes);
         } finally {
             for (AutoCloseable app : running) {

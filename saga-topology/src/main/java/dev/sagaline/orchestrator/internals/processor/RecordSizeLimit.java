@@ -111,7 +111,8 @@ final class RecordSizeLimit {
         Schema nonNull = null;
         for (Schema branch : union.getTypes()) {
             if (value instanceof IndexedRecord record && branch.getType() == Schema.Type.RECORD) {
-                if (branch.getFullName().equals(record.getSchema().getFullName())) {
+                // The generated classes share their schema instances, so identity answers almost always.
+                if (branch == record.getSchema() || branch.getFullName().equals(record.getSchema().getFullName())) {
                     return branch;
                 }
             } else if (branch.getType() != Schema.Type.NULL) {

@@ -13,7 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The orchestrator's own meters, fed from the audit events it writes (so a metric and the audit
  * log never disagree): sagas started, completed, compensated and stuck per type, step outcomes
  * and step latency (from a command to its outcome: reply or timeout) per type and step, and how
- * late due timers fire. Meters are looked up per event; Micrometer caches them by name and tags.
+ * late due timers fire. Meters are kept here once looked up: building a meter's name and tags and
+ * finding it in the registry on every event showed in the profile of the saga phase.
  * The time each outstanding command was sent is kept in memory only: a command sent before a
  * restart or a rebalance has no latency recorded, which a metric can afford.
  */
@@ -25,6 +26,8 @@ public final class SagaMetrics {
     private final MeterRegistry registry;
     private final Timer timerLag;
     private final Map<String, Long> commandedAtMs = new ConcurrentHashMap<>();
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> stepLatencies = new ConcurrentHashMap<>();
 
     public SagaMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -53,11 +56,12 @@ public final class SagaMetrics {
             }
             case STEP_SUCCEEDED, STEP_FAILED, STEP_TIMED_OUT, STEP_UNDONE, STEP_CONFIRMED, STEP_RETRY_SCHEDULED -> {
                 stepEnded(event);
-                Counter.builder("sagaline.steps")
+                String step = String.valueOf(event.getStep());
+                counters.computeIfAbsent(type + '\u0000' + step + '\u0000' + event.getKind(), k -> Counter.builder("sagaline.steps")
                             .description("Step outcomes seen by the orchestrator, by saga type, step and outcome")
-                            .tag("type", type).tag("step", String.valueOf(event.getStep()))
+                            .tag("type", type).tag("step", step)
                             .tag("outcome", event.getKind().name().substring("STEP_".length()).toLowerCase(Locale.ROOT))
-                            .register(registry).increment();
+                            .register(registry)).increment();
             }
             default -> {
             }
@@ -68,8 +72,9 @@ public final class SagaMetrics {
     private void stepEnded(SagaEvent event) {
         Long commanded = event.getStep() == null ? null : commandedAtMs.remove(outstanding(event));
         if (commanded != null) {
-            Timer.builder("sagaline.step.latency").description("Time from a step's command to its outcome (reply or timeout), by saga type and step")
-                    .tag("type", event.getSagaType()).tag("step", event.getStep()).publishPercentileHistogram().register(registry)
+            stepLatencies.computeIfAbsent(event.getSagaType() + '\u0000' + event.getStep(), k -> Timer.builder("sagaline.step.latency")
+                    .description("Time from a step's command to its outcome (reply or timeout), by saga type and step")
+                    .tag("type", event.getSagaType()).tag("step", event.getStep()).publishPercentileHistogram().register(registry))
                     .record(Duration.ofMillis(Math.max(0, event.getTimestampMs().toEpochMilli() - commanded)));
         }
     }
@@ -85,7 +90,7 @@ public final class SagaMetrics {
     }
 
     private void saga(String what, String type) {
-        Counter.builder("sagaline.sagas." + what).description("Sagas " + what + ", by saga type").tag("type", type)
-                .register(registry).increment();
+        counters.computeIfAbsent(what + '\u0000' + type, k -> Counter.builder("sagaline.sagas." + what)
+                .description("Sagas " + what + ", by saga type").tag("type", type).register(registry)).increment();
     }
 }

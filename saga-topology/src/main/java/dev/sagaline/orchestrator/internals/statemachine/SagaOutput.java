@@ -40,36 +40,34 @@ final class SagaOutput {
 
     /** Sends the command that {@code step}'s action, attempt and command id describe, to {@code topic}. */
     void command(String topic, StepState step, Payload input) {
-        commands.add(new SagaDecision.OutgoingCommand(topic, StepCommand.newBuilder()
-                .setCommandId(step.getCommandId())
-                .setSagaId(state.getSagaId())
-                .setSagaType(state.getSagaType())
-                .setDefinitionVersion(state.getDefinitionVersion())
-                .setStep(step.getName())
-                .setAction(step.getAction())
-                .setAttempt(step.getAttempt())
-                .setInput(input)
-                .setReplyTopic(replyTopic)
-                .setIssuedAtMs(Instant.ofEpochMilli(now))
-                .setMetadata(state.getMetadata())
-                .build()));
+        commands.add(new SagaDecision.OutgoingCommand(topic, command(step.getCommandId(), step.getName(), step.getAction(),
+                step.getAttempt(), input)));
     }
 
     /** Sends the FORGET notice for {@code step} of the finished saga to {@code topic}; participants do not reply to it. */
     void finishNotice(String topic, String step, String commandId) {
-        commands.add(new SagaDecision.OutgoingCommand(topic, StepCommand.newBuilder()
-                .setCommandId(commandId)
-                .setSagaId(state.getSagaId())
-                .setSagaType(state.getSagaType())
-                .setDefinitionVersion(state.getDefinitionVersion())
-                .setStep(step)
-                .setAction(StepAction.FORGET)
-                .setAttempt(1)
-                .setInput(null)
-                .setReplyTopic(replyTopic)
-                .setIssuedAtMs(Instant.ofEpochMilli(now))
-                .setMetadata(state.getMetadata())
-                .build()));
+        commands.add(new SagaDecision.OutgoingCommand(topic, command(commandId, step, StepAction.FORGET, 1, null)));
+    }
+
+    /**
+     * A command with every field set. Built with setters, not Avro's builder: the builder looks up
+     * and copies the schema's default of every field it was not given, a cost that showed in the
+     * profile of the saga phase, and here every field is given.
+     */
+    private StepCommand command(String commandId, String step, StepAction action, int attempt, Payload input) {
+        StepCommand command = new StepCommand();
+        command.setCommandId(commandId);
+        command.setSagaId(state.getSagaId());
+        command.setSagaType(state.getSagaType());
+        command.setDefinitionVersion(state.getDefinitionVersion());
+        command.setStep(step);
+        command.setAction(action);
+        command.setAttempt(attempt);
+        command.setInput(input);
+        command.setReplyTopic(replyTopic);
+        command.setIssuedAtMs(Instant.ofEpochMilli(now));
+        command.setMetadata(state.getMetadata());
+        return command;
     }
 
     /** An event of {@code kind} to fill in and {@link Event#write() write}. */
@@ -77,30 +75,35 @@ final class SagaOutput {
         return new Event(kind);
     }
 
-    /** One audit event being written; unset fields stay null, the statuses default to the saga's current one. */
+    /**
+     * One audit event being written; unset fields stay null (every optional field of SagaEvent
+     * defaults to null, so no builder has to copy defaults), the statuses default to the saga's
+     * current one.
+     */
     final class Event {
 
-        private final SagaEvent.Builder builder;
+        private final SagaEvent event = new SagaEvent();
         private SagaStatus from;
         private SagaStatus to;
         private boolean statusesSet;
 
         private Event(SagaEventKind kind) {
-            this.builder = SagaEvent.newBuilder().setKind(kind);
+            event.setKind(kind);
         }
 
         Event reason(String reason) {
-            builder.setReason(reason);
+            event.setReason(reason);
             return this;
         }
 
         Event step(String step) {
-            builder.setStep(step);
+            event.setStep(step);
             return this;
         }
 
         Event error(String code, String message) {
-            builder.setErrorCode(code).setErrorMessage(message);
+            event.setErrorCode(code);
+            event.setErrorMessage(message);
             return this;
         }
 
@@ -111,7 +114,9 @@ final class SagaOutput {
 
         /** The command the event is about. */
         Event command(StepAction action, Integer attempt, String commandId) {
-            builder.setAction(action).setAttempt(attempt).setCommandId(commandId);
+            event.setAction(action);
+            event.setAttempt(attempt);
+            event.setCommandId(commandId);
             return this;
         }
 
@@ -125,15 +130,14 @@ final class SagaOutput {
 
         void write() {
             state.setEventSequence(state.getEventSequence() + 1);
-            events.add(builder
-                    .setSagaId(state.getSagaId())
-                    .setSagaType(state.getSagaType())
-                    .setDefinitionVersion(state.getDefinitionVersion())
-                    .setSequence(state.getEventSequence())
-                    .setFromStatus(statusesSet ? from : state.getStatus())
-                    .setToStatus(statusesSet ? to : state.getStatus())
-                    .setTimestampMs(Instant.ofEpochMilli(now))
-                    .build());
+            event.setSagaId(state.getSagaId());
+            event.setSagaType(state.getSagaType());
+            event.setDefinitionVersion(state.getDefinitionVersion());
+            event.setSequence(state.getEventSequence());
+            event.setFromStatus(statusesSet ? from : state.getStatus());
+            event.setToStatus(statusesSet ? to : state.getStatus());
+            event.setTimestampMs(Instant.ofEpochMilli(now));
+            events.add(event);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.sagaline.app;
 import dev.sagaline.orchestrator.errors.SagalineConfigException;
 import dev.sagaline.localkafka.LocalKafkaBroker;
 import java.nio.file.Path;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,14 +28,15 @@ final class EmbeddedBroker {
      * @throws SagalineConfigException when this build carries no broker (the distribution archive)
      */
     static LocalKafkaBroker start(Path dataDir) {
-        return start(dataDir, false);
+        return start(dataDir, false, Map.of());
     }
 
     /**
      * As above; {@code secured} makes it speak only SASL_SSL with SCRAM-SHA-512 and enforce ACLs
-     * ({@link LocalKafkaBroker.Builder#secured()}).
+     * ({@link LocalKafkaBroker.Builder#secured()}), and {@code serverProperties} go on top of the
+     * defaults.
      */
-    static LocalKafkaBroker start(Path dataDir, boolean secured) {
+    static LocalKafkaBroker start(Path dataDir, boolean secured, Map<String, String> serverProperties) {
         if (EmbeddedBroker.class.getClassLoader().getResource(BROKER_CLASS) == null) {
             throw new SagalineConfigException("this distribution has no embedded Kafka broker: name a cluster (bootstrap.servers,"
                     + " or --bootstrap-servers for demo and bench), or use the one-jar build (java -jar sagaline.jar), which has one");
@@ -45,6 +47,7 @@ final class EmbeddedBroker {
         if (secured) {
             builder.secured();
         }
+        serverProperties.forEach(builder::serverProperty);
         if (dataDir != null) {
             builder.logDir(dataDir.resolve("kafka")).keepLogDir(true);
         }

@@ -16,12 +16,13 @@ import picocli.CommandLine.Command;
  * local orchestrator with the demo's services and a trickle of sagas to look at, the operator
  * commands ({@code describe}, {@code list}, {@code stats}, {@code retry}, {@code abort},
  * {@code resolve}, {@code events}) talk to a running orchestrator's HTTP API, {@code demo} runs
- * the order saga demo on an embedded local broker, {@code bench} measures throughput, latency,
+ * the order saga demo on an embedded local broker, {@code chaos} kills its processes under load
+ * and checks every saga ended exactly once, {@code bench} measures throughput, latency,
  * state size and recovery against the exactly-once ceiling of the same machine.
  */
 @Command(name = "sagaline", mixinStandardHelpOptions = true, versionProvider = SagalineCli.Version.class,
         description = "Sagaline: a saga orchestrator that runs as an exactly-once Kafka Streams application.",
-        subcommands = {RunCommand.class, DevCommand.class, DemoCommand.class, BenchCommand.class,
+        subcommands = {RunCommand.class, DevCommand.class, DemoCommand.class, BenchCommand.class, ChaosCommand.class,
                 OperatorCommands.Describe.class, OperatorCommands.ListSagas.class, OperatorCommands.Stats.class,
                 OperatorCommands.Retry.class, OperatorCommands.Abort.class, OperatorCommands.Resolve.class, OperatorCommands.Events.class,
                 CommandLine.HelpCommand.class})

@@ -8,6 +8,7 @@ import dev.sagaline.participant.example.ReserveStock;
 import dev.sagaline.participant.testsupport.ParticipantDriver;
 import dev.sagaline.participant.testsupport.RecordingHandlers;
 import dev.sagaline.protocol.DeadLetterHeaders;
+import dev.sagaline.protocol.DeadLetterReason;
 import dev.sagaline.protocol.v1.StepAction;
 import dev.sagaline.protocol.v1.StepCommand;
 import dev.sagaline.protocol.v1.StepOutcome;

@@ -11,6 +11,8 @@ import dev.sagaline.participant.example.ReserveStock;
 import dev.sagaline.participant.testsupport.CommandSpec;
 import dev.sagaline.participant.testsupport.RecordingHandlers;
 import dev.sagaline.participant.testsupport.TopicRecords;
+import dev.sagaline.protocol.DeadLetterHeaders;
+import dev.sagaline.protocol.DeadLetterReason;
 import dev.sagaline.protocol.v1.StepAction;
 import dev.sagaline.protocol.v1.StepCommand;
 import dev.sagaline.protocol.v1.StepOutcome;
@@ -75,17 +77,17 @@ class ParticipantBadInputIT {
 
     /** One bad record, with the reason of its dead letter, or null when the participant answers it. */
     enum Case {
-        RANDOM_BYTES("random bytes", DeadLetterReason.UNREADABLE_COMMAND),
-        WRONG_MAGIC_BYTE("wrong magic byte", DeadLetterReason.UNREADABLE_COMMAND),
-        UNKNOWN_SCHEMA_ID("unknown schema id", DeadLetterReason.UNREADABLE_COMMAND),
-        TRUNCATED("truncated record", DeadLetterReason.UNREADABLE_COMMAND),
+        RANDOM_BYTES("random bytes", DeadLetterReason.UNDECODABLE),
+        WRONG_MAGIC_BYTE("wrong magic byte", DeadLetterReason.UNDECODABLE),
+        UNKNOWN_SCHEMA_ID("unknown schema id", DeadLetterReason.UNDECODABLE),
+        TRUNCATED("truncated record", DeadLetterReason.UNDECODABLE),
         NULL_KEY("null key", DeadLetterReason.KEY_MISMATCH),
         TOMBSTONE("null value (tombstone)", DeadLetterReason.EMPTY_COMMAND),
         KEY_NOT_SAGA_ID("key differs from the saga id", DeadLetterReason.KEY_MISMATCH),
         UNKNOWN_STEP("command for a step it has no handler for", DeadLetterReason.NO_HANDLER),
         NEWER_ACTION("action only a newer schema version has", DeadLetterReason.UNKNOWN_ACTION),
         NO_REPLY_TOPIC("command without a reply topic", DeadLetterReason.NO_REPLY_TOPIC),
-        OVERSIZE_PAYLOAD("oversize payload (length prefix of 2 GB)", DeadLetterReason.UNREADABLE_COMMAND),
+        OVERSIZE_PAYLOAD("oversize payload (length prefix of 2 GB)", DeadLetterReason.UNDECODABLE),
         UNKNOWN_SAGA_TYPE("command of a saga type it has not seen", null),
         COMPENSATION_FOR_UNKNOWN_SAGA("compensation for a saga it never saw", null);
 

@@ -7,11 +7,14 @@ import dev.sagaline.participant.TccHandler;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * The demo's stock service: a TCC participant that reserves items on TRY, makes the reservation
  * final on CONFIRM and releases it on CANCEL. Its reservations stand in for the service's own
  * database, so the demo can check afterwards that every compensated order released its stock.
+ * For the chaos run, releasing the stock of some orders fails for its first attempts, so a
+ * compensation is retried.
  */
 public final class InventoryService implements TccHandler<Order>, Inventory {
 
@@ -19,6 +22,19 @@ public final class InventoryService implements TccHandler<Order>, Inventory {
     public enum Reservation { RESERVED, CONFIRMED, RELEASED }
 
     private final Map<String, Reservation> reservations = new ConcurrentHashMap<>();
+    private final Predicate<String> releaseFails;
+    private final int failingReleaseAttempts;
+
+    /** A stock service whose releases always succeed. */
+    public InventoryService() {
+        this(orderId -> false, 0);
+    }
+
+    /** A stock service whose release fails for the first {@code failingReleaseAttempts} attempts of the orders {@code releaseFails} picks. */
+    public InventoryService(Predicate<String> releaseFails, int failingReleaseAttempts) {
+        this.releaseFails = releaseFails;
+        this.failingReleaseAttempts = failingReleaseAttempts;
+    }
 
     @Override
     public StepResult tryStep(Order order, StepContext context) {
@@ -34,6 +50,9 @@ public final class InventoryService implements TccHandler<Order>, Inventory {
 
     @Override
     public StepResult cancel(Order order, StepContext context) {
+        if (context.attempt() <= failingReleaseAttempts && releaseFails.test(order.getOrderId())) {
+            return StepResult.retryable("STOCK_LOCKED", "the stock of order " + order.getOrderId() + " is locked by a stock count");
+        }
         reservations.put(order.getOrderId(), Reservation.RELEASED);
         return StepResult.succeeded();
     }

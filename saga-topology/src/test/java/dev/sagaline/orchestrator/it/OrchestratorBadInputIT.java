@@ -7,10 +7,10 @@ import dev.sagaline.badinput.Corruption;
 import dev.sagaline.localkafka.CommittedRecords;
 import dev.sagaline.localkafka.LocalKafkaBroker;
 import dev.sagaline.localkafka.LocalKafkaExtension;
-import dev.sagaline.orchestrator.internals.processor.SagaInputExceptionHandler;
 import dev.sagaline.orchestrator.it.support.ChildOrchestrator;
 import dev.sagaline.orchestrator.it.support.OrchestratorSettings;
 import dev.sagaline.orchestrator.runtime.SagalineConfig;
+import dev.sagaline.protocol.DeadLetterHeaders;
 import dev.sagaline.protocol.v1.AbortSaga;
 import dev.sagaline.protocol.v1.Payload;
 import dev.sagaline.protocol.v1.PayloadEncoding;
@@ -164,7 +164,7 @@ class OrchestratorBadInputIT {
         ConsumerRecord<String, byte[]> dead = await().atMost(Duration.ofSeconds(60))
                 .until(() -> deadLetterOf(broker, c), Optional::isPresent).orElseThrow();
         assertThat(dead.value()).as("the record as it was read").isEqualTo(bad.value());
-        assertThat(header(dead, SagaInputExceptionHandler.REASON_HEADER)).contains(c.reason);
+        assertThat(header(dead, DeadLetterHeaders.DETAIL)).contains(c.reason);
         assertThat(header(dead, "__streams.errors.topic")).isEqualTo(bad.topic());
         if (c.keyedByTarget) {
             await().atMost(Duration.ofSeconds(30)).until(() -> events(broker, target).stream()

@@ -1,0 +1,218 @@
+package dev.sagaline.app.chaos;
+
+import dev.sagaline.orchestrator.runtime.SagaEnds;
+import dev.sagaline.protocol.v1.SagaEvent;
+import dev.sagaline.schemas.serde.SpecificAvroSerde;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Watches the run while it goes on: which sagas have ended (from the committed audit topic), and,
+ * for each kill, how long until the killed process's work is done again. A kill's recovery time
+ * runs from the kill until the consumer groups of the kind of process killed have committed
+ * offsets up to where their input topics ended at the kill: every command, reply or request that
+ * was waiting then has been processed, so the sagas it held up have moved on.
+ */
+final class ProgressWatch implements AutoCloseable {
+
+    private static final Duration CHECK_INTERVAL = Duration.ofMillis(250);
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Admin admin;
+    private final String eventsTopic;
+    private final SpecificAvroSerde<SagaEvent> events;
+    private final Set<String> ended = ConcurrentHashMap.newKeySet();
+    private final List<Outage> open = new ArrayList<>();
+    private final Thread reader;
+    private final Thread recoveries;
+    private volatile long lastArrivalMs = System.currentTimeMillis();
+    private volatile boolean closing;
+
+    /**
+     * A stall being timed: from the kill until every group in {@code targets} has committed up to
+     * the end its input partitions had at the kill.
+     */
+    static final class Outage {
+        final String victim;
+        final String kind;
+        final long atMs;
+        final Map<String, Map<TopicPartition, Long>> targets;
+        volatile Long recoveredAfterMs;
+
+        Outage(String victim, String kind, long atMs, Map<String, Map<TopicPartition, Long>> targets) {
+            this.victim = victim;
+            this.kind = kind;
+            this.atMs = atMs;
+            this.targets = targets;
+        }
+    }
+
+    ProgressWatch(Map<String, Object> client, String eventsTopic, SpecificAvroSerde<SagaEvent> events) {
+        this.eventsTopic = eventsTopic;
+        this.events = events;
+        this.admin = Admin.create(client);
+        Map<String, Object> props = new HashMap<>(client);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = consumer.partitionsFor(eventsTopic, Duration.ofSeconds(30)).stream()
+                .map(p -> new TopicPartition(eventsTopic, p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position);
+        this.reader = new Thread(this::read, "chaos-audit-reader");
+        this.recoveries = new Thread(this::timeRecoveries, "chaos-recovery-timer");
+        reader.setDaemon(true);
+        recoveries.setDaemon(true);
+    }
+
+    ProgressWatch start() {
+        reader.start();
+        recoveries.start();
+        return this;
+    }
+
+    /** How many sagas have ended (finished or stuck) so far. */
+    int endedCount() {
+        return ended.size();
+    }
+
+    /** True when every one of {@code sagaIds} has ended. */
+    boolean allEnded(Set<String> sagaIds) {
+        return ended.containsAll(sagaIds);
+    }
+
+    /** Wall-clock time at which the last committed audit event was read. */
+    long lastArrivalMs() {
+        return lastArrivalMs;
+    }
+
+    /**
+     * Notes where the input topics of {@code groups} end now, just before a kill of {@code victim};
+     * call {@link #killed} right after the kill.
+     */
+    Outage before(String victim, String kind, Map<String, List<String>> inputTopicsByGroup) {
+        Map<String, Map<TopicPartition, Long>> targets = new HashMap<>();
+        try {
+            for (Map.Entry<String, List<String>> group : inputTopicsByGroup.entrySet()) {
+                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                for (var description : admin.describeTopics(group.getValue()).allTopicNames().get(30, TimeUnit.SECONDS).values()) {
+                    description.partitions().forEach(p -> latest.put(new TopicPartition(description.name(), p.partition()), OffsetSpec.latest()));
+                }
+                Map<TopicPartition, Long> ends = new HashMap<>();
+                admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).forEach((tp, info) -> ends.put(tp, info.offset()));
+                targets.put(group.getKey(), ends);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the end offsets before killing " + victim + ": " + e.getMessage(), e);
+        }
+        return new Outage(victim, kind, System.currentTimeMillis(), targets);
+    }
+
+    /** Starts timing the recovery from the kill {@link #before} prepared. */
+    void killed(Outage outage) {
+        synchronized (open) {
+            open.add(outage);
+        }
+    }
+
+    private void timeRecoveries() {
+        while (!closing) {
+            List<Outage> pending;
+            synchronized (open) {
+                pending = new ArrayList<>(open);
+            }
+            for (Outage outage : pending) {
+                if (caughtUp(outage)) {
+                    outage.recoveredAfterMs = System.currentTimeMillis() - outage.atMs;
+                    synchronized (open) {
+                        open.remove(outage);
+                    }
+                }
+            }
+            sleep(CHECK_INTERVAL.toMillis());
+        }
+    }
+
+    /**
+     * True when each group committed at least up to one before the end at the kill: under
+     * exactly-once the last offset of a partition is often a transaction marker, which a consumer
+     * never commits past until a record follows.
+     */
+    private boolean caughtUp(Outage outage) {
+        try {
+            for (Map.Entry<String, Map<TopicPartition, Long>> group : outage.targets.entrySet()) {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group.getKey(),
+                        new ListConsumerGroupOffsetsOptions().requireStable(true)).partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
+                for (Map.Entry<TopicPartition, Long> end : group.getValue().entrySet()) {
+                    OffsetAndMetadata offset = committed.get(end.getKey());
+                    if (end.getValue() > 0 && (offset == null || offset.offset() < end.getValue() - 1)) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        } catch (Exception e) {
+            // The broker is down or the group is rebalancing: not caught up yet.
+            return false;
+        }
+    }
+
+    private void read() {
+        while (!closing) {
+            List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+            try {
+                consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+            } catch (WakeupException e) {
+                return;
+            }
+            if (!records.isEmpty()) {
+                lastArrivalMs = System.currentTimeMillis();
+            }
+            for (ConsumerRecord<String, byte[]> record : records) {
+                if (record.value() != null && SagaEnds.ends(events.deserializer().deserialize(eventsTopic, record.value()))) {
+                    ended.add(record.key());
+                }
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        consumer.wakeup();
+        try {
+            reader.join(5_000);
+            recoveries.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        consumer.close();
+        admin.close(Duration.ofSeconds(5));
+    }
+}

@@ -19,6 +19,7 @@ import dev.sagaline.schemas.serde.ReplyAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -271,6 +272,19 @@ public final class SagaCoordinator implements Processor<String, Object, String, 
     }
 
     /**
+     * Gives a stored saga that has no timer the one it should have: a saga written by release
+     * 0.1.0, which stored no due times, would otherwise never time out, reach its deadline or be
+     * purged. True when the saga now has a timer, and so must be stored again.
+     */
+    private boolean adoptTimer(SagaState state) {
+        Long due = decider.dueTimeOf(state, context.currentSystemTimeMs());
+        if (due != null) {
+            state.setTimerMs(Instant.ofEpochMilli(due));
+        }
+        return due != null;
+    }
+
+    /**
      * Rebuilds the timer and status indexes from the saga store, which alone has a changelog, and refuses to run
      * when a saga in this task's store runs a definition version that is no longer loaded: it could
      * neither go forward nor compensate. One scan per task start, never per record.
@@ -280,10 +294,15 @@ public final class SagaCoordinator implements Processor<String, Object, String, 
         statuses.clear();
         SagaDefinitions definitions = decider.definitions();
         Map<String, Integer> orphans = new TreeMap<>();
+        List<KeyValue<String, SagaState>> adopted = new ArrayList<>();
         try (KeyValueIterator<String, SagaState> it = sagas.all()) {
             while (it.hasNext()) {
                 KeyValue<String, SagaState> entry = it.next();
                 SagaState s = entry.value;
+                if (s.getTimerMs() == null && !s.getCompacted() && definitions.find(s.getSagaType(), s.getDefinitionVersion()).isPresent()
+                        && adoptTimer(s)) {
+                    adopted.add(entry);
+                }
                 if (s.getTimerMs() != null) {
                     timers.put(s.getTimerMs().toEpochMilli(), entry.key);
                 }
@@ -293,6 +312,7 @@ public final class SagaCoordinator implements Processor<String, Object, String, 
                 }
             }
         }
+        adopted.forEach(entry -> sagas.put(entry.key, entry.value));
         if (!orphans.isEmpty()) {
             StringBuilder message = new StringBuilder("refusing to start: definitions still in use were removed: ");
             orphans.forEach((version, count) -> message.append(version).append(" (").append(count).append(" instances running) "));

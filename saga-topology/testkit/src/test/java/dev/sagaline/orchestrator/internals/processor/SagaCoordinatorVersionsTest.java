@@ -48,6 +48,7 @@ class SagaCoordinatorVersionsTest {
 
     @BeforeEach
     void openStores() {
+        context.setCurrentSystemTimeMs(NOW);
         sagas = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SagaTopology.SAGA_STATE_STORE), Serdes.String(), serdes.states())
                 .withLoggingDisabled().build();
         KeyValueStore<Bytes, byte[]> timers = Stores.keyValueStoreBuilder(

@@ -5,6 +5,7 @@ import static dev.sagaline.protocol.v1.StepAction.DO;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sagaline.participant.example.ReserveStock;
+import dev.sagaline.participant.testsupport.NewerCommands;
 import dev.sagaline.participant.testsupport.ParticipantDriver;
 import dev.sagaline.participant.testsupport.RecordingHandlers;
 import dev.sagaline.protocol.DeadLetterHeaders;
@@ -122,6 +123,21 @@ class DeadLetterTest {
 
         assertThat(participant.deadLetters()).singleElement()
                 .satisfies(deadLetter -> assertThat(header(deadLetter.headers(), DeadLetterHeaders.REASON)).isEqualTo("UNKNOWN_ACTION"));
+    }
+
+    /** The dead letter keeps the bytes as written, so a command from a newer orchestrator keeps the action this participant read as UNKNOWN. */
+    @Test
+    void keepsTheBytesAsWrittenOnTheDeadLetter() {
+        StepCommand command = participant.command("saga-1", RESERVE_STOCK, DO).input(ORDER).build();
+        byte[] newer = NewerCommands.withNewerAction(participant.participant().schemaRegistry(), ParticipantDriver.COMMAND_TOPIC + "-value",
+                command);
+
+        participant.pipeRaw("saga-1", newer);
+
+        assertThat(participant.deadLetters()).singleElement().satisfies(deadLetter -> {
+            assertThat(header(deadLetter.headers(), DeadLetterHeaders.REASON)).isEqualTo(DeadLetterReason.UNKNOWN_ACTION.name());
+            assertThat(deadLetter.value()).isEqualTo(newer);
+        });
     }
 
     @Test

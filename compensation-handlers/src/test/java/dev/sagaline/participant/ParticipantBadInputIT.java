@@ -9,6 +9,7 @@ import dev.sagaline.localkafka.LocalKafka;
 import dev.sagaline.localkafka.LocalKafkaBroker;
 import dev.sagaline.participant.example.ReserveStock;
 import dev.sagaline.participant.testsupport.CommandSpec;
+import dev.sagaline.participant.testsupport.NewerCommands;
 import dev.sagaline.participant.testsupport.RecordingHandlers;
 import dev.sagaline.participant.testsupport.TopicRecords;
 import dev.sagaline.protocol.DeadLetterHeaders;
@@ -20,24 +21,12 @@ import dev.sagaline.protocol.v1.StepReply;
 import dev.sagaline.schemas.registry.InMemorySchemaRegistry;
 import dev.sagaline.schemas.serde.Payloads;
 import dev.sagaline.schemas.serde.ProtocolSerdes;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.generic.GenericDatumWriter;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -174,7 +163,7 @@ class ParticipantBadInputIT {
         assertThat(participant.state()).isIn(KafkaStreams.State.RUNNING, KafkaStreams.State.REBALANCING);
     }
 
-    private ProducerRecord<String, byte[]> badRecord(Case c, String sagaId) throws IOException {
+    private ProducerRecord<String, byte[]> badRecord(Case c, String sagaId) {
         StepCommand valid = command(sagaId, RESERVE_STOCK, StepAction.DO).id(c.name()).input(ORDER).build();
         byte[] validBytes = serdes.commands().serialize(COMMANDS, valid);
         return switch (c) {
@@ -186,7 +175,7 @@ class ParticipantBadInputIT {
             case TOMBSTONE -> record(sagaId, null);
             case KEY_NOT_SAGA_ID -> record("another-saga", validBytes);
             case UNKNOWN_STEP -> record(sagaId, commandBytes(command(sagaId, "ship-parcel", StepAction.DO).id(c.name()).build()));
-            case NEWER_ACTION -> record(sagaId, withNewerAction(valid));
+            case NEWER_ACTION -> record(sagaId, NewerCommands.withNewerAction(registry, COMMANDS + "-value", valid));
             case NO_REPLY_TOPIC -> record(sagaId, commandBytes(command(sagaId, RESERVE_STOCK, StepAction.DO).id(c.name()).input(ORDER)
                     .replyTopic("").build()));
             case OVERSIZE_PAYLOAD -> record(sagaId, Corruption.OVERSIZE_LENGTH_PREFIX.applyTo(validBytes));
@@ -199,27 +188,6 @@ class ParticipantBadInputIT {
             case COMPENSATION_FOR_UNKNOWN_SAGA -> record(sagaId, commandBytes(command(sagaId, RESERVE_STOCK, StepAction.COMPENSATE)
                     .id(c.name()).input(RecordingHandlers.reservationFor(ORDER)).build()));
         };
-    }
-
-    /**
-     * {@code command} as a newer orchestrator writes it: its schema has a StepAction symbol this
-     * participant does not know (registered under its own id), and the command uses it.
-     */
-    private byte[] withNewerAction(StepCommand command) throws IOException {
-        Schema current = StepCommand.getClassSchema();
-        Schema newer = new Schema.Parser().parse(current.toString().replace("\"CANCEL\",\"FORGET\"]", "\"CANCEL\",\"FORGET\",\"ARCHIVE\"]"));
-        assertThat(newer.getField("action").schema().getEnumSymbols()).contains("ARCHIVE");
-        byte[] framed = commandBytes(command);
-        byte[] body = Arrays.copyOfRange(framed, 5, framed.length);
-        GenericRecord asNewer = new GenericDatumReader<GenericRecord>(current, newer).read(null,
-                DecoderFactory.get().binaryDecoder(body, null));
-        asNewer.put("action", new GenericData.EnumSymbol(newer.getField("action").schema(), "ARCHIVE"));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(ByteBuffer.allocate(5).put((byte) 0).putInt(registry.register(COMMANDS + "-value", newer)).array());
-        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-        new GenericDatumWriter<GenericRecord>(newer).write(asNewer, encoder);
-        encoder.flush();
-        return out.toByteArray();
     }
 
     private CommandSpec command(String sagaId, String step, StepAction action) {

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * the store writes, the reply or dead letter, and the command's offset commit together, so an
  * answered command is never handled again.
  */
-final class CommandProcessor implements Processor<String, StepCommand, String, Object> {
+final class CommandProcessor implements Processor<String, ReadCommand, String, Object> {
 
     private static final Logger log = LoggerFactory.getLogger(CommandProcessor.class);
 
@@ -102,8 +102,8 @@ final class CommandProcessor implements Processor<String, StepCommand, String, O
     }
 
     @Override
-    public void process(Record<String, StepCommand> record) {
-        StepCommand command = record.value();
+    public void process(Record<String, ReadCommand> record) {
+        StepCommand command = record.value() == null ? null : record.value().command();
         if (command == null) {
             deadLetter(record, DeadLetterReason.EMPTY_COMMAND, "the record with key '" + record.key() + "' has no value");
             return;
@@ -128,13 +128,14 @@ final class CommandProcessor implements Processor<String, StepCommand, String, O
         }
     }
 
-    private void deadLetter(Record<String, StepCommand> record, DeadLetterReason reason, String detail) {
+    private void deadLetter(Record<String, ReadCommand> record, DeadLetterReason reason, String detail) {
         RecordMetadata source = context.recordMetadata().orElseThrow();
         log.warn("Sending the command at {}-{}@{} to the dead-letter topic: {} ({})",
                 source.topic(), source.partition(), source.offset(), reason, detail);
         // A copy, so the added headers stay on the dead letter only.
         Headers headers = new RecordHeaders(record.headers().toArray());
         DeadLetterHeaders.write(headers, reason, detail, null, source.topic(), source.partition(), source.offset());
-        context.forward(record.withHeaders(headers), ParticipantTopology.DEAD_LETTER_SINK);
+        context.forward(record.withValue(record.value() == null ? null : record.value().bytes()).withHeaders(headers),
+                ParticipantTopology.DEAD_LETTER_SINK);
     }
 }

@@ -3,7 +3,6 @@ package dev.sagaline.participant.internals;
 import dev.sagaline.participant.ParticipantConfig;
 import dev.sagaline.participant.ParticipantHandlers;
 import dev.sagaline.participant.ParticipantTopology;
-import dev.sagaline.protocol.v1.StepCommand;
 import dev.sagaline.schemas.registry.SchemaRegistry;
 import dev.sagaline.schemas.serde.Payloads;
 import dev.sagaline.schemas.serde.ProtocolSerdes;
@@ -21,8 +20,8 @@ public final class TopologyFactory {
         ProtocolSerdes serdes = new ProtocolSerdes(registry);
         Payloads payloads = Payloads.withRegistry(registry);
         Topology topology = new Topology();
-        topology.addSource(ParticipantTopology.SOURCE, Serdes.String().deserializer(), serdes.commands().deserializer(),
-                config.commandTopic());
+        topology.addSource(ParticipantTopology.SOURCE, Serdes.String().deserializer(),
+                ReadCommand.deserializer(serdes.commands().deserializer()), config.commandTopic());
         topology.addProcessor(ParticipantTopology.DISPATCHER,
                 () -> new CommandProcessor(handlers, payloads, config.processedRetention(), config.purgeInterval(),
                         config.purgeBatch()),
@@ -35,8 +34,9 @@ public final class TopologyFactory {
                 ParticipantTopology.DISPATCHER);
         topology.addSink(ParticipantTopology.REPLY_SINK, new ReplyTopicExtractor(), Serdes.String().serializer(),
                 new AddressedReplySerializer(serdes.replies().serializer()), new ReplyPartitioner(), ParticipantTopology.DISPATCHER);
-        topology.<String, StepCommand>addSink(ParticipantTopology.DEAD_LETTER_SINK, config.deadLetterTopic(),
-                Serdes.String().serializer(), serdes.commands().serializer(), ParticipantTopology.DISPATCHER);
+        // A dead letter is the command's bytes as written (ReadCommand).
+        topology.<String, byte[]>addSink(ParticipantTopology.DEAD_LETTER_SINK, config.deadLetterTopic(),
+                Serdes.String().serializer(), Serdes.ByteArray().serializer(), ParticipantTopology.DISPATCHER);
         return topology;
     }
 }

@@ -20,6 +20,7 @@ import dev.sagaline.schemas.serde.ReplyAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import org.apache.kafka.common.header.Headers;
@@ -280,19 +281,39 @@ public final class SagaCoordinator implements Processor<String, Object, String, 
     }
 
     /**
+     * Gives a stored saga that has no timer the one it should have: a saga written by release
+     * 0.1.0, which stored no due times, would otherwise never time out, reach its deadline or be
+     * purged. True when the saga now has a timer, and so must be stored again.
+     */
+    private boolean adoptTimer(SagaState state) {
+        Long due = decider.dueTimeOf(state, context.currentSystemTimeMs());
+        if (due != null) {
+            state.setTimerMs(Instant.ofEpochMilli(due));
+        }
+        return due != null;
+    }
+
+    /**
      * Indexes the sagas of a store written by an orchestrator that kept its indexes without
      * changelogs: their timers, statuses and versions. One scan, on the first start after the
      * upgrade; from then on the indexes restore with the saga store and a start decodes no saga.
+     * A saga of release 0.1.0, stored without a timer, gets its timer here ({@link #adoptTimer}).
      */
     private void indexStoredSagas() {
         timers.clear();
         statuses.clear();
         versions.clear();
         long indexed = 0;
+        SagaDefinitions definitions = decider.definitions();
+        List<KeyValue<String, SagaState>> adopted = new ArrayList<>();
         try (KeyValueIterator<String, SagaState> it = sagas.all()) {
             while (it.hasNext()) {
                 KeyValue<String, SagaState> entry = it.next();
                 SagaState s = entry.value;
+                if (s.getTimerMs() == null && !s.getCompacted() && definitions.find(s.getSagaType(), s.getDefinitionVersion()).isPresent()
+                        && adoptTimer(s)) {
+                    adopted.add(entry);
+                }
                 if (s.getTimerMs() != null) {
                     timers.put(s.getTimerMs().toEpochMilli(), entry.key);
                 }
@@ -301,6 +322,7 @@ public final class SagaCoordinator implements Processor<String, Object, String, 
                 indexed++;
             }
         }
+        adopted.forEach(entry -> sagas.put(entry.key, entry.value));
         versions.markIndexesBuilt();
         if (indexed > 0) {
             log.info("task {}: indexed {} sagas stored without indexes; later starts read the indexes from their changelogs",

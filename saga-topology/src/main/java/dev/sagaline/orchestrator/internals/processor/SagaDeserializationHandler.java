@@ -11,8 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Kafka Streams' deserialization handler for the orchestrator: a record that does not decode is
- * bad input and goes to the dead-letter topic (Kafka Streams' own handling, KIP-1034), except
+ * Kafka Streams' deserialization handler for the orchestrator. The sources hand a value that does
+ * not decode to the coordinator ({@link UndecodableInput}), which dead-letters it and notes it on
+ * the saga its key names; what still fails in a source lands here. Such a record is bad input and
+ * goes to the dead-letter topic (Kafka Streams' own handling, KIP-1034), except
  * when the schema registry could not be asked ({@link SchemaRegistryUnavailableException}): then
  * the record may be perfectly valid, so the stream thread fails instead, and is replaced
  * ({@code SagalineApp}), and reads the record again; nothing valid is dead-lettered during a

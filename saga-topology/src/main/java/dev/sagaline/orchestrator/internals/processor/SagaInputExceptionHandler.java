@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Kafka Streams' processing exception handler for the orchestrator: an input the orchestrator
- * cannot act on ({@link InvalidSagaInputException}) goes, as it was read, to the dead-letter topic
+ * cannot act on ({@link InvalidSagaInputException}, including a value that did not decode) goes,
+ * as it was read, to the dead-letter topic
  * with headers naming the reason and the source topic, partition and offset, and processing goes
  * on; any other exception is a defect and stops the task, so it is never silently skipped.
  *

@@ -143,6 +143,25 @@ public final class SagaDecider {
         return run.decision();
     }
 
+    /**
+     * When a stored saga without a registered timer is next due, or null when nothing is. A saga
+     * written before due times were stored (release 0.1.0) has none: each of its outstanding
+     * commands gets its step's timeout from {@code now}, as if sent now, so a command whose reply
+     * never comes still times out after the upgrade.
+     */
+    public Long dueTimeOf(SagaState stored, long now) {
+        if (!stored.getCompacted() && !SagaRules.isTerminal(stored.getStatus())) {
+            SagaDefinition definition = definitionOf(stored);
+            for (int i = 0; i < stored.getSteps().size(); i++) {
+                StepState step = stored.getSteps().get(i);
+                if (step.getCommandId() != null && step.getDueMs() == null) {
+                    step.setDueMs(Instant.ofEpochMilli(now + policies.timeout(definition.steps().get(i)).toMillis()));
+                }
+            }
+        }
+        return DueTimes.next(stored, policies);
+    }
+
     /** The definition a stored saga runs. */
     public SagaDefinition definitionOf(SagaState state) {
         return definitions.find(state.getSagaType(), state.getDefinitionVersion()).orElseThrow(() -> new IllegalStateException(

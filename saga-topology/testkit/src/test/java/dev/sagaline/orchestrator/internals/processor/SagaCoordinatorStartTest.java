@@ -62,6 +62,7 @@ class SagaCoordinatorStartTest {
 
     @BeforeEach
     void openStores() {
+        context.setCurrentSystemTimeMs(NOW);
         Serde<SagaState> counting = Serdes.serdeFrom(serdes.states().serializer(), (topic, bytes) -> {
             decodes.incrementAndGet();
             return serdes.states().deserializer().deserialize(topic, bytes);

@@ -45,6 +45,13 @@ class SagalineCliTest {
     }
 
     @Test
+    void refusesASecureDemoOnAnotherClusterBeforeStartingABroker() {
+        int exit = cli.execute("demo", "--secure", "--bootstrap-servers", "127.0.0.1:1");
+
+        assertRefusedNaming("--secure", exit);
+    }
+
+    @Test
     void refusesANegativeStepTimeoutBeforeStartingABroker() {
         int exit = cli.execute("run", "-d", definitions.toString(), "-D", "sagaline.step.timeout.ms=-5");
 

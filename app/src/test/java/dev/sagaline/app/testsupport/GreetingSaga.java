@@ -7,6 +7,7 @@ import dev.sagaline.schemas.registry.SchemaRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -34,9 +35,14 @@ public final class GreetingSaga {
 
     /** Starts a participant that answers every {@code greet} on {@code topic} with SUCCEEDED; the caller closes it. */
     public static Participant startGreeter(String bootstrapServers, String topic, SchemaRegistry registry, Path stateDir) {
+        return startGreeter(Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic, registry, stateDir);
+    }
+
+    /** As above, with these client settings (address, security). */
+    public static Participant startGreeter(Map<String, Object> clientConfig, String topic, SchemaRegistry registry, Path stateDir) {
         Participant greeter = Participant.builder()
+                .properties(clientConfig)
                 .applicationId(topic + "-greeter")
-                .bootstrapServers(bootstrapServers)
                 .commandTopic(topic)
                 .schemaRegistry(registry)
                 .property(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString())

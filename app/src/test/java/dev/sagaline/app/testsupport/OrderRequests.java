@@ -21,8 +21,12 @@ public final class OrderRequests implements AutoCloseable {
     private final String requestsTopic;
 
     public OrderRequests(String bootstrapServers, SchemaRegistry registry, String requestsTopic) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        this(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), registry, requestsTopic);
+    }
+
+    /** As above, with these client settings (address, security). */
+    public OrderRequests(Map<String, Object> clientConfig, SchemaRegistry registry, String requestsTopic) {
+        Map<String, Object> props = new HashMap<>(clientConfig);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new ProtocolSerdes(registry).requests().serializer());
         this.payloads = Payloads.withRegistry(registry);

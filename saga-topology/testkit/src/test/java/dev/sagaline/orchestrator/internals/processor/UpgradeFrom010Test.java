@@ -4,7 +4,7 @@ import static dev.sagaline.orchestrator.runtime.support.SagaFixtures.ORDER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import dev.sagaline.orchestrator.definition.RetryPolicy;
+import dev.sagaline.schemas.retry.RetryPolicy;
 import dev.sagaline.orchestrator.definition.SagaDefinitions;
 import dev.sagaline.orchestrator.internals.statemachine.SagaDecider;
 import dev.sagaline.orchestrator.internals.statemachine.StepPolicies;
@@ -69,7 +69,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>The orchestrator runs on {@link MockProcessorContext} because the saga store must hold the
  * 0.1.0 bytes before the coordinator starts (it rebuilds its timers from the store then), and a
  * {@code TopologyTestDriver} cannot start on a store filled before (see
- * {@code SagaCoordinatorVersionsTest}).
+ * {@code SagaCoordinatorStartTest}).
  */
 class UpgradeFrom010Test {
 
@@ -112,7 +112,9 @@ class UpgradeFrom010Test {
                 Serdes.Bytes(), Serdes.ByteArray()).withLoggingDisabled().build();
         KeyValueStore<String, String> statuses = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SagaTopology.STATUS_INDEX_STORE),
                 Serdes.String(), Serdes.String()).withLoggingDisabled().build();
-        for (KeyValueStore<?, ?> index : List.of(timers, statuses)) {
+        KeyValueStore<String, Long> versions = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SagaTopology.VERSIONS_STORE),
+                Serdes.String(), Serdes.Long()).withLoggingDisabled().build();
+        for (KeyValueStore<?, ?> index : List.of(timers, statuses, versions)) {
             index.init(context.getStateStoreContext(), index);
             context.addStateStore(index);
         }

@@ -1,10 +1,10 @@
 package dev.sagaline.participant;
 
+import static dev.sagaline.participant.testsupport.RecordingHandlers.ORDER;
 import static dev.sagaline.participant.testsupport.RecordingHandlers.RESERVE_STOCK;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sagaline.participant.example.ReserveStock;
 import dev.sagaline.participant.example.StockReservation;
 import dev.sagaline.participant.testsupport.RecordingHandlers;
 import dev.sagaline.protocol.DeadLetterReason;
@@ -24,7 +24,6 @@ import org.junit.jupiter.api.Test;
 class CommandDispatcherTest {
 
     private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
-    private static final ReserveStock ORDER = new ReserveStock("o-1", "sku-42", 2);
 
     private final RecordingHandlers inventory = new RecordingHandlers();
     private final Payloads payloads = Payloads.withRegistry(new InMemorySchemaRegistry());

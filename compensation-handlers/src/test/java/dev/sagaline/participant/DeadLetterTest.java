@@ -1,5 +1,6 @@
 package dev.sagaline.participant;
 
+import static dev.sagaline.participant.testsupport.RecordingHandlers.ORDER;
 import static dev.sagaline.participant.testsupport.RecordingHandlers.RESERVE_STOCK;
 import static dev.sagaline.protocol.v1.StepAction.DO;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,9 +21,8 @@ import java.util.List;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.test.TestRecord;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullSource;
@@ -31,26 +31,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Commands that cannot be answered go to the dead-letter topic with the reason, and processing goes on. */
 class DeadLetterTest {
 
-    private static final ReserveStock ORDER = new ReserveStock("o-1", "sku-42", 2);
     private static final byte[] CORRUPT = {0, 0, 0, 0, 99, 1, 2, 3};
 
     private final RecordingHandlers inventory = new RecordingHandlers();
+    @AutoClose
     private final ParticipantDriver participant = ParticipantDriver.start(inventory.handlers());
 
-    @AfterEach
-    void close() {
-        participant.close();
-    }
-
-    /**
-     * Runs at-least-once: under exactly-once, TopologyTestDriver loses the records a
-     * deserialization handler produces (they are sent before the task's transaction commits,
-     * and the driver clears uncommitted sends). ParticipantCrashIT checks that path on a broker.
-     */
     @Test
     void sendsAnUnreadableCommandToTheDeadLetterTopicAndGoesOn() {
-        try (ParticipantDriver atLeastOnce = ParticipantDriver.start(inventory.handlers(),
-                builder -> builder.property(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE))) {
+        try (ParticipantDriver atLeastOnce = ParticipantDriver.startAtLeastOnce(inventory.handlers())) {
             atLeastOnce.pipeRaw("saga-1", CORRUPT);
             atLeastOnce.pipe(atLeastOnce.command("saga-2", RESERVE_STOCK, DO).input(ORDER).build());
 
@@ -77,8 +66,7 @@ class DeadLetterTest {
         int commandSchemaId = new InMemorySchemaRegistry().register("any", StepCommand.getClassSchema());
         byte[] hugeString = ByteBuffer.allocate(13).put((byte) 0).putInt(commandSchemaId)
                 .put(new byte[] {(byte) 0xee, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f, 'a', 'b', 'c'}).array();
-        try (ParticipantDriver atLeastOnce = ParticipantDriver.start(inventory.handlers(),
-                builder -> builder.property(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE))) {
+        try (ParticipantDriver atLeastOnce = ParticipantDriver.startAtLeastOnce(inventory.handlers())) {
             atLeastOnce.pipeRaw("saga-1", hugeString);
             atLeastOnce.pipe(atLeastOnce.command("saga-2", RESERVE_STOCK, DO).input(ORDER).build());
 

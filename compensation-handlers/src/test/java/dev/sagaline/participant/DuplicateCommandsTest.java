@@ -1,12 +1,13 @@
 package dev.sagaline.participant;
 
+import static dev.sagaline.participant.testsupport.RecordingHandlers.HOLD;
 import static dev.sagaline.participant.testsupport.RecordingHandlers.HOLD_FUNDS;
+import static dev.sagaline.participant.testsupport.RecordingHandlers.ORDER;
 import static dev.sagaline.participant.testsupport.RecordingHandlers.RESERVE_STOCK;
 import static dev.sagaline.protocol.v1.StepAction.DO;
 import static dev.sagaline.protocol.v1.StepAction.TRY;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sagaline.participant.example.HoldFunds;
 import dev.sagaline.participant.example.ReserveStock;
 import dev.sagaline.participant.example.StockReservation;
 import dev.sagaline.participant.testsupport.ParticipantDriver;
@@ -15,22 +16,15 @@ import dev.sagaline.protocol.v1.StepCommand;
 import dev.sagaline.protocol.v1.StepOutcome;
 import dev.sagaline.protocol.v1.StepReply;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** A command whose reply was committed is never handled again; only a retryable reply leaves the step open. */
 class DuplicateCommandsTest {
 
-    private static final ReserveStock ORDER = new ReserveStock("o-1", "sku-42", 2);
-    private static final HoldFunds HOLD = new HoldFunds("acct-7", 1999L, "EUR");
-
     private final RecordingHandlers inventory = new RecordingHandlers();
+    @AutoClose
     private final ParticipantDriver participant = ParticipantDriver.start(inventory.handlers());
-
-    @AfterEach
-    void close() {
-        participant.close();
-    }
 
     @Test
     void answersADuplicateCommandWithTheStoredReplyWithoutCallingTheHandler() {

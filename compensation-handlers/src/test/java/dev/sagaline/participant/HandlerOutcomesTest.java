@@ -1,5 +1,6 @@
 package dev.sagaline.participant;
 
+import static dev.sagaline.participant.testsupport.RecordingHandlers.ORDER;
 import static dev.sagaline.participant.testsupport.RecordingHandlers.RESERVE_STOCK;
 import static dev.sagaline.protocol.v1.StepAction.DO;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,21 +17,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** How a handler's result or exception becomes the reply, and what the handler sees of the command. */
 class HandlerOutcomesTest {
 
-    private static final ReserveStock ORDER = new ReserveStock("o-1", "sku-42", 2);
-
     private final RecordingHandlers inventory = new RecordingHandlers();
+    @AutoClose
     private final ParticipantDriver participant = ParticipantDriver.start(inventory.handlers());
-
-    @AfterEach
-    void close() {
-        participant.close();
-    }
 
     @Test
     void repliesToTheCommandsReplyTopicWithTheHandlersTypedOutput() {

@@ -1,6 +1,8 @@
 package dev.sagaline.participant;
 
+import static dev.sagaline.participant.testsupport.RecordingHandlers.HOLD;
 import static dev.sagaline.participant.testsupport.RecordingHandlers.HOLD_FUNDS;
+import static dev.sagaline.participant.testsupport.RecordingHandlers.ORDER;
 import static dev.sagaline.participant.testsupport.RecordingHandlers.RESERVE_STOCK;
 import static dev.sagaline.protocol.v1.StepAction.CANCEL;
 import static dev.sagaline.protocol.v1.StepAction.COMPENSATE;
@@ -9,8 +11,6 @@ import static dev.sagaline.protocol.v1.StepAction.DO;
 import static dev.sagaline.protocol.v1.StepAction.TRY;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sagaline.participant.example.HoldFunds;
-import dev.sagaline.participant.example.ReserveStock;
 import dev.sagaline.participant.testsupport.ParticipantDriver;
 import dev.sagaline.participant.testsupport.RecordingHandlers;
 import dev.sagaline.protocol.v1.StepAction;
@@ -18,22 +18,15 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** Handlers key external effects by a key that every attempt of one action of one step shares. */
 class IdempotencyKeyTest {
 
-    private static final ReserveStock ORDER = new ReserveStock("o-1", "sku-42", 2);
-    private static final HoldFunds HOLD = new HoldFunds("acct-7", 1999L, "EUR");
-
     private final RecordingHandlers inventory = new RecordingHandlers();
+    @AutoClose
     private final ParticipantDriver participant = ParticipantDriver.start(inventory.handlers());
-
-    @AfterEach
-    void close() {
-        participant.close();
-    }
 
     @Test
     void givesEveryAttemptOfAForwardActionTheSameKeyAndItsUndoAnother() {

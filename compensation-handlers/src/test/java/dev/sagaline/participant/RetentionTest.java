@@ -1,6 +1,8 @@
 package dev.sagaline.participant;
 
+import static dev.sagaline.participant.testsupport.RecordingHandlers.HOLD;
 import static dev.sagaline.participant.testsupport.RecordingHandlers.HOLD_FUNDS;
+import static dev.sagaline.participant.testsupport.RecordingHandlers.ORDER;
 import static dev.sagaline.participant.testsupport.RecordingHandlers.RESERVE_STOCK;
 import static dev.sagaline.protocol.v1.StepAction.COMPENSATE;
 import static dev.sagaline.protocol.v1.StepAction.CONFIRM;
@@ -9,8 +11,6 @@ import static dev.sagaline.protocol.v1.StepAction.FORGET;
 import static dev.sagaline.protocol.v1.StepAction.TRY;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sagaline.participant.example.HoldFunds;
-import dev.sagaline.participant.example.ReserveStock;
 import dev.sagaline.participant.testsupport.ParticipantDriver;
 import dev.sagaline.participant.testsupport.RecordingHandlers;
 import dev.sagaline.protocol.v1.StepOutcome;
@@ -32,8 +32,6 @@ class RetentionTest {
 
     private static final Duration RETENTION = Duration.ofHours(1);
     private static final Duration PURGE_INTERVAL = Duration.ofMinutes(1);
-    private static final ReserveStock ORDER = new ReserveStock("o-1", "sku-42", 2);
-    private static final HoldFunds HOLD = new HoldFunds("acct-7", 1999L, "EUR");
 
     private final RecordingHandlers inventory = new RecordingHandlers();
     private ParticipantDriver participant = ParticipantDriver.start(inventory.handlers(),

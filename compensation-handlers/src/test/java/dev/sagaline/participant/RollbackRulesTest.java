@@ -1,6 +1,9 @@
 package dev.sagaline.participant;
 
+import static dev.sagaline.participant.testsupport.RecordingHandlers.HOLD;
 import static dev.sagaline.participant.testsupport.RecordingHandlers.HOLD_FUNDS;
+import static dev.sagaline.participant.testsupport.RecordingHandlers.ORDER;
+import static dev.sagaline.participant.testsupport.RecordingHandlers.RESERVATION;
 import static dev.sagaline.participant.testsupport.RecordingHandlers.RESERVE_STOCK;
 import static dev.sagaline.protocol.v1.StepAction.CANCEL;
 import static dev.sagaline.protocol.v1.StepAction.COMPENSATE;
@@ -9,30 +12,19 @@ import static dev.sagaline.protocol.v1.StepAction.TRY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import dev.sagaline.participant.example.HoldFunds;
-import dev.sagaline.participant.example.ReserveStock;
-import dev.sagaline.participant.example.StockReservation;
 import dev.sagaline.participant.testsupport.ParticipantDriver;
 import dev.sagaline.participant.testsupport.RecordingHandlers;
 import dev.sagaline.protocol.v1.StepOutcome;
 import dev.sagaline.protocol.v1.StepReply;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** Empty rollback, anti-hanging, and which DOs get their compensation called. */
 class RollbackRulesTest {
 
-    private static final ReserveStock ORDER = new ReserveStock("o-1", "sku-42", 2);
-    private static final StockReservation RESERVATION = RecordingHandlers.reservationFor(ORDER);
-    private static final HoldFunds HOLD = new HoldFunds("acct-7", 1999L, "EUR");
-
     private final RecordingHandlers inventory = new RecordingHandlers();
+    @AutoClose
     private final ParticipantDriver participant = ParticipantDriver.start(inventory.handlers());
-
-    @AfterEach
-    void close() {
-        participant.close();
-    }
 
     @Test
     void compensateForADoNeverHandledSucceedsWithoutCallingTheHandler() {

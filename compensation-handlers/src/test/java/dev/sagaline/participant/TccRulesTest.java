@@ -1,31 +1,25 @@
 package dev.sagaline.participant;
 
+import static dev.sagaline.participant.testsupport.RecordingHandlers.HOLD;
 import static dev.sagaline.participant.testsupport.RecordingHandlers.HOLD_FUNDS;
 import static dev.sagaline.protocol.v1.StepAction.CANCEL;
 import static dev.sagaline.protocol.v1.StepAction.CONFIRM;
 import static dev.sagaline.protocol.v1.StepAction.TRY;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sagaline.participant.example.HoldFunds;
 import dev.sagaline.participant.testsupport.ParticipantDriver;
 import dev.sagaline.participant.testsupport.RecordingHandlers;
 import dev.sagaline.protocol.v1.StepOutcome;
 import dev.sagaline.protocol.v1.StepReply;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** CONFIRM and CANCEL are idempotent and exclude each other. */
 class TccRulesTest {
 
-    private static final HoldFunds HOLD = new HoldFunds("acct-7", 1999L, "EUR");
-
     private final RecordingHandlers payments = new RecordingHandlers();
+    @AutoClose
     private final ParticipantDriver participant = ParticipantDriver.start(payments.handlers());
-
-    @AfterEach
-    void close() {
-        participant.close();
-    }
 
     @Test
     void confirmsATriedStepOnceHoweverOftenConfirmArrives() {

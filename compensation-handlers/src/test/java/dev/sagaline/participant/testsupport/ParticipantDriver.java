@@ -93,6 +93,16 @@ public final class ParticipantDriver implements AutoCloseable {
         return new ParticipantDriver(settings.apply(builder).build(), stateDir);
     }
 
+    /**
+     * A participant with {@code handlers} processing at least once. Under exactly-once the
+     * TopologyTestDriver loses what a deserialization handler sends (it is sent before the task's
+     * transaction commits, and the driver clears uncommitted sends), so dead letters of unreadable
+     * records show only this way; ParticipantCrashIT checks the exactly-once path on a broker.
+     */
+    public static ParticipantDriver startAtLeastOnce(ParticipantHandlers handlers) {
+        return start(handlers, builder -> builder.property(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE));
+    }
+
     /** A command with test defaults; see {@link CommandSpec}. */
     public CommandSpec command(String sagaId, String step, StepAction action) {
         return new CommandSpec(payloads, sagaId, step, action);

@@ -16,14 +16,21 @@ import org.apache.avro.specific.SpecificRecord;
 
 /**
  * The handlers of a fake inventory-and-payment service: a compensatable step
- * {@value #RESERVE_STOCK} and a TCC step {@value #HOLD_FUNDS}. Every call is recorded (action,
- * command id, input), and each action's answer can be scripted per test; by default every action
- * succeeds, and DO answers with a {@link StockReservation} derived from its input.
+ * {@value #RESERVE_STOCK} and a TCC step {@value #HOLD_FUNDS}, with a sample input for each
+ * action. Every call is recorded (action, command id, input), and each action's answer can be
+ * scripted per test; by default every action succeeds, and DO answers with a
+ * {@link StockReservation} derived from its input.
  */
 public final class RecordingHandlers {
 
     public static final String RESERVE_STOCK = "reserve-stock";
     public static final String HOLD_FUNDS = "hold-funds";
+    /** A DO input of {@value #RESERVE_STOCK}. */
+    public static final ReserveStock ORDER = new ReserveStock("o-1", "sku-42", 2);
+    /** What the default DO answers {@link #ORDER} with, and so the input of its COMPENSATE. */
+    public static final StockReservation RESERVATION = reservationFor(ORDER);
+    /** The input of every action of {@value #HOLD_FUNDS}. */
+    public static final HoldFunds HOLD = new HoldFunds("acct-7", 1999L, "EUR");
 
     /** A scripted answer; may throw like a real handler. */
     @FunctionalInterface

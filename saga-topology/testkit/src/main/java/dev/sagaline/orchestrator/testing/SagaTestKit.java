@@ -2,8 +2,8 @@ package dev.sagaline.orchestrator.testing;
 
 import dev.sagaline.orchestrator.definition.SagaDefinition;
 import dev.sagaline.orchestrator.definition.SagaDefinitions;
+import dev.sagaline.orchestrator.runtime.SagalineConfig;
 import dev.sagaline.participant.ParticipantHandlers;
-import dev.sagaline.protocol.DeadLetterHeaders;
 import dev.sagaline.protocol.v1.AbortSaga;
 import dev.sagaline.protocol.v1.Payload;
 import dev.sagaline.protocol.v1.ResolveStep;
@@ -13,43 +13,23 @@ import dev.sagaline.protocol.v1.SagaRequest;
 import dev.sagaline.protocol.v1.SagaState;
 import dev.sagaline.protocol.v1.SagaStatus;
 import dev.sagaline.protocol.v1.StartSaga;
-import dev.sagaline.protocol.v1.StepAction;
 import dev.sagaline.protocol.v1.StepCommand;
-import dev.sagaline.protocol.v1.StepReplies;
 import dev.sagaline.protocol.v1.StepReply;
 import dev.sagaline.protocol.v1.StepResolution;
-import dev.sagaline.orchestrator.runtime.SagaTopology;
-import dev.sagaline.orchestrator.runtime.SagalineConfig;
 import dev.sagaline.schemas.registry.InMemorySchemaRegistry;
 import dev.sagaline.schemas.serde.Payloads;
 import dev.sagaline.schemas.serde.ProtocolSerdes;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.function.Function;
-import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.test.TestRecord;
 
 /**
  * Runs your saga definitions in your own JUnit tests, without a broker: the real orchestrator
@@ -76,22 +56,9 @@ public final class SagaTestKit implements AutoCloseable {
 
     private final SagaDefinitions definitions;
     private final SagalineConfig config;
-    private final TopologyTestDriver driver;
-    private final Path stateDir;
     private final Payloads payloads;
-    private final TestInputTopic<String, SagaRequest> requests;
-    private final TestInputTopic<String, StepReply> replies;
-    private final TestInputTopic<String, byte[]> rawRequests;
-    private final TestInputTopic<String, byte[]> rawReplies;
-    private final Map<String, TestOutputTopic<String, StepCommand>> commandTopics = new LinkedHashMap<>();
-    private final TestOutputTopic<String, SagaEvent> eventTopic;
-    private final TestOutputTopic<byte[], byte[]> deadLetterTopic;
-    private final Map<String, Function<StepCommand, StepReply>> participants;
-    private final List<SentCommand> sent = new ArrayList<>();
-    private final List<SentCommand> finishNotices = new ArrayList<>();
-    private final List<SagaEvent> events = new ArrayList<>();
-    private final List<DeadLetter> deadLetters = new ArrayList<>();
-    private final Map<String, Integer> repliesToLose = new HashMap<>();
+    private final OrchestratorUnderTest orchestrator;
+    private final PluggedParticipants participants;
     private Instant now;
 
     private SagaTestKit(Builder builder) {
@@ -102,32 +69,10 @@ public final class SagaTestKit implements AutoCloseable {
         props.putAll(builder.config);
         this.config = SagalineConfig.of(props);
         InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
-        ProtocolSerdes serdes = new ProtocolSerdes(registry);
         this.payloads = Payloads.withRegistry(registry);
-        Map<String, Function<StepCommand, StepReply>> answering = new HashMap<>(builder.participants);
-        builder.handlers.forEach((topic, handlers) -> answering.put(topic,
-                HandlerParticipant.answering(handlers, payloads, () -> now.toEpochMilli())));
-        this.participants = Map.copyOf(answering);
-        try {
-            this.stateDir = Files.createTempDirectory("sagaline-test-kit");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a state directory for the test kit", e);
-        }
-        Properties streams = SagaTopology.streamsProperties(config);
-        streams.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        this.participants = PluggedParticipants.of(builder.participants, builder.handlers, payloads, () -> now.toEpochMilli());
         this.now = builder.startTime;
-        this.driver = new TopologyTestDriver(SagaTopology.build(definitions, config, serdes), streams, now);
-        StringSerializer keys = new StringSerializer();
-        StringDeserializer keysIn = new StringDeserializer();
-        this.requests = driver.createInputTopic(config.topics().requests(), keys, serdes.requests().serializer());
-        this.replies = driver.createInputTopic(config.topics().replies(), keys, serdes.replies().serializer());
-        this.rawRequests = driver.createInputTopic(config.topics().requests(), keys, new ByteArraySerializer());
-        this.rawReplies = driver.createInputTopic(config.topics().replies(), keys, new ByteArraySerializer());
-        for (String topic : definitions.commandTopics()) {
-            commandTopics.put(topic, driver.createOutputTopic(topic, keysIn, serdes.commands().deserializer()));
-        }
-        this.eventTopic = driver.createOutputTopic(config.topics().events(), keysIn, serdes.events().deserializer());
-        this.deadLetterTopic = driver.createOutputTopic(config.topics().deadLetter(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.orchestrator = new OrchestratorUnderTest(definitions, config, new ProtocolSerdes(registry), payloads, now);
     }
 
     /** A kit running {@code definitions} with the default configuration. */
@@ -191,7 +136,7 @@ public final class SagaTestKit implements AutoCloseable {
      * a reply is delayed past every timeout. Shows what a step whose outcome is unknown does.
      */
     public SagaTestKit loseNextReply(String step) {
-        repliesToLose.merge(step, 1, Integer::sum);
+        participants.loseNextReply(step);
         return this;
     }
 
@@ -202,21 +147,21 @@ public final class SagaTestKit implements AutoCloseable {
 
     /** Sends any request under any key, e.g. one that differs from its saga id. */
     public SagaTestKit request(String key, SagaRequest request) {
-        requests.pipeInput(key, request, now);
+        orchestrator.request(key, request, now);
         settle();
         return this;
     }
 
     /** Sends bytes to the request topic, e.g. to see how bad input is handled. */
     public SagaTestKit rawRequest(String key, byte[] value) {
-        rawRequests.pipeInput(key, value, now);
+        orchestrator.rawRequest(key, value, now);
         settle();
         return this;
     }
 
     /** Sends bytes to the reply topic. */
     public SagaTestKit rawReply(String key, byte[] value) {
-        rawReplies.pipeInput(key, value, now);
+        orchestrator.rawReply(key, value, now);
         settle();
         return this;
     }
@@ -227,16 +172,16 @@ public final class SagaTestKit implements AutoCloseable {
      * @throws IllegalStateException when no command was sent for that step
      */
     public Reply replyTo(String sagaId, String step) {
-        return new Reply(lastCommand(sagaId, step).orElseThrow(() -> new IllegalStateException(
+        return new Reply(this, lastCommand(sagaId, step).orElseThrow(() -> new IllegalStateException(
                 "cannot reply to step '" + step + "' of saga '" + sagaId + "': no command was sent for it; sent: " + commands(sagaId))));
     }
 
     /** Answers {@code command}, for example again to see a duplicate ignored. */
     public Reply replyTo(SentCommand command) {
-        if (!sent.contains(command)) {
+        if (!orchestrator.commands().contains(command)) {
             throw new IllegalStateException("cannot reply to " + command + ": this kit never sent it");
         }
-        return new Reply(command);
+        return new Reply(this, command);
     }
 
     /** Sends any reply as it is, keyed by its saga id. */
@@ -246,7 +191,7 @@ public final class SagaTestKit implements AutoCloseable {
 
     /** Sends any reply under any key, e.g. one that differs from its saga id. */
     public SagaTestKit reply(String key, StepReply reply) {
-        replies.pipeInput(key, reply, now);
+        orchestrator.reply(key, reply, now);
         settle();
         return this;
     }
@@ -266,7 +211,7 @@ public final class SagaTestKit implements AutoCloseable {
         while (!left.isZero()) {
             Duration move = left.compareTo(step) < 0 ? left : step;
             now = now.plus(move);
-            driver.advanceWallClockTime(move);
+            orchestrator.advanceWallClock(move);
             left = left.minus(move);
             settle();
         }
@@ -282,8 +227,7 @@ public final class SagaTestKit implements AutoCloseable {
 
     /** The saga's stored state, or null when it is not (or no longer) in the store. */
     public SagaState state(String sagaId) {
-        KeyValueStore<String, SagaState> store = driver.getKeyValueStore(SagaTopology.SAGA_STATE_STORE);
-        return store.get(sagaId);
+        return orchestrator.state(sagaId);
     }
 
     /** The saga's status, or null when it is not in the store. */
@@ -294,12 +238,12 @@ public final class SagaTestKit implements AutoCloseable {
 
     /** Every command sent for the saga, in order. */
     public List<SentCommand> commands(String sagaId) {
-        return sent.stream().filter(c -> c.sagaId().equals(sagaId)).toList();
+        return orchestrator.commands().of(sagaId);
     }
 
     /** Every command sent, in order. */
     public List<SentCommand> commands() {
-        return List.copyOf(sent);
+        return orchestrator.commands().all();
     }
 
     /**
@@ -308,28 +252,27 @@ public final class SagaTestKit implements AutoCloseable {
      * plugged-in participants receive them like any record on their topic.
      */
     public List<SentCommand> finishNotices(String sagaId) {
-        return finishNotices.stream().filter(c -> c.sagaId().equals(sagaId)).toList();
+        return orchestrator.commands().finishNotices(sagaId);
     }
 
     /** The last command sent for a step of a saga. */
     public Optional<SentCommand> lastCommand(String sagaId, String step) {
-        List<SentCommand> matching = sent.stream().filter(c -> c.sagaId().equals(sagaId) && c.step().equals(step)).toList();
-        return matching.isEmpty() ? Optional.empty() : Optional.of(matching.get(matching.size() - 1));
+        return orchestrator.commands().last(sagaId, step);
     }
 
     /** The saga's audit events, in order. */
     public List<SagaEvent> events(String sagaId) {
-        return events.stream().filter(e -> e.getSagaId().equals(sagaId)).toList();
+        return orchestrator.events().of(sagaId);
     }
 
     /** Every audit event, in order. */
     public List<SagaEvent> events() {
-        return List.copyOf(events);
+        return orchestrator.events().all();
     }
 
     /** Every record sent to the dead-letter topic. */
     public List<DeadLetter> deadLetters() {
-        return List.copyOf(deadLetters);
+        return orchestrator.deadLetters().all();
     }
 
     /** Decodes a payload as a participant would. */
@@ -349,89 +292,23 @@ public final class SagaTestKit implements AutoCloseable {
 
     @Override
     public void close() {
-        driver.close();
-        try (Stream<Path> files = Files.walk(stateDir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete the test kit's state directory " + stateDir, e);
-        }
+        orchestrator.close();
     }
 
     /** Reads everything the topology emitted, and lets plugged-in participants answer until quiet. */
     private void settle() {
-        List<SentCommand> fresh = new ArrayList<>();
-        for (Map.Entry<String, TestOutputTopic<String, StepCommand>> topic : commandTopics.entrySet()) {
-            for (StepCommand command : topic.getValue().readValuesToList()) {
-                fresh.add(new SentCommand(topic.getKey(), command, payloads));
-            }
-        }
+        List<SentCommand> fresh = orchestrator.commands().readNew();
+        orchestrator.events().readNew();
+        orchestrator.deadLetters().readNew();
         for (SentCommand command : fresh) {
-            (command.action() == StepAction.FORGET ? finishNotices : sent).add(command);
-        }
-        events.addAll(eventTopic.readValuesToList());
-        for (TestRecord<byte[], byte[]> record : deadLetterTopic.readRecordsToList()) {
-            deadLetters.add(new DeadLetter(record.key(), record.value(), DeadLetterHeaders.reason(record.headers()).orElse(null),
-                    DeadLetterHeaders.detail(record.headers()).orElse(null), DeadLetterHeaders.sourceTopic(record.headers()).orElse(null)));
-        }
-        for (SentCommand command : fresh) {
-            Function<StepCommand, StepReply> participant = participants.get(command.topic());
-            if (participant != null) {
-                StepReply reply = participant.apply(command.command());
-                if (reply != null && !loseReply(command.step())) {
-                    reply(reply);
-                }
-            }
+            participants.answer(command).ifPresent(this::reply);
         }
     }
 
-    private boolean loseReply(String step) {
-        Integer toLose = repliesToLose.get(step);
-        if (toLose == null) {
-            return false;
-        }
-        if (toLose == 1) {
-            repliesToLose.remove(step);
-        } else {
-            repliesToLose.put(step, toLose - 1);
-        }
-        return true;
-    }
-
-    /** Scripts the answer to one command. */
-    public final class Reply {
-        private final SentCommand command;
-
-        private Reply(SentCommand command) {
-            this.command = command;
-        }
-
-        /** Replies SUCCEEDED with no output. */
-        public SagaTestKit succeed() {
-            return reply(answer().succeeded(null));
-        }
-
-        /** Replies SUCCEEDED with {@code output}. */
-        public SagaTestKit succeed(SpecificRecord output) {
-            return reply(answer().succeeded(payloads.encode(output)));
-        }
-
-        /** Replies SUCCEEDED with a ready-made payload. */
-        public SagaTestKit succeedWith(Payload output) {
-            return reply(answer().succeeded(output));
-        }
-
-        /** Replies FAILED: a business refusal. */
-        public SagaTestKit fail(String errorCode, String errorMessage) {
-            return reply(answer().failed(errorCode, errorMessage));
-        }
-
-        /** Replies RETRYABLE_ERROR: a transient problem. */
-        public SagaTestKit retryableError(String errorCode, String errorMessage) {
-            return reply(answer().retryableError(errorCode, errorMessage));
-        }
-
-        private StepReplies answer() {
-            return StepReplies.to(command.command(), now);
+    /** Scripts the answer to one command: succeed, fail or retryableError, each returning the kit. */
+    public static final class Reply extends CommandAnswer {
+        private Reply(SagaTestKit kit, SentCommand command) {
+            super(kit, command);
         }
     }
 

@@ -10,6 +10,7 @@ import dev.sagaline.schemas.registry.InMemorySchemaRegistry;
 import dev.sagaline.schemas.serde.Payloads;
 import dev.sagaline.schemas.serde.ProtocolSerdes;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -63,6 +64,8 @@ final class Benchmark {
         String label = at.partitions() + " partitions, commit " + at.effectiveCommitIntervalMs() + " ms";
         String prefix = "[" + at.partitions() + "p " + at.effectiveCommitIntervalMs() + "ms] ";
         out.println(label + (main ? " (main point: also latency, time to first saga)" : ""));
+        // A shared machine's load moves every figure; the run records it beside them.
+        figures.put(prefix + "system load average (1 min) at the start", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         double latencyRate = main ? settings.latencyRate() : 0;
         String name = "bench-" + runId + "-" + at.partitions() + "p" + at.effectiveCommitIntervalMs();
         CeilingPhase ceilings = new CeilingPhase(at, settings, out);

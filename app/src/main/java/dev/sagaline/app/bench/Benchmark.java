@@ -192,7 +192,7 @@ final class Benchmark {
         used.put("matrix: commit.interval.ms", settings.commitIntervalsMs().stream()
                 .map(ms -> ms > 0 ? ms.toString() : cluster.at(1, 0).effectiveCommitIntervalMs() + " (profile)").toList());
         used.put("processing.guarantee", "exactly_once_v2");
-        used.put("sagas per burst (throughput), after a warm-up of", settings.sagas() + ", " + settings.warmUp());
+        used.put("sagas per shape and point (two bursts of half), warm-up before each burst", settings.sagas() + ", " + settings.warmUp());
         used.put("latency rate (sagas/s) and phase (s)", settings.latencyRate() + ", " + settings.latencySeconds());
         used.put("sagas per burst (scaling)", settings.scalingSagas());
         used.put("in-flight sagas (state, recovery)", settings.inFlight());

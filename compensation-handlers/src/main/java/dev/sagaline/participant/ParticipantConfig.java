@@ -2,8 +2,8 @@ package dev.sagaline.participant;
 
 import dev.sagaline.schemas.registry.SchemaRegistries;
 import dev.sagaline.topics.ClientProfile;
-import java.util.Arrays;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.config.AbstractConfig;

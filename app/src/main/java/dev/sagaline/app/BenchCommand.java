@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
                 "Prints a table and writes benchmarks.json and benchmarks.md into the output directory."})
 final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--quick", description = "A smaller run (under 2 minutes): the main point only, fewer sagas, a shorter latency phase.")
+    @Option(names = "--quick", description = "A smaller run: the main point only, fewer sagas, a shorter latency phase.")
     private boolean quick;
 
     @Option(names = "--profile", defaultValue = "default", description = "sagaline.profile of every app, and the ceilings' settings: default or low-latency (default ${DEFAULT-VALUE}).")

@@ -28,28 +28,28 @@ import picocli.CommandLine.Option;
                 "Prints a table and writes benchmarks.json and benchmarks.md into the output directory."})
 final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--quick", description = "A smaller run (under 2 minutes): the main point only, fewer sagas, a shorter latency phase.")
+    @Option(names = "--quick", description = "A smaller run: the main point only, fewer sagas, a shorter latency phase.")
     private boolean quick;
 
     @Option(names = "--profile", defaultValue = "default", description = "sagaline.profile of every app, and the ceilings' settings: default or low-latency (default ${DEFAULT-VALUE}).")
     private String profile;
 
-    @Option(names = "--sagas", description = "Sagas per throughput burst (default 10000; 3000 with --quick).")
+    @Option(names = "--sagas", description = "Sagas per throughput burst (default 10000; 2000 with --quick); each shape of a point runs twice with half of them.")
     private Integer sagas;
 
-    @Option(names = "--warm-up", description = "Uncounted sagas before each burst (default 1000; 500 with --quick).")
+    @Option(names = "--warm-up", description = "Uncounted sagas before each burst (default 1000; 300 with --quick).")
     private Integer warmUp;
 
     @Option(names = "--latency-rate", defaultValue = "200", description = "Sagas per second in the latency phase (default ${DEFAULT-VALUE}).")
     private double latencyRate;
 
-    @Option(names = "--latency-seconds", description = "Length of the latency phase (default 20; 5 with --quick).")
+    @Option(names = "--latency-seconds", description = "Length of the latency phase (default 20; 6 with --quick), half in each of a shape's two runs.")
     private Integer latencySeconds;
 
-    @Option(names = "--scaling-sagas", description = "Sagas per burst with 1 and 2 threads and 1 and 2 instances; 0 skips it (default 5000; 2000 with --quick).")
+    @Option(names = "--scaling-sagas", description = "Sagas per burst with 1 and 2 threads and 1 and 2 instances; 0 skips it (default 5000; 1000 with --quick).")
     private Integer scalingSagas;
 
-    @Option(names = "--recovery-sagas", description = "Sagas in flight for the state and recovery phase; 0 skips it (default 50000; 5000 with --quick).")
+    @Option(names = "--recovery-sagas", description = "Sagas in flight for the state and recovery phase; 0 skips it (default 50000; 3000 with --quick).")
     private Integer recoverySagas;
 
     @Option(names = "--partitions", defaultValue = "2", description = "Partitions of every topic at the main point (default ${DEFAULT-VALUE}); the matrix adds 6.")
@@ -88,8 +88,8 @@ final class BenchCommand implements Callable<Integer> {
         try {
             String servers = broker != null ? broker.bootstrapServers() : bootstrapServers;
             long commit = commitIntervalMs != null ? commitIntervalMs : profile.equals("default") ? 100 : 0;
-            BenchRun.of(servers, stateDir, profile, partitions, commit, !quick, pick(sagas, 10_000, 3_000), pick(warmUp, 1_000, 500),
-                    latencyRate, pick(latencySeconds, 20, 5), pick(scalingSagas, 5_000, 2_000), pick(recoverySagas, 50_000, 5_000))
+            BenchRun.of(servers, stateDir, profile, partitions, commit, !quick, pick(sagas, 10_000, 2_000), pick(warmUp, 1_000, 300),
+                    latencyRate, pick(latencySeconds, 20, 6), pick(scalingSagas, 5_000, 1_000), pick(recoverySagas, 50_000, 3_000))
                     .execute(System.out, outputDir);
             return 0;
         } finally {

@@ -18,6 +18,12 @@ import java.util.List;
 record BenchSettings(int sagas, int warmUp, double latencyRate, int latencySeconds, int inFlight, List<Integer> partitions,
                      List<Long> commitIntervalsMs, int scalingSagas) {
 
+    /** Half the sagas per burst and half the latency phase, for a shape measured twice. */
+    BenchSettings halved() {
+        return new BenchSettings(Math.max(1, sagas / 2), warmUp, latencyRate, Math.max(1, latencySeconds / 2), inFlight, partitions,
+                commitIntervalsMs, scalingSagas);
+    }
+
     BenchSettings withSagas(int otherSagas) {
         return new BenchSettings(otherSagas, warmUp, latencyRate, latencySeconds, inFlight, partitions, commitIntervalsMs, scalingSagas);
     }

@@ -10,6 +10,7 @@ import dev.sagaline.schemas.registry.InMemorySchemaRegistry;
 import dev.sagaline.schemas.serde.Payloads;
 import dev.sagaline.schemas.serde.ProtocolSerdes;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -63,33 +64,54 @@ final class Benchmark {
         String label = at.partitions() + " partitions, commit " + at.effectiveCommitIntervalMs() + " ms";
         String prefix = "[" + at.partitions() + "p " + at.effectiveCommitIntervalMs() + "ms] ";
         out.println(label + (main ? " (main point: also latency, time to first saga)" : ""));
+        // A shared machine's load moves every figure; the run records it beside them.
+        figures.put(prefix + "system load average (1 min) at the start", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         double latencyRate = main ? settings.latencyRate() : 0;
         String name = "bench-" + runId + "-" + at.partitions() + "p" + at.effectiveCommitIntervalMs();
-        CeilingPhase ceilings = new CeilingPhase(at, settings, out);
+        // Each shape runs twice with half the sagas, in the order bare, audited, sagas, sagas,
+        // audited, bare: a load that drifts steadily during the point (other work on a shared
+        // machine) then weighs on every shape alike instead of on whichever ran last.
+        BenchSettings half = settings.halved();
+        CeilingPhase ceilings = new CeilingPhase(at, half, out);
         byte[] request = serdes.requests().serialize("requests", startRequest("sample"));
-        CeilingPhase.Result bare = ceilings.run(name + "-bare", CeilingTopology.Shape.BARE, request, null, latencyRate);
-        CeilingPhase.Result audited = ceilings.run(name + "-audited", CeilingTopology.Shape.AUDITED, request,
-                serdes.events().serialize("events", sampleEvent()), 0);
-        SagaPhase.Result sagas = sagaPhase(at).run(name + "-sagas", new SagaPhase.Shape(1, false, latencyRate));
-        figures.put(prefix + "bare ceiling (sagas/s)", bare.throughput());
-        figures.put(prefix + "audited ceiling (sagas/s)", audited.throughput());
-        figures.put(prefix + "saga throughput (sagas/s)", sagas.throughput());
-        double ofBare = sagas.throughput() / bare.throughput();
+        byte[] audit = serdes.events().serialize("events", sampleEvent());
+        CeilingPhase.Result bare1 = ceilings.run(name + "-bare1", CeilingTopology.Shape.BARE, request, null, latencyRate);
+        CeilingPhase.Result audited1 = ceilings.run(name + "-audited1", CeilingTopology.Shape.AUDITED, request, audit, 0);
+        SagaPhase.Result sagas = sagaPhase(at, half).run(name + "-sagas1", new SagaPhase.Shape(1, false, latencyRate));
+        SagaPhase.Result sagas2 = sagaPhase(at, half).run(name + "-sagas2", new SagaPhase.Shape(1, false, latencyRate));
+        CeilingPhase.Result audited2 = ceilings.run(name + "-audited2", CeilingTopology.Shape.AUDITED, request, audit, 0);
+        CeilingPhase.Result bare2 = ceilings.run(name + "-bare2", CeilingTopology.Shape.BARE, request, null, latencyRate);
+        double bare = twoBursts(bare1.throughput(), bare2.throughput());
+        double audited = twoBursts(audited1.throughput(), audited2.throughput());
+        double sagaRate = twoBursts(sagas.throughput(), sagas2.throughput());
+        figures.put(prefix + "bare ceiling (sagas/s)", bare);
+        figures.put(prefix + "audited ceiling (sagas/s)", audited);
+        figures.put(prefix + "saga throughput (sagas/s)", sagaRate);
+        figures.put(prefix + "bursts (sagas/s): bare, audited, sagas, sagas, audited, bare", List.of(Math.round(bare1.throughput()),
+                Math.round(audited1.throughput()), Math.round(sagas.throughput()), Math.round(sagas2.throughput()),
+                Math.round(audited2.throughput()), Math.round(bare2.throughput())));
+        double ofBare = sagaRate / bare;
         figures.put(prefix + "saga throughput / bare ceiling", ofBare);
-        figures.put(prefix + "saga throughput / audited ceiling", sagas.throughput() / audited.throughput());
+        figures.put(prefix + "saga throughput / audited ceiling", sagaRate / audited);
         targets.add(BenchResults.Target.atLeast("throughput vs bare ceiling, " + label, ">= 70% of the bare ceiling", ofBare, 0.70,
-                String.format("%.0f%% (%.0f of %.0f sagas/s)", 100 * ofBare, sagas.throughput(), bare.throughput()), "%.0f points"));
+                String.format("%.0f%% (%.0f of %.0f sagas/s)", 100 * ofBare, sagaRate, bare), "%.0f points"));
         if (!main) {
             return;
         }
-        figures.put(prefix + "time to first saga (s)", sagas.first().seconds());
+        double first = Math.max(sagas.first().seconds(), sagas2.first().seconds());
+        figures.put(prefix + "time to first saga, the longer of two (s)", first);
         figures.put(prefix + "first saga: ms from its send to each audit event, and to its reading", sagas.first().gapsMs());
-        figures.put(prefix + "bare ceiling: time to first saga (s)", bare.firstSeconds());
-        targets.add(BenchResults.Target.atMost("time to first saga, " + label, "<= 1.5 s from every app RUNNING", sagas.first().seconds(), 1.5,
-                String.format("%.2f s", sagas.first().seconds()), "%.2f s"));
+        figures.put(prefix + "second first saga: the same", sagas2.first().gapsMs());
+        figures.put(prefix + "bare ceiling: time to first saga (s)", bare1.firstSeconds());
+        targets.add(BenchResults.Target.atMost("time to first saga, " + label, "<= 1.5 s from every app RUNNING", first, 1.5,
+                String.format("%.2f s", first), "%.2f s"));
         figures.put(prefix + "store bytes per finished saga (before purge)", sagas.finishedBytes());
         if (sagas.latency() != null) {
-            latency(prefix, label, sagas.latency(), bare.latency());
+            Histogram sagaLatency = sagas.latency().copy();
+            sagaLatency.add(sagas2.latency());
+            Histogram bareLatency = bare1.latency().copy();
+            bareLatency.add(bare2.latency());
+            latency(prefix, label, sagaLatency, bareLatency);
             sagas.hopCosts().forEach((k, v) -> figures.put(prefix + "hop: " + k, v));
         }
         mainSagas = sagas;
@@ -152,8 +174,13 @@ final class Benchmark {
 
     // ---- plumbing ---------------------------------------------------------------------------
 
-    private SagaPhase sagaPhase(BenchCluster at) {
-        return new SagaPhase(at, settings, serdes, registryScope, this::requestBytes, out);
+    private SagaPhase sagaPhase(BenchCluster at, BenchSettings with) {
+        return new SagaPhase(at, with, serdes, registryScope, this::requestBytes, out);
+    }
+
+    /** The rate of two bursts of the same size together: all their sagas over all their time. */
+    private static double twoBursts(double first, double second) {
+        return 2 / (1 / first + 1 / second);
     }
 
     private Map<String, Object> used() {
@@ -165,7 +192,7 @@ final class Benchmark {
         used.put("matrix: commit.interval.ms", settings.commitIntervalsMs().stream()
                 .map(ms -> ms > 0 ? ms.toString() : cluster.at(1, 0).effectiveCommitIntervalMs() + " (profile)").toList());
         used.put("processing.guarantee", "exactly_once_v2");
-        used.put("sagas per burst (throughput), after a warm-up of", settings.sagas() + ", " + settings.warmUp());
+        used.put("sagas per shape and point (two bursts of half), warm-up before each burst", settings.sagas() + ", " + settings.warmUp());
         used.put("latency rate (sagas/s) and phase (s)", settings.latencyRate() + ", " + settings.latencySeconds());
         used.put("sagas per burst (scaling)", settings.scalingSagas());
         used.put("in-flight sagas (state, recovery)", settings.inFlight());

@@ -426,8 +426,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
         /**
          * Secures the broker: SASL_SSL with SCRAM-SHA-512 on the client port, TLS with a CA made
          * up at start-up, and ACLs enforced by KRaft's {@code StandardAuthorizer} (nothing is
-         * allowed that no ACL allows, except to {@link #SUPER_USER}). Start-up takes a few hundred
-         * milliseconds longer, for the keys. A log directory kept from a secured broker can be
+         * allowed that no ACL allows, except to {@link #SUPER_USER}). Start-up takes seconds longer:
+         * two {@code keytool} runs make the keys, and every connection shakes hands twice (TLS, then
+         * SCRAM). A log directory kept from a secured broker can be
          * reopened only by {@link LocalKafkaBroker#restart()} of the same instance, which keeps the
          * super user's password.
          */

@@ -24,11 +24,7 @@ public final class LossyLink implements AutoCloseable {
     private final KafkaStreams streams;
     private final Set<String> dropped = ConcurrentHashMap.newKeySet();
 
-    public LossyLink(DemoPlan plan, String from, String to, Map<String, Object> clientProperties) {
-        this(plan, from, to, clientProperties, "sagaline-demo-lossy-link");
-    }
-
-    /** As above, as the Kafka Streams application {@code applicationId}. */
+    /** Forwards {@code from} to {@code to} as the Kafka Streams application {@code applicationId}. */
     public LossyLink(DemoPlan plan, String from, String to, Map<String, Object> clientProperties, String applicationId) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream(from, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("lossy-link-source"))

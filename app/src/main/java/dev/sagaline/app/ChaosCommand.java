@@ -72,7 +72,7 @@ final class ChaosCommand implements Callable<Integer> {
         ChaosSettings settings = new ChaosSettings(instances, participantsPerService, duration, rate, killEvery, brokerRestarts,
                 seed, standbys, partitions, patience);
         Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("sagaline-chaos");
-        LocalKafkaBroker broker = EmbeddedBroker.start(dir, ChaosRun.BROKER_SETTINGS);
+        LocalKafkaBroker broker = EmbeddedBroker.start(dir, ChaosRun::brokerSettings);
         try {
             System.out.printf("Chaos for %s at %.0f sagas/s: a random process killed every %s, %d broker restarts, seed %d%n",
                     duration, rate, killEvery, brokerRestarts, seed);

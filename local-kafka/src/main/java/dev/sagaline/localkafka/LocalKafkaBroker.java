@@ -1,10 +1,13 @@
 package dev.sagaline.localkafka;
 
 import dev.sagaline.localkafka.internals.ChildBroker;
+import dev.sagaline.localkafka.internals.ClusterIds;
+import dev.sagaline.localkafka.internals.ControllerView;
 import dev.sagaline.localkafka.internals.Directories;
 import dev.sagaline.localkafka.internals.LoopbackPorts;
 import dev.sagaline.localkafka.internals.ServerProperties;
 import dev.sagaline.localkafka.internals.StartupProbe;
+import dev.sagaline.localkafka.internals.StorageFormat;
 import org.apache.kafka.clients.CommonClientConfigs;
 import dev.sagaline.topics.TopicSetup;
 import dev.sagaline.topics.TopicSetupException;
@@ -66,6 +69,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private final Duration startupTimeout;
     private final Map<String, String> serverProperties;
     private final List<String> jvmOptions;
+    private final boolean separateController;
 
     private State state = State.NEW;
     private Path workDir;
@@ -73,6 +77,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private int port;
     private int controllerPort;
     private ChildBroker child;
+    private ChildBroker controller;
+    private List<String> childJvmOptions;
 
     private LocalKafkaBroker(Builder builder) {
         this.requestedLogDir = builder.logDir;
@@ -82,6 +88,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
         this.startupTimeout = builder.startupTimeout;
         this.serverProperties = Map.copyOf(builder.serverProperties);
         this.jvmOptions = List.copyOf(builder.jvmOptions);
+        this.separateController = builder.separateController;
     }
 
     /** A builder whose defaults give a fresh temporary broker on free ports. */
@@ -107,7 +114,17 @@ public final class LocalKafkaBroker implements AutoCloseable {
             controllerPort = LoopbackPorts.resolve(requestedControllerPort, port);
             workDir = Directories.createTemp("sagaline-kafka-");
             logDir = requestedLogDir != null ? requestedLogDir.toAbsolutePath() : workDir.resolve("kafka-logs");
-            ServerProperties.write(ServerProperties.of(port, controllerPort, logDir, serverProperties), propertiesFile());
+            childJvmOptions = jvmOptions;
+            if (separateController) {
+                childJvmOptions = new ArrayList<>(jvmOptions);
+                childJvmOptions.add(StorageFormat.clusterIdOption(ClusterIds.of(logDir)));
+                ServerProperties.write(ServerProperties.brokerOnly(port, controllerPort, logDir, serverProperties), propertiesFile());
+                ServerProperties.write(ServerProperties.controllerOnly(port, controllerPort, controllerDir(), serverProperties),
+                        controllerPropertiesFile());
+                launchController();
+            } else {
+                ServerProperties.write(ServerProperties.of(port, controllerPort, logDir, serverProperties), propertiesFile());
+            }
             launch();
         } catch (RuntimeException e) {
             close();
@@ -126,15 +143,33 @@ public final class LocalKafkaBroker implements AutoCloseable {
         if (state == State.NEW || state == State.CLOSED) {
             throw new IllegalStateException("cannot restart a broker that is " + state.name().toLowerCase(Locale.ROOT));
         }
-        stop();
+        if (separateController) {
+            stopBroker();
+            if (controller == null || !controller.isAlive()) {
+                LoopbackPorts.requireFree(controllerPort);
+                launchController();
+            }
+            // Coming back before the controller fenced the dead predecessor would lose the markers
+            // of commits made just before the kill; ControllerView says why.
+            ControllerView.awaitFenced(controllerPort, ServerProperties.NODE_ID, startupTimeout);
+        } else {
+            stop();
+            LoopbackPorts.requireFree(controllerPort);
+        }
         LoopbackPorts.requireFree(port);
-        LoopbackPorts.requireFree(controllerPort);
         launch();
         return this;
     }
 
-    /** Shuts the broker down cleanly (killing it after 10 s), keeping its log directory for {@link #restart()}. */
+    /** Shuts the broker (and a separate controller) down cleanly, killing each after 10 s, keeping the data for {@link #restart()}. */
     public synchronized void stop() {
+        stopBroker();
+        if (controller != null && controller.isAlive()) {
+            controller.stop(STOP_TIMEOUT);
+        }
+    }
+
+    private void stopBroker() {
         if (state == State.RUNNING) {
             child.stop(STOP_TIMEOUT);
             state = State.STOPPED;
@@ -143,7 +178,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
     /**
      * Kills the broker process with SIGKILL, as a crash or power cut would: nothing is flushed and
-     * no clean-shutdown marker is written. Returns once the process is gone.
+     * no clean-shutdown marker is written. Returns once the process is gone. A
+     * {@linkplain Builder#separateController separate controller} keeps running, as the
+     * controllers of a production cluster do when a broker dies.
      */
     public synchronized void killHard() {
         if (state == State.RUNNING) {
@@ -238,6 +275,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
         state = State.CLOSED;
         if (logDir != null && !keepLogDir) {
             Directories.deleteRecursively(logDir);
+            if (separateController) {
+                Directories.deleteRecursively(controllerDir());
+            }
         }
         if (workDir != null) {
             Directories.deleteRecursively(workDir);
@@ -253,7 +293,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
     private void launch() {
         long startNanos = System.nanoTime();
-        child = ChildBroker.launch(propertiesFile(), workDir.resolve("broker.log"), jvmOptions);
+        child = ChildBroker.launch(propertiesFile(), workDir.resolve("broker.log"), childJvmOptions);
         try {
             StartupProbe.awaitReady(child, port, startupTimeout);
         } catch (RuntimeException e) {
@@ -266,8 +306,27 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 (System.nanoTime() - startNanos) / 1_000_000, child.pid(), logDir);
     }
 
+    private void launchController() {
+        controller = ChildBroker.launch(controllerPropertiesFile(), workDir.resolve("controller.log"), childJvmOptions);
+        try {
+            StartupProbe.awaitListening(controller, controllerPort, startupTimeout);
+        } catch (RuntimeException e) {
+            controller.killHard();
+            throw e;
+        }
+    }
+
     private Path propertiesFile() {
         return workDir.resolve("server.properties");
+    }
+
+    private Path controllerPropertiesFile() {
+        return workDir.resolve("controller.properties");
+    }
+
+    /** The controller's data, beside the broker's so that a kept log directory keeps both. */
+    private Path controllerDir() {
+        return logDir.resolveSibling(logDir.getFileName() + "-controller");
     }
 
     private void requireStarted() {
@@ -289,8 +348,23 @@ public final class LocalKafkaBroker implements AutoCloseable {
         private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
         private final Map<String, String> serverProperties = new LinkedHashMap<>();
         private final List<String> jvmOptions = new ArrayList<>();
+        private boolean separateController;
 
         private Builder() {
+        }
+
+        /**
+         * Runs the KRaft controller in a JVM of its own instead of in the broker's (as production
+         * clusters do), so that {@link LocalKafkaBroker#killHard()} kills the broker alone and
+         * {@link LocalKafkaBroker#restart()} brings it back to a controller that saw it die. A
+         * combined node killed right after a transaction commit can lose that transaction's
+         * markers after its restart and leave the partitions' last stable offset stuck; see the
+         * README's reliability section. Its data goes beside the log directory, in
+         * {@code <logDir>-controller}. Off by default: it costs a second JVM.
+         */
+        public Builder separateController(boolean separateController) {
+            this.separateController = separateController;
+            return this;
         }
 
         /** The broker's data directory, created if absent; by default a fresh temporary directory. */

@@ -28,7 +28,10 @@ public final class ServerProperties {
             "listener.security.protocol.map", "controller.listener.names", "inter.broker.listener.name",
             "controller.quorum.voters", "controller.quorum.bootstrap.servers", "log.dirs", "log.dir");
 
-    private static final int NODE_ID = 1;
+    /** The node id of the broker (and of the combined node). */
+    public static final int NODE_ID = 1;
+    /** The node id of the controller when it runs in a process of its own. */
+    private static final int CONTROLLER_NODE_ID = 2;
 
     private ServerProperties() {
     }
@@ -82,6 +85,35 @@ public final class ServerProperties {
             }
             props.setProperty(key, value);
         });
+        return props;
+    }
+
+    /**
+     * The configuration of the broker half of a node whose controller runs in a process of its
+     * own ({@link #controllerOnly}): the combined configuration with the controller role, its
+     * listener and its quorum vote taken away.
+     */
+    public static Properties brokerOnly(int brokerPort, int controllerPort, Path logDir, Map<String, String> overrides) {
+        Properties props = of(brokerPort, controllerPort, logDir, overrides);
+        props.setProperty("process.roles", "broker");
+        props.setProperty("listeners", props.getProperty("advertised.listeners"));
+        props.setProperty("controller.quorum.voters", CONTROLLER_NODE_ID + "@" + HOST + ":" + controllerPort);
+        return props;
+    }
+
+    /**
+     * The configuration of a controller in a process of its own, the only voter of the quorum. It
+     * keeps the broker session timeout and the feature defaults of the combined node: those are
+     * the controller's to apply.
+     */
+    public static Properties controllerOnly(int brokerPort, int controllerPort, Path logDir, Map<String, String> overrides) {
+        Properties props = of(brokerPort, controllerPort, logDir, overrides);
+        props.setProperty("process.roles", "controller");
+        props.setProperty("node.id", Integer.toString(CONTROLLER_NODE_ID));
+        props.setProperty("listeners", "CONTROLLER://" + HOST + ":" + controllerPort);
+        props.remove("advertised.listeners");
+        props.remove("inter.broker.listener.name");
+        props.setProperty("controller.quorum.voters", CONTROLLER_NODE_ID + "@" + HOST + ":" + controllerPort);
         return props;
     }
 

@@ -56,7 +56,7 @@ final class ChaosCommand implements Callable<Integer> {
     @Option(names = "--partitions", defaultValue = "6", description = "Partitions of every topic (default ${DEFAULT-VALUE}).")
     private int partitions;
 
-    @Option(names = "--patience", defaultValue = "5m", converter = DurationConverter.class,
+    @Option(names = "--patience", defaultValue = "15m", converter = DurationConverter.class,
             description = "How long to wait for the sagas to end once the load stops (default ${DEFAULT-VALUE}).")
     private Duration patience;
 

@@ -28,8 +28,11 @@ public final class ServerProperties {
             "listener.security.protocol.map", "controller.listener.names", "inter.broker.listener.name",
             "controller.quorum.voters", "controller.quorum.bootstrap.servers", "log.dirs", "log.dir");
 
-    /** The node id of the broker (and of the combined node). */
-    public static final int NODE_ID = 1;
+    private static final int NODE_ID = 1;
+    /** The controller fences a broker whose last heartbeat is older than this. */
+    public static final String BROKER_SESSION_TIMEOUT_KEY = "broker.session.timeout.ms";
+    /** {@value #BROKER_SESSION_TIMEOUT_KEY} unless overridden. */
+    public static final int BROKER_SESSION_TIMEOUT_MS = 4_000;
     /** The node id of the controller when it runs in a process of its own. */
     private static final int CONTROLLER_NODE_ID = 2;
 
@@ -69,7 +72,7 @@ public final class ServerProperties {
         props.setProperty("group.initial.rebalance.delay.ms", "0");
         // After a hard kill the controller refuses the restarted broker until the dead one's
         // session expires: 9 s by default, 4 s here, still four missed heartbeats away from fencing.
-        props.setProperty("broker.session.timeout.ms", "4000");
+        props.setProperty(BROKER_SESSION_TIMEOUT_KEY, Integer.toString(BROKER_SESSION_TIMEOUT_MS));
         props.setProperty("broker.heartbeat.interval.ms", "1000");
         props.setProperty("num.partitions", "1");
         // Tests create their topics explicitly; a typo in a topic name should fail, not invent a topic.

@@ -56,7 +56,7 @@ final class ChaosCommand implements Callable<Integer> {
     @Option(names = "--partitions", defaultValue = "6", description = "Partitions of every topic (default ${DEFAULT-VALUE}).")
     private int partitions;
 
-    @Option(names = "--patience", defaultValue = "5m", converter = DurationConverter.class,
+    @Option(names = "--patience", defaultValue = "15m", converter = DurationConverter.class,
             description = "How long to wait for the sagas to end once the load stops (default ${DEFAULT-VALUE}).")
     private Duration patience;
 
@@ -72,7 +72,7 @@ final class ChaosCommand implements Callable<Integer> {
         ChaosSettings settings = new ChaosSettings(instances, participantsPerService, duration, rate, killEvery, brokerRestarts,
                 seed, standbys, partitions, patience);
         Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("sagaline-chaos");
-        LocalKafkaBroker broker = EmbeddedBroker.start(dir, false, ChaosRun.BROKER_SETTINGS);
+        LocalKafkaBroker broker = EmbeddedBroker.start(dir, ChaosRun::brokerSettings);
         try {
             System.out.printf("Chaos for %s at %.0f sagas/s: a random process killed every %s, %d broker restarts, seed %d%n",
                     duration, rate, killEvery, brokerRestarts, seed);

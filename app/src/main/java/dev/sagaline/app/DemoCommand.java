@@ -12,7 +12,7 @@ import dev.sagaline.participant.outbox.DatabaseAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.Callable;
 import javax.sql.DataSource;
 import picocli.CommandLine.Command;
@@ -74,7 +74,7 @@ final class DemoCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--secure runs on its own secured embedded broker with made-up keys and users; it"
                     + " cannot be combined with --bootstrap-servers, --data-dir or --inventory-db postgres");
         }
-        LocalKafkaBroker broker = bootstrapServers == null ? EmbeddedBroker.start(dataDir, secure, Map.of()) : null;
+        LocalKafkaBroker broker = bootstrapServers == null ? EmbeddedBroker.start(dataDir, secure ? LocalKafkaBroker.Builder::secured : UnaryOperator.identity()) : null;
         Path stateDir = dataDir != null ? dataDir.resolve("state") : Files.createTempDirectory("sagaline-demo-state");
         try {
             String servers = broker != null ? broker.bootstrapServers() : bootstrapServers;

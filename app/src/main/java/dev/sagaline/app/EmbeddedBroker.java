@@ -3,7 +3,7 @@ package dev.sagaline.app;
 import dev.sagaline.orchestrator.errors.SagalineConfigException;
 import dev.sagaline.localkafka.LocalKafkaBroker;
 import java.nio.file.Path;
-import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,15 +28,11 @@ final class EmbeddedBroker {
      * @throws SagalineConfigException when this build carries no broker (the distribution archive)
      */
     static LocalKafkaBroker start(Path dataDir) {
-        return start(dataDir, false, Map.of());
+        return start(dataDir, UnaryOperator.identity());
     }
 
-    /**
-     * As above; {@code secured} makes it speak only SASL_SSL with SCRAM-SHA-512 and enforce ACLs
-     * ({@link LocalKafkaBroker.Builder#secured()}), and {@code serverProperties} go on top of the
-     * defaults.
-     */
-    static LocalKafkaBroker start(Path dataDir, boolean secured, Map<String, String> serverProperties) {
+    /** As {@link #start(Path)}, with {@code settings} applied to the broker's builder after the defaults. */
+    static LocalKafkaBroker start(Path dataDir, UnaryOperator<LocalKafkaBroker.Builder> settings) {
         if (EmbeddedBroker.class.getClassLoader().getResource(BROKER_CLASS) == null) {
             throw new SagalineConfigException("this distribution has no embedded Kafka broker: name a cluster (bootstrap.servers,"
                     + " or --bootstrap-servers for demo and bench), or use the one-jar build (java -jar sagaline.jar), which has one");
@@ -44,10 +40,7 @@ final class EmbeddedBroker {
         // The demo and the benchmark put real load on the broker: give it the optimising compiler,
         // which the test default leaves out to start faster.
         LocalKafkaBroker.Builder builder = LocalKafkaBroker.builder().jvmOption("-XX:TieredStopAtLevel=4").jvmOption("-Xmx1g");
-        if (secured) {
-            builder.secured();
-        }
-        serverProperties.forEach(builder::serverProperty);
+        builder = settings.apply(builder);
         if (dataDir != null) {
             builder.logDir(dataDir.resolve("kafka")).keepLogDir(true);
         }

@@ -3,12 +3,14 @@ package dev.sagaline.localkafka;
 import dev.sagaline.localkafka.internals.AccessControl;
 import dev.sagaline.localkafka.internals.BrokerSecurity;
 import dev.sagaline.localkafka.internals.ChildBroker;
+import dev.sagaline.localkafka.internals.ClusterIds;
 import dev.sagaline.localkafka.internals.Directories;
 import dev.sagaline.localkafka.internals.LoopbackPorts;
 import dev.sagaline.localkafka.internals.Passwords;
 import dev.sagaline.localkafka.internals.SecuredListeners;
 import dev.sagaline.localkafka.internals.ServerProperties;
 import dev.sagaline.localkafka.internals.StartupProbe;
+import dev.sagaline.localkafka.internals.StorageFormat;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.config.SaslConfigs;
@@ -72,6 +74,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration ACCESS_TIMEOUT = Duration.ofSeconds(30);
+    /** Beyond the broker session timeout: the controller's stale-broker check runs every 500 ms, later on a busy machine. */
+    private static final Duration FENCING_MARGIN = Duration.ofSeconds(2);
     private static final Logger LOG = LoggerFactory.getLogger(LocalKafkaBroker.class);
 
     private enum State { NEW, RUNNING, STOPPED, CLOSED }
@@ -84,6 +88,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private final Map<String, String> serverProperties;
     private final List<String> jvmOptions;
     private final boolean secured;
+    private final boolean separateController;
 
     private State state = State.NEW;
     private Path workDir;
@@ -92,6 +97,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private int controllerPort;
     private ChildBroker child;
     private BrokerSecurity security;
+    private ChildBroker controller;
+    private List<String> childJvmOptions;
+    private long killedAtNanos;
 
     private LocalKafkaBroker(Builder builder) {
         this.requestedLogDir = builder.logDir;
@@ -102,6 +110,10 @@ public final class LocalKafkaBroker implements AutoCloseable {
         this.serverProperties = Map.copyOf(builder.serverProperties);
         this.jvmOptions = List.copyOf(builder.jvmOptions);
         this.secured = builder.secured;
+        this.separateController = builder.separateController;
+        if (secured && separateController) {
+            throw new IllegalArgumentException("secured() and separateController() cannot be combined: a secured broker runs its controller in the broker's process");
+        }
     }
 
     /** A builder whose defaults give a fresh temporary broker on free ports. */
@@ -130,7 +142,17 @@ public final class LocalKafkaBroker implements AutoCloseable {
             if (secured) {
                 security = new BrokerSecurity(LocalCertificates.generate(workDir.resolve("tls")), SUPER_USER, Passwords.random());
             }
-            ServerProperties.write(ServerProperties.of(port, controllerPort, logDir, serverProperties, security), propertiesFile());
+            childJvmOptions = jvmOptions;
+            if (separateController) {
+                childJvmOptions = new ArrayList<>(jvmOptions);
+                childJvmOptions.add(StorageFormat.clusterIdOption(ClusterIds.of(logDir)));
+                ServerProperties.write(ServerProperties.brokerOnly(port, controllerPort, logDir, serverProperties), propertiesFile());
+                ServerProperties.write(ServerProperties.controllerOnly(port, controllerPort, controllerDir(), serverProperties),
+                        controllerPropertiesFile());
+                launchController();
+            } else {
+                ServerProperties.write(ServerProperties.of(port, controllerPort, logDir, serverProperties, security), propertiesFile());
+            }
             launch();
         } catch (RuntimeException e) {
             close();
@@ -149,15 +171,31 @@ public final class LocalKafkaBroker implements AutoCloseable {
         if (state == State.NEW || state == State.CLOSED) {
             throw new IllegalStateException("cannot restart a broker that is " + state.name().toLowerCase(Locale.ROOT));
         }
-        stop();
+        if (separateController) {
+            stopBroker();
+            if (controller == null || !controller.isAlive()) {
+                LoopbackPorts.requireFree(controllerPort);
+                launchController();
+            }
+            awaitFenced();
+        } else {
+            stop();
+            LoopbackPorts.requireFree(controllerPort);
+        }
         LoopbackPorts.requireFree(port);
-        LoopbackPorts.requireFree(controllerPort);
         launch();
         return this;
     }
 
-    /** Shuts the broker down cleanly (killing it after 10 s), keeping its log directory for {@link #restart()}. */
+    /** Shuts the broker (and a separate controller) down cleanly, killing each after 10 s, keeping the data for {@link #restart()}. */
     public synchronized void stop() {
+        stopBroker();
+        if (controller != null && controller.isAlive()) {
+            controller.stop(STOP_TIMEOUT);
+        }
+    }
+
+    private void stopBroker() {
         if (state == State.RUNNING) {
             child.stop(STOP_TIMEOUT);
             state = State.STOPPED;
@@ -166,11 +204,14 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
     /**
      * Kills the broker process with SIGKILL, as a crash or power cut would: nothing is flushed and
-     * no clean-shutdown marker is written. Returns once the process is gone.
+     * no clean-shutdown marker is written. Returns once the process is gone. A
+     * {@linkplain Builder#separateController separate controller} keeps running, as the
+     * controllers of a production cluster do when a broker dies.
      */
     public synchronized void killHard() {
         if (state == State.RUNNING) {
             child.killHard();
+            killedAtNanos = System.nanoTime();
             state = State.STOPPED;
             LOG.info("Killed Kafka broker on {} (pid {})", bootstrapServers(), child.pid());
         }
@@ -310,6 +351,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
         state = State.CLOSED;
         if (logDir != null && !keepLogDir) {
             Directories.deleteRecursively(logDir);
+            if (separateController) {
+                Directories.deleteRecursively(controllerDir());
+            }
         }
         if (workDir != null) {
             Directories.deleteRecursively(workDir);
@@ -325,7 +369,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
     private void launch() {
         long startNanos = System.nanoTime();
-        child = ChildBroker.launch(propertiesFile(), workDir.resolve("broker.log"), jvmOptions);
+        child = ChildBroker.launch(propertiesFile(), workDir.resolve("broker.log"), childJvmOptions);
         try {
             StartupProbe.awaitReady(child, port, clientConfig(), startupTimeout);
         } catch (RuntimeException e) {
@@ -349,8 +393,56 @@ public final class LocalKafkaBroker implements AutoCloseable {
         return security;
     }
 
+    /**
+     * After a hard kill, waits until the controller has fenced the dead broker: its last heartbeat
+     * is then a session timeout old, and the controller's stale-broker check (every 500 ms) has
+     * run. A broker process that starts before replays a metadata image in which it still leads
+     * every partition; its transaction coordinator resumes the commits that were waiting for their
+     * markers, and when the new process registers (fenced at first) its partitions have no leader
+     * for a moment. Kafka 4.4's metadata cache answers that moment as it answers for a deleted
+     * partition (KAFKA-20734), so the coordinator drops those partitions from the transaction and
+     * completes it without their markers: a hanging transaction that read_committed readers cannot
+     * pass. Started after the fencing, the broker leads nothing until it is unfenced again.
+     */
+    private void awaitFenced() {
+        if (killedAtNanos == 0) {
+            return;
+        }
+        long sessionMs = Long.parseLong(serverProperties.getOrDefault(ServerProperties.BROKER_SESSION_TIMEOUT_KEY,
+                Integer.toString(ServerProperties.BROKER_SESSION_TIMEOUT_MS)));
+        long waitNanos = killedAtNanos + (sessionMs + FENCING_MARGIN.toMillis()) * 1_000_000 - System.nanoTime();
+        killedAtNanos = 0;
+        if (waitNanos > 0) {
+            try {
+                Thread.sleep(waitNanos / 1_000_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LocalKafkaException("interrupted while waiting for the controller to fence the killed broker", e);
+            }
+        }
+    }
+
+    private void launchController() {
+        controller = ChildBroker.launch(controllerPropertiesFile(), workDir.resolve("controller.log"), childJvmOptions);
+        try {
+            StartupProbe.awaitListening(controller, controllerPort, startupTimeout);
+        } catch (RuntimeException e) {
+            controller.killHard();
+            throw e;
+        }
+    }
+
     private Path propertiesFile() {
         return workDir.resolve("server.properties");
+    }
+
+    private Path controllerPropertiesFile() {
+        return workDir.resolve("controller.properties");
+    }
+
+    /** The controller's data, beside the broker's so that a kept log directory keeps both. */
+    private Path controllerDir() {
+        return logDir.resolveSibling(logDir.getFileName() + "-controller");
     }
 
     private void requireStarted() {
@@ -373,8 +465,23 @@ public final class LocalKafkaBroker implements AutoCloseable {
         private final Map<String, String> serverProperties = new LinkedHashMap<>();
         private final List<String> jvmOptions = new ArrayList<>();
         private boolean secured;
+        private boolean separateController;
 
         private Builder() {
+        }
+
+        /**
+         * Runs the KRaft controller in a JVM of its own instead of in the broker's (as production
+         * clusters do), so that {@link LocalKafkaBroker#killHard()} kills the broker alone and
+         * {@link LocalKafkaBroker#restart()} brings it back to a controller that saw it die. A
+         * combined node killed right after a transaction commit can lose that transaction's
+         * markers after its restart and leave the partitions' last stable offset stuck; see the
+         * README's reliability section. Its data goes beside the log directory, in
+         * {@code <logDir>-controller}. Off by default: it costs a second JVM.
+         */
+        public Builder separateController(boolean separateController) {
+            this.separateController = separateController;
+            return this;
         }
 
         /** The broker's data directory, created if absent; by default a fresh temporary directory. */

@@ -4,10 +4,11 @@
  * <p>{@link dev.sagaline.localkafka.LocalKafkaBroker} starts a single-node KRaft broker (broker
  * and controller in one node) in a child JVM built from this JVM's own classpath, bound to
  * 127.0.0.1 on free ports. Because it is a separate process, a test can kill it hard and restart
- * it on the same log directory to check what survives a crash:
+ * it on the same log directory to check what survives a crash; with the controller in a JVM of
+ * its own, as below, even a kill right after a transaction commit:
  *
  * <pre>{@code
- * try (LocalKafkaBroker kafka = LocalKafkaBroker.builder().build().start()) {
+ * try (LocalKafkaBroker kafka = LocalKafkaBroker.builder().separateController(true).build().start()) {
  *     kafka.createTopics(Map.of("payments", 1));        // returns once the partition has a leader
  *     produceCommitted(kafka.clientConfig());
  *     kafka.killHard();                                  // SIGKILL, no clean shutdown

@@ -22,10 +22,11 @@ import static org.awaitility.Awaitility.await;
 class BrokerRestartIT {
 
     @Test
-    void readsBackEveryCommittedRecordAfterAHardKillAndRestart(@TempDir Path tempDir) throws Exception {
+    void readsBackEveryCommittedRecordAfterAHardKillRightAfterTheCommit(@TempDir Path tempDir) throws Exception {
         Path logDir = tempDir.resolve("kafka");
         List<String> committed = new ArrayList<>();
-        try (LocalKafkaBroker broker = LocalKafkaBroker.builder().logDir(logDir).keepLogDir(true).build().start()) {
+        try (LocalKafkaBroker broker = LocalKafkaBroker.builder().logDir(logDir).keepLogDir(true).separateController(true)
+                .build().start()) {
             broker.createTopics(Map.of("ledger", 2));
             String bootstrapServers = broker.bootstrapServers();
             try (KafkaProducer<String, String> producer = TestClients.transactionalProducer(broker, "ledger-writer")) {
@@ -38,16 +39,11 @@ class BrokerRestartIT {
                     }
                     producer.commitTransaction();
                 }
+                // Killed the moment the last commit returns, before its markers are written: the
+                // restarted broker must finish them. (A combined broker+controller node often does
+                // not; see LocalKafkaBroker.Builder#separateController.)
+                broker.killHard();
             }
-
-            // commitTransaction returns once the commit is decided; the markers that make the records
-            // readable follow asynchronously. Kill only after they landed, so the test checks that
-            // committed data survives a kill, not how a coordinator finishes markers after one
-            // (seen to stall here on a single node that is still starting its own listener).
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                    assertThat(TestClients.readAll(broker, "ledger", IsolationLevel.READ_COMMITTED))
-                            .containsExactlyInAnyOrderElementsOf(committed));
-            broker.killHard();
             assertThat(broker.isRunning()).isFalse();
             broker.restart();
             broker.awaitLeaders(List.of("ledger"), Duration.ofSeconds(30));

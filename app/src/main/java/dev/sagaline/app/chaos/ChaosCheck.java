@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -38,7 +37,7 @@ final class ChaosCheck {
     private final Map<String, List<StepCommand>> commandsBySaga = new HashMap<>();
     private final Map<String, Map<String, StepReply>> forwardBySaga = new HashMap<>();
     private final Map<String, Map<String, StepReply>> closingBySaga = new HashMap<>();
-    private final Map<String, Integer> appliedByCommand = new HashMap<>();
+    private final Map<String, Map<String, Integer>> appliedByCommand = new HashMap<>();
 
     ChaosCheck(ProtocolSerdes serdes) {
         this.serdes = serdes;
@@ -73,7 +72,10 @@ final class ChaosCheck {
             StepReply reply = serdes.replies().deserializer().deserialize(topic, record.value());
             String key = record.key();
             if (key.startsWith(COMMAND_ENTRY)) {
-                appliedByCommand.merge(service + " " + reply.getCommandId(), 1, Integer::sum);
+                if (reply.getSagaId() != null) {
+                    appliedByCommand.computeIfAbsent(reply.getSagaId(), k -> new HashMap<>())
+                            .merge(service + " command " + reply.getCommandId(), 1, Integer::sum);
+                }
             } else if (key.startsWith(FORWARD_ENTRY)) {
                 forwardBySaga.computeIfAbsent(reply.getSagaId(), k -> new HashMap<>()).put(reply.getStep(), reply);
             } else if (key.startsWith(CLOSING_ENTRY)) {
@@ -103,11 +105,11 @@ final class ChaosCheck {
         for (Map.Entry<String, List<SagaEvent>> saga : run.entrySet()) {
             check(saga.getKey(), saga.getValue(), v);
         }
-        appliedByCommand.forEach((command, times) -> {
-            if (times > 1 && command.contains(runPrefix)) {
-                v.problem("doubleApplied", command + " took effect " + times + " times");
+        appliedByCommand.forEach((sagaId, byCommand) -> byCommand.forEach((command, times) -> {
+            if (times > 1 && sagaId.startsWith(runPrefix)) {
+                v.problem("doubleApplied", sagaId + ": " + command + " took effect " + times + " times");
             }
-        });
+        }));
         return v;
     }
 
@@ -203,16 +205,6 @@ final class ChaosCheck {
 
         boolean passed() {
             return problems.values().stream().allMatch(List::isEmpty);
-        }
-
-        Map<String, Integer> counts() {
-            Map<String, Integer> counts = new LinkedHashMap<>();
-            problems.forEach((k, list) -> counts.put(k, list.size()));
-            return counts;
-        }
-
-        <T> List<T> each(Function<String, T> f) {
-            return problems.keySet().stream().map(f).toList();
         }
     }
 }

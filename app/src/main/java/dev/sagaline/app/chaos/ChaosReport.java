@@ -97,7 +97,9 @@ public record ChaosReport(ChaosSettings settings, ChaosCheck.Verdict verdict, in
             Map<String, Object> kill = new LinkedHashMap<>();
             kill.put("victim", o.victim);
             kill.put("kind", o.kind);
-            kill.put("recoveredAfterMs", o.recoveredAfterMs);
+            kill.put("atMs", o.atMs);
+            kill.put("runningAgainAfterMs", o.restartedAfterMs);
+            kill.put("movingAgainAfterMs", o.recoveredAfterMs);
             return kill;
         }).toList());
         Map<String, Object> violations = new LinkedHashMap<>();

@@ -53,10 +53,8 @@ public final class ChaosRun {
     private static final Duration BROKER_DOWN = Duration.ofSeconds(2);
     /** The run is quiet once nothing was committed on the watched topics for this long. */
     private static final Duration QUIET = Duration.ofSeconds(3);
-    /** The consumer session timeout of every process; see {@link #BROKER_SETTINGS}. */
-    static final int SESSION_TIMEOUT_MS = 4_000;
-    /** What the broker of a chaos run needs beyond the defaults: sessions as short as {@link #SESSION_TIMEOUT_MS}. */
-    public static final Map<String, String> BROKER_SETTINGS = Map.of("group.min.session.timeout.ms", "1000");
+    /** The consumer session timeout of every process; see {@link #brokerSettings}. */
+    static final int SESSION_TIMEOUT_MS = 3_000;
 
     private final ChaosSettings settings;
     private final LocalKafkaBroker broker;
@@ -72,6 +70,7 @@ public final class ChaosRun {
     private final List<ProgressWatch.Outage> outages = new ArrayList<>();
     private final List<String> failures = new ArrayList<>();
     private int unplannedExits;
+    private volatile long runStartMs;
 
     /**
      * @param broker the running embedded broker; the run kills and restarts it
@@ -84,6 +83,16 @@ public final class ChaosRun {
         this.out = out;
         this.inPlaceProgress = inPlaceProgress;
         this.runPrefix = String.format("chaos%08x-", settings.seed() & 0xffffffffL);
+    }
+
+    /**
+     * What the broker of a chaos run needs beyond the defaults: consumer sessions as short as
+     * {@link #SESSION_TIMEOUT_MS}, and the controller in a process of its own, so that a broker
+     * killed at any moment, right after a commit included, finishes its transactions after the
+     * restart (see {@link LocalKafkaBroker.Builder#separateController}).
+     */
+    public static LocalKafkaBroker.Builder brokerSettings(LocalKafkaBroker.Builder builder) {
+        return builder.separateController(true).serverProperty("group.min.session.timeout.ms", "1000");
     }
 
     /** Runs the chaos and returns what the checks found. */
@@ -109,7 +118,7 @@ public final class ChaosRun {
         all.addAll(participants);
         Map<String, Object> linkProps = new HashMap<>(broker.clientConfig());
         linkProps.put(StreamsConfig.STATE_DIR_CONFIG, dir("state/lossy-link").toString());
-        LossyLink link = new LossyLink(plan, PAYMENT_TOPIC, ChaosNode.PAYMENT_INBOX, linkProps);
+        LossyLink link = new LossyLink(plan, PAYMENT_TOPIC, ChaosNode.PAYMENT_INBOX, linkProps, "sagaline-demo-lossy-link");
         try {
             out.printf("Starting %d orchestrator instances and %d instances of each service in JVMs of their own (standbys %d)%n",
                     settings.instances(), settings.participantsPerService(), settings.standbys());
@@ -119,6 +128,7 @@ public final class ChaosRun {
             ProtocolSerdes serdes = new ProtocolSerdes(SchemaRegistries.fromUrl(OrderDemo.SCHEMA_REGISTRY_URL, Map.of()));
             try (ProgressWatch watch = new ProgressWatch(broker.clientConfig(), config.topics().events(), serdes.events()).start()) {
                 long startedAt = System.currentTimeMillis();
+                runStartMs = startedAt;
                 Thread chaos = new Thread(() -> unleash(watch, all, startedAt), "chaos-kills");
                 chaos.setDaemon(true);
                 chaos.start();
@@ -127,6 +137,12 @@ public final class ChaosRun {
                 chaos.join(START_TIMEOUT.toMillis());
                 if (chaos.isAlive()) {
                     failures.add("a process killed near the end was still not running after " + START_TIMEOUT);
+                }
+                for (ChaosProcess process : all) {
+                    if (!process.isAlive()) {
+                        unplannedExits++;
+                        out.printf("%s had stopped on its own by the end. Its last lines:%n%s%n", process.name(), process.tail());
+                    }
                 }
                 long elapsedMs = System.currentTimeMillis() - startedAt;
                 ChaosCheck check = new ChaosCheck(serdes).auditTopic(config.topics().events(), read(config.topics().events()));
@@ -251,6 +267,9 @@ public final class ChaosRun {
         record(outage);
         victim.launch();
         victim.awaitRunning(START_TIMEOUT);
+        outage.restartedAfterMs = System.currentTimeMillis() - outage.atMs;
+        out.printf("%n%s killed at %.1f s; running again %.1f s later%n", victim.name(), (outage.atMs - runStartMs) / 1000.0,
+                outage.restartedAfterMs / 1000.0);
     }
 
     private void restartBroker(ProgressWatch watch) throws InterruptedException {
@@ -264,6 +283,9 @@ public final class ChaosRun {
         record(outage);
         Thread.sleep(BROKER_DOWN.toMillis());
         broker.restart();
+        outage.restartedAfterMs = System.currentTimeMillis() - outage.atMs;
+        out.printf("%nbroker killed at %.1f s; running again %.1f s later%n", (outage.atMs - runStartMs) / 1000.0,
+                outage.restartedAfterMs / 1000.0);
     }
 
     private Map<String, List<String>> orchestratorInputs() {

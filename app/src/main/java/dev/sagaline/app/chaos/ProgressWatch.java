@@ -25,10 +25,11 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Watches the run while it goes on: which sagas have ended (from the committed audit topic), and,
- * for each kill, how long until the killed process's work is done again. A kill's recovery time
- * runs from the kill until the consumer groups of the kind of process killed have committed
- * offsets up to where their input topics ended at the kill: every command, reply or request that
- * was waiting then has been processed, so the sagas it held up have moved on.
+ * for each kill, how long until the work the killed process held moves again. A kill's recovery
+ * time runs from the kill until, in the consumer groups of the kind of process killed, every input
+ * partition that had records waiting at the kill has committed past where it stood at the kill:
+ * the sagas on every partition, the killed process's included, progress again. Partitions with
+ * nothing waiting do not count, since nothing on them can be held up.
  */
 final class ProgressWatch implements AutoCloseable {
 
@@ -45,22 +46,20 @@ final class ProgressWatch implements AutoCloseable {
     private volatile long lastArrivalMs = System.currentTimeMillis();
     private volatile boolean closing;
 
-    /**
-     * A stall being timed: from the kill until every group in {@code targets} has committed up to
-     * the end its input partitions had at the kill.
-     */
+    /** A stall being timed: from the kill until every partition in {@code waiting} committed past its offset at the kill. */
     static final class Outage {
         final String victim;
         final String kind;
         final long atMs;
-        final Map<String, Map<TopicPartition, Long>> targets;
+        final Map<String, Map<TopicPartition, Long>> waiting;
         volatile Long recoveredAfterMs;
+        volatile Long restartedAfterMs;
 
-        Outage(String victim, String kind, long atMs, Map<String, Map<TopicPartition, Long>> targets) {
+        Outage(String victim, String kind, long atMs, Map<String, Map<TopicPartition, Long>> waiting) {
             this.victim = victim;
             this.kind = kind;
             this.atMs = atMs;
-            this.targets = targets;
+            this.waiting = waiting;
         }
     }
 
@@ -105,25 +104,34 @@ final class ProgressWatch implements AutoCloseable {
     }
 
     /**
-     * Notes where the input topics of {@code groups} end now, just before a kill of {@code victim};
-     * call {@link #killed} right after the kill.
+     * Notes which input partitions of {@code groups} have records waiting and where their groups
+     * stand, just before a kill of {@code victim}; call {@link #killed} right after the kill.
      */
     Outage before(String victim, String kind, Map<String, List<String>> inputTopicsByGroup) {
-        Map<String, Map<TopicPartition, Long>> targets = new HashMap<>();
+        Map<String, Map<TopicPartition, Long>> waiting = new HashMap<>();
         try {
             for (Map.Entry<String, List<String>> group : inputTopicsByGroup.entrySet()) {
                 Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
                 for (var description : admin.describeTopics(group.getValue()).allTopicNames().get(30, TimeUnit.SECONDS).values()) {
                     description.partitions().forEach(p -> latest.put(new TopicPartition(description.name(), p.partition()), OffsetSpec.latest()));
                 }
-                Map<TopicPartition, Long> ends = new HashMap<>();
-                admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).forEach((tp, info) -> ends.put(tp, info.offset()));
-                targets.put(group.getKey(), ends);
+                var ends = admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
+                Map<TopicPartition, OffsetAndMetadata> committed = committed(group.getKey());
+                Map<TopicPartition, Long> held = new HashMap<>();
+                ends.forEach((tp, end) -> {
+                    long at = committed.containsKey(tp) ? committed.get(tp).offset() : 0;
+                    // Under exactly-once the last offset is often a transaction marker, which a
+                    // consumer never commits past: one offset short of the end is nothing waiting.
+                    if (end.offset() - 1 > at) {
+                        held.put(tp, at);
+                    }
+                });
+                waiting.put(group.getKey(), held);
             }
         } catch (Exception e) {
-            throw new IllegalStateException("cannot read the end offsets before killing " + victim + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot read the offsets before killing " + victim + ": " + e.getMessage(), e);
         }
-        return new Outage(victim, kind, System.currentTimeMillis(), targets);
+        return new Outage(victim, kind, System.currentTimeMillis(), waiting);
     }
 
     /** Starts timing the recovery from the kill {@link #before} prepared. */
@@ -140,7 +148,7 @@ final class ProgressWatch implements AutoCloseable {
                 pending = new ArrayList<>(open);
             }
             for (Outage outage : pending) {
-                if (caughtUp(outage)) {
+                if (movesAgain(outage)) {
                     outage.recoveredAfterMs = System.currentTimeMillis() - outage.atMs;
                     synchronized (open) {
                         open.remove(outage);
@@ -151,28 +159,28 @@ final class ProgressWatch implements AutoCloseable {
         }
     }
 
-    /**
-     * True when each group committed at least up to one before the end at the kill: under
-     * exactly-once the last offset of a partition is often a transaction marker, which a consumer
-     * never commits past until a record follows.
-     */
-    private boolean caughtUp(Outage outage) {
+    /** True when every partition that was waiting at the kill has committed past where it stood then. */
+    private boolean movesAgain(Outage outage) {
         try {
-            for (Map.Entry<String, Map<TopicPartition, Long>> group : outage.targets.entrySet()) {
-                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group.getKey(),
-                        new ListConsumerGroupOffsetsOptions().requireStable(true)).partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
-                for (Map.Entry<TopicPartition, Long> end : group.getValue().entrySet()) {
-                    OffsetAndMetadata offset = committed.get(end.getKey());
-                    if (end.getValue() > 0 && (offset == null || offset.offset() < end.getValue() - 1)) {
+            for (Map.Entry<String, Map<TopicPartition, Long>> group : outage.waiting.entrySet()) {
+                Map<TopicPartition, OffsetAndMetadata> committed = committed(group.getKey());
+                for (Map.Entry<TopicPartition, Long> held : group.getValue().entrySet()) {
+                    OffsetAndMetadata now = committed.get(held.getKey());
+                    if (now == null || now.offset() <= held.getValue()) {
                         return false;
                     }
                 }
             }
             return true;
         } catch (Exception e) {
-            // The broker is down or the group is rebalancing: not caught up yet.
+            // The broker is down or the group is rebalancing: not moving yet.
             return false;
         }
+    }
+
+    private Map<TopicPartition, OffsetAndMetadata> committed(String group) throws Exception {
+        return admin.listConsumerGroupOffsets(group, new ListConsumerGroupOffsetsOptions().requireStable(true))
+                .partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
     }
 
     private void read() {

@@ -29,6 +29,12 @@ public final class ServerProperties {
             "controller.quorum.voters", "controller.quorum.bootstrap.servers", "log.dirs", "log.dir");
 
     private static final int NODE_ID = 1;
+    /** The controller fences a broker whose last heartbeat is older than this. */
+    public static final String BROKER_SESSION_TIMEOUT_KEY = "broker.session.timeout.ms";
+    /** {@value #BROKER_SESSION_TIMEOUT_KEY} unless overridden. */
+    public static final int BROKER_SESSION_TIMEOUT_MS = 4_000;
+    /** The node id of the controller when it runs in a process of its own. */
+    private static final int CONTROLLER_NODE_ID = 2;
 
     private ServerProperties() {
     }
@@ -75,7 +81,7 @@ public final class ServerProperties {
         props.setProperty("group.initial.rebalance.delay.ms", "0");
         // After a hard kill the controller refuses the restarted broker until the dead one's
         // session expires: 9 s by default, 4 s here, still four missed heartbeats away from fencing.
-        props.setProperty("broker.session.timeout.ms", "4000");
+        props.setProperty(BROKER_SESSION_TIMEOUT_KEY, Integer.toString(BROKER_SESSION_TIMEOUT_MS));
         props.setProperty("broker.heartbeat.interval.ms", "1000");
         props.setProperty("num.partitions", "1");
         // Tests create their topics explicitly; a typo in a topic name should fail, not invent a topic.
@@ -94,6 +100,35 @@ public final class ServerProperties {
             }
             props.setProperty(key, value);
         });
+        return props;
+    }
+
+    /**
+     * The configuration of the broker half of a node whose controller runs in a process of its
+     * own ({@link #controllerOnly}): the combined configuration with the controller role, its
+     * listener and its quorum vote taken away.
+     */
+    public static Properties brokerOnly(int brokerPort, int controllerPort, Path logDir, Map<String, String> overrides) {
+        Properties props = of(brokerPort, controllerPort, logDir, overrides);
+        props.setProperty("process.roles", "broker");
+        props.setProperty("listeners", props.getProperty("advertised.listeners"));
+        props.setProperty("controller.quorum.voters", CONTROLLER_NODE_ID + "@" + HOST + ":" + controllerPort);
+        return props;
+    }
+
+    /**
+     * The configuration of a controller in a process of its own, the only voter of the quorum. It
+     * keeps the broker session timeout and the feature defaults of the combined node: those are
+     * the controller's to apply.
+     */
+    public static Properties controllerOnly(int brokerPort, int controllerPort, Path logDir, Map<String, String> overrides) {
+        Properties props = of(brokerPort, controllerPort, logDir, overrides);
+        props.setProperty("process.roles", "controller");
+        props.setProperty("node.id", Integer.toString(CONTROLLER_NODE_ID));
+        props.setProperty("listeners", "CONTROLLER://" + HOST + ":" + controllerPort);
+        props.remove("advertised.listeners");
+        props.remove("inter.broker.listener.name");
+        props.setProperty("controller.quorum.voters", CONTROLLER_NODE_ID + "@" + HOST + ":" + controllerPort);
         return props;
     }
 

@@ -58,6 +58,23 @@ public final class StartupProbe {
         }
     }
 
+    /**
+     * Blocks until {@code child} accepts connections on {@code port}, for a controller in a
+     * process of its own (it answers no broker requests), or fails as {@link #awaitReady} does.
+     */
+    public static void awaitListening(ChildBroker child, int port, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            while (!LoopbackPorts.isListening(port, ATTEMPT_TIMEOUT_MS)) {
+                checkProgress(child, port, timeout, deadline);
+                Thread.sleep(POLL_INTERVAL_MS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LocalKafkaException("interrupted while waiting for the Kafka controller on port " + port, e);
+        }
+    }
+
     /** The message of every start-up failure: what happened, then the broker's own last words. */
     public static String withLastLines(String what, List<String> lastLines) {
         StringBuilder message = new StringBuilder(what).append(". Last broker log lines:");

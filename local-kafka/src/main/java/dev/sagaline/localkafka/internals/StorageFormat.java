@@ -15,11 +15,21 @@ import java.util.List;
  * Formats a KRaft node's directories the way {@code kafka-storage.sh format} does, once: a
  * directory that already holds {@code meta.properties} keeps its cluster id and its data.
  */
-final class StorageFormat {
+public final class StorageFormat {
 
     private static final String ELIGIBLE_LEADER_REPLICAS_FEATURE = "eligible.leader.replicas.version";
+    /**
+     * The system property naming the cluster id to format empty directories with: a controller
+     * and a broker in processes of their own must share one. Without it a new id is made up.
+     */
+    static final String CLUSTER_ID_PROPERTY = "sagaline.localkafka.cluster.id";
 
     private StorageFormat() {
+    }
+
+    /** The JVM option that makes a child format its empty directories with {@code clusterId}. */
+    public static String clusterIdOption(String clusterId) {
+        return "-D" + CLUSTER_ID_PROPERTY + "=" + clusterId;
     }
 
     /**
@@ -42,7 +52,7 @@ final class StorageFormat {
                 .setPrintStream(out)
                 .setNodeId(config.nodeId())
                 // Reusing an existing id lets a half-formatted set of directories be completed.
-                .setClusterId(existing.clusterId().orElseGet(() -> Uuid.randomUuid().toString()))
+                .setClusterId(existing.clusterId().orElseGet(() -> System.getProperty(CLUSTER_ID_PROPERTY, Uuid.randomUuid().toString())))
                 .setControllerListenerName(config.controllerListenerNames().get(0))
                 .setMetadataLogDirectory(config.metadataLogDir())
                 .setDirectories(directories)

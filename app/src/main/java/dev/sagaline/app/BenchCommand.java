@@ -2,6 +2,8 @@ package dev.sagaline.app;
 
 import dev.sagaline.app.internals.FileTrees;
 import dev.sagaline.app.bench.BenchRun;
+import dev.sagaline.app.bench.InFlightBench;
+import dev.sagaline.app.bench.StateAtScaleReport;
 import dev.sagaline.app.bench.PatternBench;
 import dev.sagaline.app.bench.PatternReport;
 import dev.sagaline.localkafka.LocalKafkaBroker;
@@ -15,7 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code sagaline bench}: measures saga throughput, latency, state size and recovery on the
@@ -36,8 +40,14 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--latency-seconds", defaultValue = "20", description = "Length of the latency phase (default ${DEFAULT-VALUE}).")
     private int latencySeconds;
 
-    @Option(names = "--in-flight", defaultValue = "100000", description = "Sagas in flight for the state and recovery phases (default ${DEFAULT-VALUE}).")
+    @Option(names = "--in-flight", defaultValue = "100000", description = "Sagas in flight for the state and recovery phases (default ${DEFAULT-VALUE})."
+            + " Given explicitly, only the state at scale is measured, with that many sagas in flight: load, bytes per saga, restore"
+            + " after losing the local state, first progress, task start against max.poll.interval.ms; its section of benchmarks.md"
+            + " and benchmarks.json is rewritten, the rest kept.")
     private int inFlight;
+
+    @Spec
+    private CommandSpec spec;
 
     @Option(names = "--partitions", defaultValue = "2", description = "Partitions of every topic (default ${DEFAULT-VALUE}).")
     private int partitions;
@@ -70,12 +80,33 @@ final class BenchCommand implements Callable<Integer> {
         if (patterns) {
             return measurePatterns();
         }
+        if (spec.commandLine().getParseResult().hasMatchedOption("--in-flight")) {
+            return measureStateAtScale();
+        }
         LocalKafkaBroker broker = bootstrapServers == null ? EmbeddedBroker.start(null) : null;
         Path stateDir = Files.createTempDirectory("sagaline-bench-state");
         try {
             String servers = broker != null ? broker.bootstrapServers() : bootstrapServers;
             new BenchRun(servers, partitions, commitIntervalMs, stateDir, sagas, latencyRate, latencySeconds, inFlight)
                     .execute(System.out, outputDir);
+            return 0;
+        } finally {
+            if (broker != null) {
+                broker.close();
+            }
+            FileTrees.delete(stateDir);
+        }
+    }
+
+    private int measureStateAtScale() throws Exception {
+        LocalKafkaBroker broker = bootstrapServers == null ? EmbeddedBroker.start(null) : null;
+        Path stateDir = Files.createTempDirectory("sagaline-bench-in-flight");
+        try {
+            String servers = broker != null ? broker.bootstrapServers() : bootstrapServers;
+            StateAtScaleReport report = new StateAtScaleReport(new InFlightBench(servers, partitions, commitIntervalMs, stateDir, inFlight,
+                    System.out).run());
+            report.print(System.out);
+            report.write(outputDir, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
             return 0;
         } finally {
             if (broker != null) {

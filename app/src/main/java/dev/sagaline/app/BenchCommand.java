@@ -83,31 +83,35 @@ final class BenchCommand implements Callable<Integer> {
         if (spec.commandLine().getParseResult().hasMatchedOption("--in-flight")) {
             return measureStateAtScale();
         }
-        LocalKafkaBroker broker = bootstrapServers == null ? EmbeddedBroker.start(null) : null;
-        Path stateDir = Files.createTempDirectory("sagaline-bench-state");
-        try {
-            String servers = broker != null ? broker.bootstrapServers() : bootstrapServers;
+        return onCluster("sagaline-bench-state", (servers, stateDir) -> {
             new BenchRun(servers, partitions, commitIntervalMs, stateDir, sagas, latencyRate, latencySeconds, inFlight)
                     .execute(System.out, outputDir);
             return 0;
-        } finally {
-            if (broker != null) {
-                broker.close();
-            }
-            FileTrees.delete(stateDir);
-        }
+        });
     }
 
     private int measureStateAtScale() throws Exception {
-        LocalKafkaBroker broker = bootstrapServers == null ? EmbeddedBroker.start(null) : null;
-        Path stateDir = Files.createTempDirectory("sagaline-bench-in-flight");
-        try {
-            String servers = broker != null ? broker.bootstrapServers() : bootstrapServers;
+        return onCluster("sagaline-bench-in-flight", (servers, stateDir) -> {
             StateAtScaleReport report = new StateAtScaleReport(new InFlightBench(servers, partitions, commitIntervalMs, stateDir, inFlight,
                     System.out).run());
             report.print(System.out);
             report.write(outputDir, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
             return 0;
+        });
+    }
+
+    /** A benchmark run on a cluster, with a state directory of its own. */
+    @FunctionalInterface
+    private interface OnCluster {
+        int run(String bootstrapServers, Path stateDir) throws Exception;
+    }
+
+    /** Runs {@code body} on the given cluster or an embedded broker, and removes the broker and the state directory after it. */
+    private int onCluster(String stateDirPrefix, OnCluster body) throws Exception {
+        LocalKafkaBroker broker = bootstrapServers == null ? EmbeddedBroker.start(null) : null;
+        Path stateDir = Files.createTempDirectory(stateDirPrefix);
+        try {
+            return body.run(broker != null ? broker.bootstrapServers() : bootstrapServers, stateDir);
         } finally {
             if (broker != null) {
                 broker.close();

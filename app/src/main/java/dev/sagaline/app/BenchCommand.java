@@ -2,6 +2,8 @@ package dev.sagaline.app;
 
 import dev.sagaline.app.internals.FileTrees;
 import dev.sagaline.app.bench.BenchRun;
+import dev.sagaline.app.bench.InFlightBench;
+import dev.sagaline.app.bench.StateAtScaleReport;
 import dev.sagaline.app.bench.PatternBench;
 import dev.sagaline.app.bench.PatternReport;
 import dev.sagaline.localkafka.LocalKafkaBroker;
@@ -15,7 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code sagaline bench}: measures saga throughput, latency, state size and recovery on the
@@ -52,6 +56,14 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--recovery-sagas", description = "Sagas in flight for the state and recovery phase; 0 skips it (default 50000; 3000 with --quick).")
     private Integer recoverySagas;
 
+    @Option(names = "--in-flight", defaultValue = "1000000", description = "Given, only the state at scale is measured, with that many sagas in flight"
+            + " (default ${DEFAULT-VALUE}): load, bytes per saga, restore after losing the local state, first progress, task start against"
+            + " max.poll.interval.ms; its section of benchmarks.md and benchmarks.json is rewritten, the rest kept.")
+    private int inFlight;
+
+    @Spec
+    private CommandSpec spec;
+
     @Option(names = "--partitions", defaultValue = "2", description = "Partitions of every topic at the main point (default ${DEFAULT-VALUE}); the matrix adds 6.")
     private int partitions;
 
@@ -83,21 +95,50 @@ final class BenchCommand implements Callable<Integer> {
         if (patterns) {
             return measurePatterns();
         }
-        LocalKafkaBroker broker = bootstrapServers == null ? EmbeddedBroker.start(null) : null;
-        Path stateDir = Files.createTempDirectory("sagaline-bench-state");
-        try {
-            String servers = broker != null ? broker.bootstrapServers() : bootstrapServers;
-            long commit = commitIntervalMs != null ? commitIntervalMs : profile.equals("default") ? 100 : 0;
-            BenchRun.of(servers, stateDir, profile, partitions, commit, !quick, pick(sagas, 10_000, 2_000), pick(warmUp, 1_000, 300),
+        if (spec.commandLine().getParseResult().hasMatchedOption("--in-flight")) {
+            return measureStateAtScale();
+        }
+        return onCluster("sagaline-bench-state", (servers, stateDir) -> {
+            BenchRun.of(servers, stateDir, profile, partitions, commitMs(), !quick, pick(sagas, 10_000, 2_000), pick(warmUp, 1_000, 300),
                     latencyRate, pick(latencySeconds, 20, 6), pick(scalingSagas, 5_000, 1_000), pick(recoverySagas, 50_000, 3_000))
                     .execute(System.out, outputDir);
             return 0;
+        });
+    }
+
+    private int measureStateAtScale() throws Exception {
+        return onCluster("sagaline-bench-in-flight", (servers, stateDir) -> {
+            StateAtScaleReport report = new StateAtScaleReport(new InFlightBench(servers, partitions, commitMs(), stateDir, inFlight,
+                    System.out).run());
+            report.print(System.out);
+            report.write(outputDir, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+            return 0;
+        });
+    }
+
+    /** A benchmark run on a cluster, with a state directory of its own. */
+    @FunctionalInterface
+    private interface OnCluster {
+        int run(String bootstrapServers, Path stateDir) throws Exception;
+    }
+
+    /** Runs {@code body} on the given cluster or an embedded broker, and removes the broker and the state directory after it. */
+    private int onCluster(String stateDirPrefix, OnCluster body) throws Exception {
+        LocalKafkaBroker broker = bootstrapServers == null ? EmbeddedBroker.start(null) : null;
+        Path stateDir = Files.createTempDirectory(stateDirPrefix);
+        try {
+            return body.run(broker != null ? broker.bootstrapServers() : bootstrapServers, stateDir);
         } finally {
             if (broker != null) {
                 broker.close();
             }
             FileTrees.delete(stateDir);
         }
+    }
+
+    /** The commit interval of the main point: given, or 100 ms by default and the profile's under another profile. */
+    private long commitMs() {
+        return commitIntervalMs != null ? commitIntervalMs : profile.equals("default") ? 100 : 0;
     }
 
     private int pick(Integer given, int full, int quickValue) {

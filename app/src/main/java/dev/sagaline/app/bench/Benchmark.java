@@ -206,9 +206,7 @@ final class Benchmark {
     }
 
     private SagaRequest startRequest(String id) {
-        Order order = new Order(id, "sku-" + (id.hashCode() & 1023), 1, 1999L);
-        return SagaRequest.newBuilder().setSagaId(id)
-                .setBody(StartSaga.newBuilder().setSagaType("order").setInput(payloads.encode(order)).build()).build();
+        return SagaApps.startRequest(payloads, id);
     }
 
     private SagaEvent sampleEvent() {

@@ -7,7 +7,10 @@ import dev.sagaline.orchestrator.runtime.SagalineApp;
 import dev.sagaline.orchestrator.runtime.SagalineConfig;
 import dev.sagaline.participant.Participant;
 import dev.sagaline.participant.StepResult;
+import dev.sagaline.protocol.v1.SagaRequest;
+import dev.sagaline.protocol.v1.StartSaga;
 import dev.sagaline.schemas.registry.InMemorySchemaRegistry;
+import dev.sagaline.schemas.serde.Payloads;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -36,6 +39,11 @@ final class SagaApps {
      * expire the member that stopped without leaving.
      */
     SagalineApp orchestrator(BenchTopics topics, String applicationId, int instance, int threads) {
+        return orchestrator(topics, applicationId, instance, threads, Duration.ofMinutes(10));
+    }
+
+    /** As above, a command's reply awaited for {@code stepTimeout}: long where sagas wait in flight on purpose. */
+    SagalineApp orchestrator(BenchTopics topics, String applicationId, int instance, int threads, Duration stepTimeout) {
         Map<String, Object> settings = cluster.streamsSettings(applicationId);
         settings.put(SagalineConfig.REQUESTS_TOPIC_CONFIG, topics.requests());
         settings.put(SagalineConfig.REPLIES_TOPIC_CONFIG, topics.replies());
@@ -43,7 +51,7 @@ final class SagaApps {
         settings.put(SagalineConfig.DEAD_LETTER_TOPIC_CONFIG, applicationId + ".dead-letter");
         settings.put(SagalineConfig.TOPIC_PARTITIONS_CONFIG, cluster.partitions());
         settings.put(SagalineConfig.SCHEMA_REGISTRY_URL_CONFIG, "memory://" + registryScope);
-        settings.put(SagalineConfig.STEP_TIMEOUT_MS_CONFIG, 600_000L);
+        settings.put(SagalineConfig.STEP_TIMEOUT_MS_CONFIG, stepTimeout.toMillis());
         settings.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
         settings.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, applicationId + "-" + instance);
         // Each instance of a group needs a state directory of its own.
@@ -83,6 +91,13 @@ final class SagaApps {
             }
             Thread.sleep(5);
         }
+    }
+
+    /** The start request of saga {@code id}: one small order as its input, encoded with {@code payloads}. */
+    static SagaRequest startRequest(Payloads payloads, String id) {
+        Order order = new Order(id, "sku-" + (id.hashCode() & 1023), 1, 1999L);
+        return SagaRequest.newBuilder().setSagaId(id)
+                .setBody(StartSaga.newBuilder().setSagaType("order").setInput(payloads.encode(order)).build()).build();
     }
 
     private static SagaDefinition definition(BenchTopics topics) {

@@ -90,9 +90,7 @@ class SagaCoordinatorStartTest {
     void startsWithoutDecodingTheSagasItHolds() {
         SagaCoordinator first = coordinator(SagaDefinitions.of(SIGNUP_V1, SIGNUP_V2));
         first.init(context);
-        start(first, "s-1", 1);
-        start(first, "s-2", 2);
-        start(first, "s-3", 1);
+        start(first, "s-1", 1, "s-2", 2, "s-3", 1);
         replySucceeded(first, "s-3");
         assertThat(sagas.get("s-3").getStatus()).isEqualTo(SagaStatus.COMPLETED);
         decodes.set(0);
@@ -108,10 +106,7 @@ class SagaCoordinatorStartTest {
     void refusesToStartWhileSagasItStartedRunAVersionThatIsNoLongerLoaded() {
         SagaCoordinator first = coordinator(SagaDefinitions.of(SIGNUP_V1, SIGNUP_V2));
         first.init(context);
-        start(first, "s-1", 1);
-        start(first, "s-2", 1);
-        start(first, "s-3", 2);
-        start(first, "s-4", 1);
+        start(first, "s-1", 1, "s-2", 1, "s-3", 2, "s-4", 1);
         replySucceeded(first, "s-4");
 
         SagaCoordinator restarted = coordinator(SagaDefinitions.of(SIGNUP_V2));
@@ -174,8 +169,12 @@ class SagaCoordinatorStartTest {
         }
     }
 
-    private void start(SagaCoordinator coordinator, String sagaId, int version) {
-        coordinator.process(new Record<>(sagaId, startRequest(sagaId, version), NOW));
+    /** Starts sagas (id, version pairs) through {@code coordinator}. */
+    private void start(SagaCoordinator coordinator, Object... idsAndVersions) {
+        for (int i = 0; i < idsAndVersions.length; i += 2) {
+            String sagaId = (String) idsAndVersions[i];
+            coordinator.process(new Record<>(sagaId, startRequest(sagaId, (Integer) idsAndVersions[i + 1]), NOW));
+        }
     }
 
     /** Answers the last command sent for {@code sagaId} with success. */

@@ -141,11 +141,8 @@ final class SagaRun {
         advance();
     }
 
-    /**
-     * Stops a saga that cannot go on for a reason outside the rules (its next record would be too
-     * large, its input mapping throws): STUCK where it stood, for an operator to retry once the
-     * cause is fixed. A saga already STUCK records the reason and stays.
-     */
+    /** Stops a saga that cannot go on for a reason outside the rules (its next record too large, its input mapping throwing):
+     *  STUCK where it stood, for an operator to retry once the cause is fixed; a saga already STUCK records the reason. */
     void halt(String reason) {
         follow(SagaTrigger.HALTED, rule -> HALTED + reason, null);
     }

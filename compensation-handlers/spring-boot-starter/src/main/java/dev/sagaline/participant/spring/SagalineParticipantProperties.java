@@ -2,6 +2,7 @@ package dev.sagaline.participant.spring;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.TreeSet;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -48,5 +49,14 @@ public record SagalineParticipantProperties(
 
     public SagalineParticipantProperties {
         properties = properties == null ? Map.of() : Map.copyOf(properties);
+    }
+
+    /** The settings with the passed-through ones by name only: their values may be passwords or JAAS lines. */
+    @Override
+    public String toString() {
+        return "SagalineParticipantProperties[enabled=" + enabled + ", applicationId=" + applicationId + ", bootstrapServers="
+                + bootstrapServers + ", commandTopic=" + commandTopic + ", deadLetterTopic=" + deadLetterTopic + ", schemaRegistryUrl="
+                + schemaRegistryUrl + ", processedRetention=" + processedRetention + ", closeTimeout=" + closeTimeout
+                + ", properties=" + new TreeSet<>(properties.keySet()) + " (values hidden)]";
     }
 }

@@ -2,40 +2,26 @@ package dev.sagaline.localkafka;
 
 import dev.sagaline.localkafka.internals.AccessControl;
 import dev.sagaline.localkafka.internals.BrokerSecurity;
-import dev.sagaline.localkafka.internals.ChildBroker;
-import dev.sagaline.localkafka.internals.ClusterIds;
-import dev.sagaline.localkafka.internals.Directories;
-import dev.sagaline.localkafka.internals.LoopbackPorts;
+import dev.sagaline.localkafka.internals.ClientSettings;
+import dev.sagaline.localkafka.internals.ClusterSettings;
+import dev.sagaline.localkafka.internals.LocalCluster;
 import dev.sagaline.localkafka.internals.Passwords;
-import dev.sagaline.localkafka.internals.SecuredListeners;
 import dev.sagaline.localkafka.internals.ServerProperties;
-import dev.sagaline.localkafka.internals.StartupProbe;
-import dev.sagaline.localkafka.internals.StorageFormat;
-import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.common.acl.AclBinding;
-import org.apache.kafka.common.config.SaslConfigs;
-import org.apache.kafka.common.config.SslConfigs;
-import org.apache.kafka.common.config.types.Password;
 import dev.sagaline.topics.TopicSetup;
 import dev.sagaline.topics.TopicSetupException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.config.types.Password;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
-import java.util.stream.Collectors;
 
 /**
  * A real single-node Apache Kafka broker (KRaft, combined broker and controller) running in a
@@ -72,48 +58,12 @@ public final class LocalKafkaBroker implements AutoCloseable {
     /** The super user of a {@linkplain Builder#secured() secured} broker, whom ACLs do not restrict. */
     public static final String SUPER_USER = "local-kafka-admin";
 
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration ACCESS_TIMEOUT = Duration.ofSeconds(30);
-    /** Beyond the broker session timeout: the controller's stale-broker check runs every 500 ms, later on a busy machine. */
-    private static final Duration FENCING_MARGIN = Duration.ofSeconds(2);
-    private static final Logger LOG = LoggerFactory.getLogger(LocalKafkaBroker.class);
 
-    private enum State { NEW, RUNNING, STOPPED, CLOSED }
+    private final LocalCluster cluster;
 
-    private final Path requestedLogDir;
-    private final boolean keepLogDir;
-    private final int requestedPort;
-    private final int requestedControllerPort;
-    private final Duration startupTimeout;
-    private final Map<String, String> serverProperties;
-    private final List<String> jvmOptions;
-    private final boolean secured;
-    private final boolean separateController;
-
-    private State state = State.NEW;
-    private Path workDir;
-    private Path logDir;
-    private int port;
-    private int controllerPort;
-    private ChildBroker child;
-    private BrokerSecurity security;
-    private ChildBroker controller;
-    private List<String> childJvmOptions;
-    private long killedAtNanos;
-
-    private LocalKafkaBroker(Builder builder) {
-        this.requestedLogDir = builder.logDir;
-        this.keepLogDir = builder.keepLogDir;
-        this.requestedPort = builder.port;
-        this.requestedControllerPort = builder.controllerPort;
-        this.startupTimeout = builder.startupTimeout;
-        this.serverProperties = Map.copyOf(builder.serverProperties);
-        this.jvmOptions = List.copyOf(builder.jvmOptions);
-        this.secured = builder.secured;
-        this.separateController = builder.separateController;
-        if (secured && separateController) {
-            throw new IllegalArgumentException("secured() and separateController() cannot be combined: a secured broker runs its controller in the broker's process");
-        }
+    private LocalKafkaBroker(ClusterSettings settings) {
+        this.cluster = new LocalCluster(settings, SUPER_USER);
     }
 
     /** A builder whose defaults give a fresh temporary broker on free ports. */
@@ -131,33 +81,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
      * @throws IllegalStateException if already started or closed
      */
     public synchronized LocalKafkaBroker start() {
-        if (state != State.NEW) {
-            throw new IllegalStateException("broker already " + state.name().toLowerCase(Locale.ROOT) + "; use restart()");
-        }
-        try {
-            port = LoopbackPorts.resolve(requestedPort, requestedControllerPort);
-            controllerPort = LoopbackPorts.resolve(requestedControllerPort, port);
-            workDir = Directories.createTemp("sagaline-kafka-");
-            logDir = requestedLogDir != null ? requestedLogDir.toAbsolutePath() : workDir.resolve("kafka-logs");
-            if (secured) {
-                security = new BrokerSecurity(LocalCertificates.generate(workDir.resolve("tls")), SUPER_USER, Passwords.random());
-            }
-            childJvmOptions = jvmOptions;
-            if (separateController) {
-                childJvmOptions = new ArrayList<>(jvmOptions);
-                childJvmOptions.add(StorageFormat.clusterIdOption(ClusterIds.of(logDir)));
-                ServerProperties.write(ServerProperties.brokerOnly(port, controllerPort, logDir, serverProperties), propertiesFile());
-                ServerProperties.write(ServerProperties.controllerOnly(port, controllerPort, controllerDir(), serverProperties),
-                        controllerPropertiesFile());
-                launchController();
-            } else {
-                ServerProperties.write(ServerProperties.of(port, controllerPort, logDir, serverProperties, security), propertiesFile());
-            }
-            launch();
-        } catch (RuntimeException e) {
-            close();
-            throw e;
-        }
+        cluster.start();
         return this;
     }
 
@@ -168,38 +92,13 @@ public final class LocalKafkaBroker implements AutoCloseable {
      * broker process only once the killed one's session ({@code broker.session.timeout.ms}) expires.
      */
     public synchronized LocalKafkaBroker restart() {
-        if (state == State.NEW || state == State.CLOSED) {
-            throw new IllegalStateException("cannot restart a broker that is " + state.name().toLowerCase(Locale.ROOT));
-        }
-        if (separateController) {
-            stopBroker();
-            if (controller == null || !controller.isAlive()) {
-                LoopbackPorts.requireFree(controllerPort);
-                launchController();
-            }
-            awaitFenced();
-        } else {
-            stop();
-            LoopbackPorts.requireFree(controllerPort);
-        }
-        LoopbackPorts.requireFree(port);
-        launch();
+        cluster.restart();
         return this;
     }
 
     /** Shuts the broker (and a separate controller) down cleanly, killing each after 10 s, keeping the data for {@link #restart()}. */
     public synchronized void stop() {
-        stopBroker();
-        if (controller != null && controller.isAlive()) {
-            controller.stop(STOP_TIMEOUT);
-        }
-    }
-
-    private void stopBroker() {
-        if (state == State.RUNNING) {
-            child.stop(STOP_TIMEOUT);
-            state = State.STOPPED;
-        }
+        cluster.stop();
     }
 
     /**
@@ -209,40 +108,32 @@ public final class LocalKafkaBroker implements AutoCloseable {
      * controllers of a production cluster do when a broker dies.
      */
     public synchronized void killHard() {
-        if (state == State.RUNNING) {
-            child.killHard();
-            killedAtNanos = System.nanoTime();
-            state = State.STOPPED;
-            LOG.info("Killed Kafka broker on {} (pid {})", bootstrapServers(), child.pid());
-        }
+        cluster.killHard();
     }
 
     /** True between a successful start or restart and the next stop, kill or close, while the process lives. */
     public synchronized boolean isRunning() {
-        return state == State.RUNNING && child.isAlive();
+        return cluster.isRunning();
     }
 
     /** {@code 127.0.0.1:port}, for the {@code bootstrap.servers} client setting. */
     public synchronized String bootstrapServers() {
-        requireStarted();
-        return ServerProperties.HOST + ":" + port;
+        return cluster.bootstrapServers();
     }
 
     /** The broker's client port. */
     public synchronized int port() {
-        requireStarted();
-        return port;
+        return cluster.port();
     }
 
     /** Where the broker keeps its data; deleted on {@link #close()} unless the builder said {@code keepLogDir(true)}. */
     public synchronized Path logDir() {
-        requireStarted();
-        return logDir;
+        return cluster.logDir();
     }
 
     /** The last lines the broker process wrote (its log and any crash report), oldest first. */
     public synchronized List<String> lastLogLines() {
-        return child == null ? List.of() : child.lastOutputLines(StartupProbe.LOG_LINES_IN_ERRORS);
+        return cluster.lastLogLines();
     }
 
     /**
@@ -250,8 +141,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
      * serializers, group ids and so on before passing it to a producer, consumer or Admin.
      */
     public Map<String, Object> clientConfig() {
-        BrokerSecurity current = currentSecurity();
-        return current == null ? clientConfigWithoutLogin() : clientConfig(current.superUser(), current.superUserPassword());
+        return ClientSettings.of(bootstrapServers(), currentSecurity());
     }
 
     /**
@@ -266,19 +156,12 @@ public final class LocalKafkaBroker implements AutoCloseable {
         if (current == null) {
             throw new IllegalStateException("broker is not secured: build it with secured() to log in as a user");
         }
-        Map<String, Object> config = clientConfigWithoutLogin();
-        config.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_SSL");
-        config.put(SaslConfigs.SASL_MECHANISM, SecuredListeners.MECHANISM);
-        config.put(SaslConfigs.SASL_JAAS_CONFIG, new Password(SecuredListeners.clientJaas(user, password)));
-        config.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, current.tls().truststore().toString());
-        config.put(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, new Password(current.tls().password()));
-        config.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, LocalCertificates.STORE_TYPE);
-        return config;
+        return ClientSettings.login(bootstrapServers(), current, user, password);
     }
 
     /** True when the broker was built {@linkplain Builder#secured() secured}. */
     public boolean isSecured() {
-        return secured;
+        return cluster.isSecured();
     }
 
     /**
@@ -344,111 +227,18 @@ public final class LocalKafkaBroker implements AutoCloseable {
      */
     @Override
     public synchronized void close() {
-        if (state == State.CLOSED) {
-            return;
-        }
-        stop();
-        state = State.CLOSED;
-        if (logDir != null && !keepLogDir) {
-            Directories.deleteRecursively(logDir);
-            if (separateController) {
-                Directories.deleteRecursively(controllerDir());
-            }
-        }
-        if (workDir != null) {
-            Directories.deleteRecursively(workDir);
-        }
+        cluster.close();
     }
 
     @Override
     public String toString() {
         synchronized (this) {
-            return "LocalKafkaBroker[" + state + (port == 0 ? "" : ", " + ServerProperties.HOST + ":" + port) + "]";
+            return cluster.toString();
         }
-    }
-
-    private void launch() {
-        long startNanos = System.nanoTime();
-        child = ChildBroker.launch(propertiesFile(), workDir.resolve("broker.log"), childJvmOptions);
-        try {
-            StartupProbe.awaitReady(child, port, clientConfig(), startupTimeout);
-        } catch (RuntimeException e) {
-            child.killHard();
-            state = State.STOPPED;
-            throw e;
-        }
-        state = State.RUNNING;
-        LOG.info("Kafka broker started on {}:{} in {} ms (pid {}, log dir {})", ServerProperties.HOST, port,
-                (System.nanoTime() - startNanos) / 1_000_000, child.pid(), logDir);
-    }
-
-    private Map<String, Object> clientConfigWithoutLogin() {
-        Map<String, Object> config = new HashMap<>();
-        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        return config;
     }
 
     private synchronized BrokerSecurity currentSecurity() {
-        requireStarted();
-        return security;
-    }
-
-    /**
-     * After a hard kill, waits until the controller has fenced the dead broker: its last heartbeat
-     * is then a session timeout old, and the controller's stale-broker check (every 500 ms) has
-     * run. A broker process that starts before replays a metadata image in which it still leads
-     * every partition; its transaction coordinator resumes the commits that were waiting for their
-     * markers, and when the new process registers (fenced at first) its partitions have no leader
-     * for a moment. Kafka 4.4's metadata cache answers that moment as it answers for a deleted
-     * partition (KAFKA-20734), so the coordinator drops those partitions from the transaction and
-     * completes it without their markers: a hanging transaction that read_committed readers cannot
-     * pass. Started after the fencing, the broker leads nothing until it is unfenced again.
-     */
-    private void awaitFenced() {
-        if (killedAtNanos == 0) {
-            return;
-        }
-        long sessionMs = Long.parseLong(serverProperties.getOrDefault(ServerProperties.BROKER_SESSION_TIMEOUT_KEY,
-                Integer.toString(ServerProperties.BROKER_SESSION_TIMEOUT_MS)));
-        long waitNanos = killedAtNanos + (sessionMs + FENCING_MARGIN.toMillis()) * 1_000_000 - System.nanoTime();
-        killedAtNanos = 0;
-        if (waitNanos > 0) {
-            try {
-                Thread.sleep(waitNanos / 1_000_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new LocalKafkaException("interrupted while waiting for the controller to fence the killed broker", e);
-            }
-        }
-    }
-
-    private void launchController() {
-        controller = ChildBroker.launch(controllerPropertiesFile(), workDir.resolve("controller.log"), childJvmOptions);
-        try {
-            StartupProbe.awaitListening(controller, controllerPort, startupTimeout);
-        } catch (RuntimeException e) {
-            controller.killHard();
-            throw e;
-        }
-    }
-
-    private Path propertiesFile() {
-        return workDir.resolve("server.properties");
-    }
-
-    private Path controllerPropertiesFile() {
-        return workDir.resolve("controller.properties");
-    }
-
-    /** The controller's data, beside the broker's so that a kept log directory keeps both. */
-    private Path controllerDir() {
-        return logDir.resolveSibling(logDir.getFileName() + "-controller");
-    }
-
-    private void requireStarted() {
-        if (port == 0) {
-            throw new IllegalStateException("broker not started yet: call start() first");
-        }
+        return cluster.security();
     }
 
     /**
@@ -558,7 +348,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
             if (port != 0 && port == controllerPort) {
                 throw new IllegalArgumentException("port and controllerPort must differ but both are " + port);
             }
-            return new LocalKafkaBroker(this);
+            return new LocalKafkaBroker(new ClusterSettings(logDir, keepLogDir, port, controllerPort, startupTimeout, serverProperties,
+                    jvmOptions, secured, separateController));
         }
 
         private static int checkPort(int port, String name) {

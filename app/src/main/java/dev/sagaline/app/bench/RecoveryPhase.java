@@ -82,7 +82,7 @@ final class RecoveryPhase {
             first.close();
             FileTrees.delete(cluster.stateDir().resolve(name + "-1"));
             participant = apps.participant(topics, name, 1);
-            SagaApps.awaitRunning(participant);
+            participant.awaitRunning(Duration.ofMinutes(2));
             long restart = System.nanoTime();
             second = apps.orchestrator(topics, name, 1, 1);
             second.awaitRunning(Duration.ofMinutes(5));

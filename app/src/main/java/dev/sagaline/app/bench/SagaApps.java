@@ -79,10 +79,6 @@ final class SagaApps {
         return participant;
     }
 
-    static void awaitRunning(Participant participant) throws InterruptedException {
-        awaitRunning(participant.streams());
-    }
-
     static void awaitRunning(KafkaStreams streams) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (streams.state() != KafkaStreams.State.RUNNING) {

@@ -65,7 +65,7 @@ final class SagaPhase {
             Participant participant = apps.participant(topics, name, shape.threads());
             running.add(participant);
             orchestrator.awaitRunning(Duration.ofMinutes(2));
-            SagaApps.awaitRunning(participant);
+            participant.awaitRunning(Duration.ofMinutes(2));
             for (AutoCloseable app : running) {
                 if (app instanceof OrchestratorJvm jvm) {
                     jvm.awaitRunning(Duration.ofMinutes(2));

@@ -5,7 +5,6 @@ import dev.sagaline.schemas.registry.SchemaRegistries;
 import dev.sagaline.schemas.registry.SchemaRegistry;
 import dev.sagaline.topics.ClientProfile;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -90,7 +89,7 @@ public final class ParticipantConfig extends AbstractConfig {
 
     private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
     // The registry's URL, credentials and TLS trust are declared with the registry client, for the orchestrator too.
-    private static final ConfigDef CONFIG = RegistryClientSettings.addTo(SchemaRegistries.defineUrl(new ConfigDef()
+    private static final ConfigDef CONFIG = ClientProfile.define(RegistryClientSettings.addTo(SchemaRegistries.defineUrl(new ConfigDef()
             .define(APPLICATION_ID_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
                     Importance.HIGH, APPLICATION_ID_DOC)
             .define(COMMAND_TOPIC_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, topicName(false),
@@ -102,10 +101,7 @@ public final class ParticipantConfig extends AbstractConfig {
             .define(PURGE_INTERVAL_MS_CONFIG, Type.LONG, DEFAULT_PURGE_INTERVAL_MS, ConfigDef.Range.atLeast(1),
                     Importance.LOW, PURGE_INTERVAL_MS_DOC)
             .define(PURGE_BATCH_CONFIG, Type.INT, DEFAULT_PURGE_BATCH, ConfigDef.Range.atLeast(1),
-                    Importance.LOW, PURGE_BATCH_DOC)
-            .define(PROFILE_CONFIG, Type.STRING, ClientProfile.DEFAULT.id(),
-                    ConfigDef.ValidString.in(Arrays.stream(ClientProfile.values()).map(ClientProfile::id).toArray(String[]::new)),
-                    Importance.MEDIUM, ClientProfile.DOC)));
+                    Importance.LOW, PURGE_BATCH_DOC))));
 
     private final RegistryClientSettings registryClient;
 

@@ -112,7 +112,7 @@ public final class SagalineConfig extends AbstractConfig {
     public static final String PROFILE_CONFIG = ClientProfile.CONFIG;
 
     // The registry's URL, credentials and TLS trust are declared with the registry client, for participants too.
-    private static final ConfigDef DEFINITION = RegistryClientSettings.addTo(SchemaRegistries.defineUrl(new ConfigDef()
+    private static final ConfigDef DEFINITION = ClientProfile.define(RegistryClientSettings.addTo(SchemaRegistries.defineUrl(new ConfigDef()
             .define(REQUESTS_TOPIC_CONFIG, Type.STRING, "sagaline.requests", new ConfigDef.NonEmptyString(), Importance.HIGH, REQUESTS_TOPIC_DOC)
             .define(REPLIES_TOPIC_CONFIG, Type.STRING, "sagaline.replies", new ConfigDef.NonEmptyString(), Importance.HIGH, REPLIES_TOPIC_DOC)
             .define(EVENTS_TOPIC_CONFIG, Type.STRING, "sagaline.events", new ConfigDef.NonEmptyString(), Importance.HIGH, EVENTS_TOPIC_DOC)
@@ -136,9 +136,7 @@ public final class SagalineConfig extends AbstractConfig {
             .define(CONNECT_TIMEOUT_MS_CONFIG, Type.LONG, 15_000L, ConfigDef.Range.atLeast(1), Importance.MEDIUM, CONNECT_TIMEOUT_MS_DOC)
             .define(HTTP_BIND_ADDRESS_CONFIG, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.MEDIUM, HTTP_BIND_ADDRESS_DOC)
             .define(HTTP_PORT_CONFIG, Type.INT, 8080, ConfigDef.Range.between(-1, 65_535), Importance.MEDIUM, HTTP_PORT_DOC)
-            .define(HTTP_AUTH_TOKEN_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, HTTP_AUTH_TOKEN_DOC)
-            .define(PROFILE_CONFIG, Type.STRING, ClientProfile.DEFAULT.id(), ConfigDef.ValidString.in(profileIds()), Importance.MEDIUM,
-                    ClientProfile.DOC));
+            .define(HTTP_AUTH_TOKEN_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, HTTP_AUTH_TOKEN_DOC)));
 
     /** Batch and record framing the producer adds to a record's key and value. */
     private static final int RECORD_OVERHEAD_BYTES = 1024;
@@ -313,10 +311,6 @@ public final class SagalineConfig extends AbstractConfig {
     public Optional<String> httpAuthToken() {
         Password token = getPassword(HTTP_AUTH_TOKEN_CONFIG);
         return token == null || token.value().isEmpty() ? Optional.empty() : Optional.of(token.value());
-    }
-
-    private static String[] profileIds() {
-        return java.util.Arrays.stream(ClientProfile.values()).map(ClientProfile::id).toArray(String[]::new);
     }
 
     private RetryPolicy retry(int maxAttempts) {

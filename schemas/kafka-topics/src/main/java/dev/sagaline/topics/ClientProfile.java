@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.config.ConfigDef;
 
 /**
  * A named set of Kafka Streams and client settings that the orchestrator and the participant
@@ -77,6 +78,17 @@ public enum ClientProfile {
             }
         });
         return merged;
+    }
+
+    /**
+     * Declares {@value #CONFIG} in {@code definition}, defaulting to {@link #DEFAULT} and accepting
+     * only known profile names, so the orchestrator and the participants declare it alike.
+     *
+     * @return {@code definition}, for chaining
+     */
+    public static ConfigDef define(ConfigDef definition) {
+        return definition.define(CONFIG, ConfigDef.Type.STRING, DEFAULT.id, ConfigDef.ValidString.in(
+                Arrays.stream(values()).map(ClientProfile::id).toArray(String[]::new)), ConfigDef.Importance.MEDIUM, DOC);
     }
 
     /**

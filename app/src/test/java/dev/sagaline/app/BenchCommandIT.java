@@ -53,11 +53,12 @@ class BenchCommandIT {
                     allow(ResourceType.CLUSTER)));
             Path clientFile = writeProperties(broker.clientConfig(USER, PASSWORD));
 
-            int exit = new CliRun().execute("bench", "--quick", "-c", clientFile.toString(), "--sagas", "100", "--warm-up", "20",
+            CliRun cli = new CliRun();
+            int exit = cli.execute("bench", "--quick", "-c", clientFile.toString(), "--sagas", "100", "--warm-up", "20",
                     "--latency-rate", "20", "--latency-seconds", "2", "--scaling-sagas", "40", "--recovery-sagas", "50",
                     "--output-dir", dir.toString());
 
-            assertThat(exit).as("bench's exit code").isZero();
+            assertThat(exit).as("bench's exit code; its errors: %s", cli.errLines()).isZero();
         }
         JsonNode json = new ObjectMapper().readTree(Files.readString(dir.resolve("benchmarks.json")));
         List<String> figures = new ArrayList<>();

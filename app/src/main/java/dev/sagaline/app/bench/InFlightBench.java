@@ -114,7 +114,7 @@ public final class InFlightBench {
             double loadSeconds = load(topics, appId);
             out.printf("  %d sagas in flight after %.1f s (%.0f sagas/s)%n", inFlight, loadSeconds, inFlight / loadSeconds);
             first.close();
-            Path appState = cluster.stateDir().resolve(appId);
+            Path appState = apps.stateDir(appId, 1);
             double rocksDbBytes = (double) sizeOf(appState) / inFlight;
             Map<String, Double> byStore = changelogBytesPerSaga(appId);
             double changelogBytes = byStore.values().stream().mapToDouble(Double::doubleValue).sum();

@@ -8,14 +8,17 @@ import dev.sagaline.app.bench.PatternBench;
 import dev.sagaline.app.bench.PatternReport;
 import dev.sagaline.localkafka.LocalKafkaBroker;
 import dev.sagaline.localpostgres.LocalPostgres;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.kafka.clients.CommonClientConfigs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -23,8 +26,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code sagaline bench}: measures saga throughput, latency, state size and recovery on the
- * embedded broker (or a given cluster), against the exactly-once ceiling measured in the same
- * run, and writes the figures to the docs.
+ * embedded broker (or a given cluster, secured ones with Kafka client settings taken as
+ * {@code run} takes them), against the exactly-once ceiling measured in the same run, and writes
+ * the figures to the docs.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Benchmark: bare and audited exactly-once ceilings, saga throughput, latency at a fixed rate, time to the first saga,"
@@ -53,7 +57,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--scaling-sagas", description = "Sagas per burst with 1 and 2 threads and 1 and 2 instances; 0 skips it (default 5000; 1000 with --quick).")
     private Integer scalingSagas;
 
-    @Option(names = "--recovery-sagas", description = "Sagas in flight for the state and recovery phase; 0 skips it (default 50000; 3000 with --quick).")
+    @Option(names = "--recovery-sagas", description = "Sagas in flight for the state and recovery phase, measured as --in-flight measures it;"
+            + " 0 skips it (default 50000; 3000 with --quick).")
     private Integer recoverySagas;
 
     @Option(names = "--in-flight", defaultValue = "1000000", description = "Given, only the state at scale is measured, with that many sagas in flight"
@@ -72,6 +77,16 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Run against this cluster instead of the embedded broker.")
     private String bootstrapServers;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Properties file of Kafka client settings (security included)"
+            + " every client of the benchmark gets, as run takes them; bootstrap.servers there names the cluster; sagaline.* keys are not read.")
+    private Path configFile;
+
+    @Option(names = "-D", paramLabel = "KEY=VALUE", description = "A Kafka client setting, overriding the config file and the environment.")
+    private Map<String, String> overrides = new HashMap<>();
+
+    /** The environment {@code SAGALINE_KAFKA_*} settings are read from, as by {@code run}; replaceable by tests in this package. */
+    Map<String, String> environment = System.getenv();
 
     @Option(names = "--output-dir", defaultValue = "src/docs", description = "Where benchmarks.json and benchmarks.md go (default ${DEFAULT-VALUE}).")
     private Path outputDir;
@@ -92,23 +107,28 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Map<String, Object> client = clientSettings();
         if (patterns) {
+            if (!client.isEmpty()) {
+                throw new IllegalArgumentException("--patterns runs its own plain clients; it takes no client settings (-c, -D, SAGALINE_KAFKA_*): "
+                        + client.keySet());
+            }
             return measurePatterns();
         }
         if (spec.commandLine().getParseResult().hasMatchedOption("--in-flight")) {
-            return measureStateAtScale();
+            return measureStateAtScale(client);
         }
-        return onCluster("sagaline-bench-state", (servers, stateDir) -> {
-            BenchRun.of(servers, stateDir, profile, partitions, commitMs(), !quick, pick(sagas, 10_000, 2_000), pick(warmUp, 1_000, 300),
+        return onCluster("sagaline-bench-state", client, (servers, stateDir) -> {
+            BenchRun.of(servers, client, stateDir, profile, partitions, commitMs(), !quick, pick(sagas, 10_000, 2_000), pick(warmUp, 1_000, 300),
                     latencyRate, pick(latencySeconds, 20, 6), pick(scalingSagas, 5_000, 1_000), pick(recoverySagas, 50_000, 3_000))
                     .execute(System.out, outputDir);
             return 0;
         });
     }
 
-    private int measureStateAtScale() throws Exception {
-        return onCluster("sagaline-bench-in-flight", (servers, stateDir) -> {
-            StateAtScaleReport report = new StateAtScaleReport(new InFlightBench(servers, partitions, commitMs(), stateDir, inFlight,
+    private int measureStateAtScale(Map<String, Object> client) throws Exception {
+        return onCluster("sagaline-bench-in-flight", client, (servers, stateDir) -> {
+            StateAtScaleReport report = new StateAtScaleReport(new InFlightBench(servers, client, partitions, commitMs(), stateDir, inFlight,
                     System.out).run());
             report.print(System.out);
             report.write(outputDir, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
@@ -122,12 +142,27 @@ final class BenchCommand implements Callable<Integer> {
         int run(String bootstrapServers, Path stateDir) throws Exception;
     }
 
-    /** Runs {@code body} on the given cluster or an embedded broker, and removes the broker and the state directory after it. */
-    private int onCluster(String stateDirPrefix, OnCluster body) throws Exception {
-        LocalKafkaBroker broker = bootstrapServers == null ? EmbeddedBroker.start(null) : null;
+    /**
+     * The Kafka client settings given the way {@code run} takes them (config file, {@code SAGALINE_KAFKA_*}, {@code -D}),
+     * without the {@code sagaline.*} keys the benchmark does not read; {@code bootstrap.servers} among them names the cluster.
+     */
+    private Map<String, Object> clientSettings() throws IOException {
+        Map<String, Object> client = SettingsLayers.read(configFile, environment, overrides);
+        client.keySet().removeIf(key -> key.startsWith("sagaline."));
+        return client;
+    }
+
+    /**
+     * Runs {@code body} on the cluster given by {@code --bootstrap-servers} or the client settings, or else on an embedded
+     * broker, and removes the broker and the state directory after it.
+     */
+    private int onCluster(String stateDirPrefix, Map<String, Object> client, OnCluster body) throws Exception {
+        Object given = bootstrapServers != null ? bootstrapServers : client.remove(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
+        client.remove(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
+        LocalKafkaBroker broker = given == null ? EmbeddedBroker.start(null) : null;
         Path stateDir = Files.createTempDirectory(stateDirPrefix);
         try {
-            return body.run(broker != null ? broker.bootstrapServers() : bootstrapServers, stateDir);
+            return body.run(broker != null ? broker.bootstrapServers() : given.toString(), stateDir);
         } finally {
             if (broker != null) {
                 broker.close();

@@ -7,14 +7,11 @@ import dev.sagaline.localkafka.LocalKafkaBroker;
 import dev.sagaline.orchestrator.runtime.SagalineApp;
 import dev.sagaline.orchestrator.runtime.SagalineConfig;
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -211,25 +208,9 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private Map<String, Object> settings() throws IOException {
-        Map<String, Object> settings = new HashMap<>();
-        if (configFile != null) {
-            if (!Files.isRegularFile(configFile)) {
-                throw new SagalineConfigException("config file " + configFile + " does not exist or is not a file");
-            }
-            Properties props = new Properties();
-            try (Reader reader = Files.newBufferedReader(configFile)) {
-                props.load(reader);
-            }
-            props.forEach((k, v) -> settings.put(k.toString(), v.toString().trim()));
-        }
-        settings.putAll(EnvironmentSettings.from(environment));
-        settings.putAll(overrides);
+        Map<String, Object> settings = SettingsLayers.read(configFile, environment, overrides);
         if (definitionsDir != null) {
             settings.put(RunSettings.DEFINITIONS_DIR_CONFIG, definitionsDir.toString());
-        }
-        // "bootstrap.servers=" means no cluster is named, not a cluster named "".
-        if (settings.getOrDefault(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "x").toString().isBlank()) {
-            settings.remove(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG);
         }
         return settings;
     }

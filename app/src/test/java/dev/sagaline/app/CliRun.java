@@ -28,6 +28,8 @@ final class CliRun {
             throw new IllegalStateException("this test must not start the embedded broker");
         };
         run.environment = Map.of();
+        BenchCommand bench = commandLine.getSubcommands().get("bench").getCommand();
+        bench.environment = Map.of();
     }
 
     /** Runs with these environment variables instead of none. */

@@ -1,6 +1,7 @@
 package dev.sagaline.participant;
 
 import dev.sagaline.participant.internals.CommandVerdicts;
+import dev.sagaline.participant.internals.ReplySizeLimit;
 import dev.sagaline.protocol.v1.StepCommand;
 import dev.sagaline.protocol.v1.StepReply;
 import dev.sagaline.schemas.serde.Payloads;
@@ -23,7 +24,9 @@ import java.util.Objects;
  * call; otherwise the step's state decides (empty rollback, anti-hanging, TCC idempotence, as
  * described on {@link CompensationHandler} and {@link TccHandler}), and the handler is called
  * only when the step's state allows it. A retryable reply is remembered for its command id but
- * does not settle the step, so a retry with a new command id calls the handler again.
+ * does not settle the step, so a retry with a new command id calls the handler again. Only the
+ * Kafka runtime limits a reply's size ({@value ParticipantConfig#REPLY_MAX_BYTES_CONFIG}); the
+ * caller of this dispatcher writes the replies itself.
  *
  * <p>Not thread-safe: one dispatcher per thread, as stream tasks are.
  */
@@ -46,7 +49,7 @@ public final class CommandDispatcher {
     public static CommandDispatcher create(ParticipantHandlers handlers, Payloads payloads, ProcessedCommandStore store,
             Clock clock) {
         return new CommandDispatcher(new CommandVerdicts(Objects.requireNonNull(handlers, "handlers"),
-                Objects.requireNonNull(payloads, "payloads"), Objects.requireNonNull(store, "store")),
+                Objects.requireNonNull(payloads, "payloads"), Objects.requireNonNull(store, "store"), ReplySizeLimit.none()),
                 Objects.requireNonNull(clock, "clock"));
     }
 

@@ -17,10 +17,17 @@ public sealed interface DispatchResult permits DispatchResult.Replied, DispatchR
      * @param reply the reply to send to the command's reply topic
      * @param duplicate true when the command id was answered before and {@code reply} is the
      *     remembered answer; nothing was called or written
+     * @param deadLetter null, unless the command also goes to the dead-letter topic: the handler's
+     *     own reply could not be sent (too large), so {@code reply} is the FAILED one that replaces it
      */
-    record Replied(StepReply reply, boolean duplicate) implements DispatchResult {
+    record Replied(StepReply reply, boolean duplicate, DeadLettered deadLetter) implements DispatchResult {
         public Replied {
             Objects.requireNonNull(reply, "reply");
+        }
+
+        /** A reply with no dead letter. */
+        public Replied(StepReply reply, boolean duplicate) {
+            this(reply, duplicate, null);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.sagaline.schemas.registry.RegistryClientSettings;
 import dev.sagaline.schemas.registry.SchemaRegistries;
 import dev.sagaline.schemas.registry.SchemaRegistry;
 import dev.sagaline.topics.ClientProfile;
+import dev.sagaline.topics.RecordSizeCeiling;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -71,6 +72,14 @@ public final class ParticipantConfig extends AbstractConfig {
             + " expired entries never makes one commit large.";
     private static final int DEFAULT_PURGE_BATCH = 10_000;
 
+    /** The largest reply the participant sends; a larger one is answered FAILED instead. */
+    public static final String REPLY_MAX_BYTES_CONFIG = "sagaline.participant.reply.max.bytes";
+    private static final String REPLY_MAX_BYTES_DOC = "Largest reply (key and value, as serialized) the participant sends"
+            + " and stores. A handler whose reply would be larger has its step answered FAILED with errorCode"
+            + " SAGALINE_REPLY_TOO_LARGE, and the command goes to the dead-letter topic, instead of the producer refusing"
+            + " the reply on every retry. Keep it below the producer's max.request.size and the reply topics' and"
+            + " changelogs' max.message.bytes, less about 1 kB of record overhead.";
+
     /** The schema registry holding the protocol's and the service's payload schemas; declared by {@link SchemaRegistries#defineUrl}. */
     public static final String SCHEMA_REGISTRY_URL_CONFIG = SchemaRegistries.URL_CONFIG;
 
@@ -101,7 +110,9 @@ public final class ParticipantConfig extends AbstractConfig {
             .define(PURGE_INTERVAL_MS_CONFIG, Type.LONG, DEFAULT_PURGE_INTERVAL_MS, ConfigDef.Range.atLeast(1),
                     Importance.LOW, PURGE_INTERVAL_MS_DOC)
             .define(PURGE_BATCH_CONFIG, Type.INT, DEFAULT_PURGE_BATCH, ConfigDef.Range.atLeast(1),
-                    Importance.LOW, PURGE_BATCH_DOC))));
+                    Importance.LOW, PURGE_BATCH_DOC)
+            .define(REPLY_MAX_BYTES_CONFIG, Type.INT, 1_000_000, ConfigDef.Range.atLeast(1024),
+                    Importance.MEDIUM, REPLY_MAX_BYTES_DOC))));
 
     private final RegistryClientSettings registryClient;
 
@@ -117,6 +128,9 @@ public final class ParticipantConfig extends AbstractConfig {
                     + ") must not exceed " + PROCESSED_RETENTION_MS_CONFIG + " (" + getLong(PROCESSED_RETENTION_MS_CONFIG)
                     + "), or entries would outlive their retention by more than the retention itself");
         }
+        RecordSizeCeiling.conflict(REPLY_MAX_BYTES_CONFIG, replyMaxBytes(), props).ifPresent(problem -> {
+            throw new ConfigException(problem);
+        });
         if (deadLetterTopic().equals(commandTopic())) {
             throw new ConfigException(DEAD_LETTER_TOPIC_CONFIG + " must differ from " + COMMAND_TOPIC_CONFIG + " ('"
                     + commandTopic() + "'), or dead-lettered commands would be read again forever");
@@ -175,6 +189,11 @@ public final class ParticipantConfig extends AbstractConfig {
 
     public int purgeBatch() {
         return getInt(PURGE_BATCH_CONFIG);
+    }
+
+    /** The largest reply, key and value, the participant sends ({@value #REPLY_MAX_BYTES_CONFIG}). */
+    public int replyMaxBytes() {
+        return getInt(REPLY_MAX_BYTES_CONFIG);
     }
 
     public String schemaRegistryUrl() {

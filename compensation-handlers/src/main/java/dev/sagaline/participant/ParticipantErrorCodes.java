@@ -23,6 +23,13 @@ public final class ParticipantErrorCodes {
      * handler was not called. For a DO or TRY this counts as a refusal without side effects.
      */
     public static final String INVALID_INPUT = "SAGALINE_INVALID_INPUT";
+    /**
+     * FAILED: the handler ran, but the reply it made would be larger than the participant may write
+     * ({@value ParticipantConfig#REPLY_MAX_BYTES_CONFIG}); the command went to the dead-letter topic.
+     * Unlike a refusal, the action may have had its effect, so a compensation or cancellation of
+     * the step calls its handler.
+     */
+    public static final String REPLY_TOO_LARGE = "SAGALINE_REPLY_TOO_LARGE";
     /** RETRYABLE_ERROR: the handler returned {@code null} instead of a {@link StepResult}. */
     public static final String NULL_RESULT = "SAGALINE_NULL_RESULT";
 

@@ -45,6 +45,12 @@ public final class ParticipantTopology {
      * for their saga; only entries written before finish notices existed can be counted here.
      */
     public static final String UNFINISHED_EXPIRED_METRIC = "unfinished-entries-expired-total";
+    /**
+     * Counts (per task-id and reason tag, the reason as {@code DeadLetterReason.tag()}) the commands
+     * the dispatcher sent to the dead-letter topic; unreadable commands are counted by Kafka Streams'
+     * own {@code dropped-records} metrics.
+     */
+    public static final String DEAD_LETTERS_METRIC = "dead-letters-total";
 
     private ParticipantTopology() {
     }

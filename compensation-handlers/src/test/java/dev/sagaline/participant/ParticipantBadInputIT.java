@@ -8,6 +8,7 @@ import dev.sagaline.badinput.Corruption;
 import dev.sagaline.localkafka.LocalKafka;
 import dev.sagaline.localkafka.LocalKafkaBroker;
 import dev.sagaline.participant.example.ReserveStock;
+import dev.sagaline.participant.example.StockReservation;
 import dev.sagaline.participant.testsupport.CommandSpec;
 import dev.sagaline.participant.testsupport.NewerCommands;
 import dev.sagaline.participant.testsupport.RecordingHandlers;
@@ -63,6 +64,8 @@ class ParticipantBadInputIT {
     private static final String DEAD_LETTERS = "bad-input.inventory.dlq";
     private static final String CASE_HEADER = "sagaline.test.case";
     private static final ReserveStock ORDER = new ReserveStock("o-1", "sku-42", 2);
+    /** An order the DO handler answers with a reservation over the producer's max.request.size (1 MB by default). */
+    private static final ReserveStock OVERSIZE_ORDER = new ReserveStock("oversize", "sku-42", 2);
 
     /** One bad record, with the reason of its dead letter, or null when the participant answers it. */
     enum Case {
@@ -77,6 +80,7 @@ class ParticipantBadInputIT {
         NEWER_ACTION("action only a newer schema version has", DeadLetterReason.UNKNOWN_ACTION),
         NO_REPLY_TOPIC("command without a reply topic", DeadLetterReason.NO_REPLY_TOPIC),
         OVERSIZE_PAYLOAD("oversize payload (length prefix of 2 GB)", DeadLetterReason.UNDECODABLE),
+        REPLY_TOO_LARGE("command whose reply would exceed the record size limit", DeadLetterReason.REPLY_TOO_LARGE),
         UNKNOWN_SAGA_TYPE("command of a saga type it has not seen", null),
         COMPENSATION_FOR_UNKNOWN_SAGA("compensation for a saga it never saw", null);
 
@@ -90,6 +94,10 @@ class ParticipantBadInputIT {
 
         /** The outcome as the README's table states it. */
         String outcome() {
+            if (this == REPLY_TOO_LARGE) {
+                return "dead letter `" + reason + "`, reply `FAILED` (`" + ParticipantErrorCodes.REPLY_TOO_LARGE
+                        + "`), its compensation runs";
+            }
             if (reason != null) {
                 return "dead letter `" + reason + "`";
             }
@@ -108,6 +116,12 @@ class ParticipantBadInputIT {
     @BeforeAll
     void startParticipant(LocalKafkaBroker kafka, @TempDir Path stateDir) {
         kafka.createTopics(Map.of(COMMANDS, 1, REPLIES, 1, DEAD_LETTERS, 1));
+        inventory.whenCalled(StepAction.DO, (input, context) -> {
+            ReserveStock order = (ReserveStock) input;
+            return StepResult.succeeded(order.equals(OVERSIZE_ORDER)
+                    ? new StockReservation("res-oversize", "x".repeat(1_200_000), order.getQuantity())
+                    : RecordingHandlers.reservationFor(order));
+        });
         participant = Participant.builder()
                 .applicationId("bad-input-inventory")
                 .bootstrapServers(kafka.bootstrapServers())
@@ -149,6 +163,16 @@ class ParticipantBadInputIT {
             assertThat(header(dead, DeadLetterHeaders.REASON)).isEqualTo(c.reason.name());
             assertThat(header(dead, DeadLetterHeaders.DETAIL)).isNotBlank();
             assertThat(header(dead, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(COMMANDS);
+            if (c == Case.REPLY_TOO_LARGE) {
+                StepReply failed = awaitReply(kafka, c.name());
+                assertThat(failed.getOutcome()).isEqualTo(StepOutcome.FAILED);
+                assertThat(failed.getErrorCode()).isEqualTo(ParticipantErrorCodes.REPLY_TOO_LARGE);
+                assertThat(failed.getErrorMessage()).contains("exceeds the limit of 1000000 bytes");
+                send(command(sagaId, RESERVE_STOCK, StepAction.COMPENSATE).id(c.name() + "-undo")
+                        .input(RecordingHandlers.reservationFor(OVERSIZE_ORDER)).build());
+                assertThat(awaitReply(kafka, c.name() + "-undo").getOutcome()).isEqualTo(StepOutcome.SUCCEEDED);
+                assertThat(inventory.calls(StepAction.COMPENSATE)).as("the applied DO is undone by its handler").isEqualTo(1);
+            }
         } else {
             StepReply reply = awaitReply(kafka, c.name());
             assertThat(reply.getOutcome()).isEqualTo(StepOutcome.SUCCEEDED);
@@ -179,6 +203,8 @@ class ParticipantBadInputIT {
             case NO_REPLY_TOPIC -> record(sagaId, commandBytes(command(sagaId, RESERVE_STOCK, StepAction.DO).id(c.name()).input(ORDER)
                     .replyTopic("").build()));
             case OVERSIZE_PAYLOAD -> record(sagaId, Corruption.OVERSIZE_LENGTH_PREFIX.applyTo(validBytes));
+            case REPLY_TOO_LARGE -> record(sagaId, commandBytes(command(sagaId, RESERVE_STOCK, StepAction.DO).id(c.name())
+                    .input(OVERSIZE_ORDER).build()));
             case UNKNOWN_SAGA_TYPE -> {
                 StepCommand refund = command(sagaId, RESERVE_STOCK, StepAction.DO).id(c.name()).input(ORDER).build();
                 refund.setSagaType("refund");

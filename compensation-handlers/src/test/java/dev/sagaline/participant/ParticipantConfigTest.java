@@ -57,6 +57,28 @@ class ParticipantConfigTest {
     }
 
     @Test
+    void namesAReplyLimitTheProducerWouldNotTakeWithBothKeys() {
+        Map<String, Object> props = valid();
+        props.put("producer.max.request.size", 500_000);
+        props.put(ParticipantConfig.REPLY_MAX_BYTES_CONFIG, 499_000);
+
+        assertThatThrownBy(() -> new ParticipantConfig(props)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(ParticipantConfig.REPLY_MAX_BYTES_CONFIG + "=499000")
+                .hasMessageContaining("producer.max.request.size=500000");
+        props.put(ParticipantConfig.REPLY_MAX_BYTES_CONFIG, 498_976);
+        assertThat(new ParticipantConfig(props).replyMaxBytes()).isEqualTo(498_976);
+    }
+
+    @Test
+    void namesAReplyLimitTooSmallForAnyReply() {
+        Map<String, Object> props = valid();
+        props.put(ParticipantConfig.REPLY_MAX_BYTES_CONFIG, 100);
+
+        assertThatThrownBy(() -> new ParticipantConfig(props))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(ParticipantConfig.REPLY_MAX_BYTES_CONFIG);
+    }
+
+    @Test
     void namesAMissingCommandTopic() {
         Map<String, Object> props = valid();
         props.remove(ParticipantConfig.COMMAND_TOPIC_CONFIG);

@@ -33,7 +33,14 @@ public enum DeadLetterReason {
      * record of the step lives on the partition of the saga id, so handling it elsewhere could answer
      * a compensation without the forward action it undoes.
      */
-    KEY_MISMATCH;
+    KEY_MISMATCH,
+    /**
+     * Participant: the handler ran, but its reply would be larger than the participant may write
+     * ({@code sagaline.participant.reply.max.bytes}), which the producer would refuse on every
+     * retry. The step is answered FAILED instead, so the saga compensates it, and the command is
+     * kept here.
+     */
+    REPLY_TOO_LARGE;
 
     /** The reason as a metric tag value: lower case, words joined by '-' ({@code invalid-input}). */
     public String tag() {

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -26,12 +27,27 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param commitIntervalMs Kafka Streams' commit interval in every app; 0 leaves it to the profile
  * @param profile the client profile every app runs with ({@code sagaline.profile} for the orchestrator and participants)
  * @param stateDir root of the apps' state directories
+ * @param clientSettings Kafka client settings every client of the benchmark gets besides
+ *     {@code bootstrap.servers}, such as {@code security.protocol} and {@code sasl.jaas.config} for a
+ *     secured cluster; empty for a plain one
  */
-record BenchCluster(String bootstrapServers, int partitions, long commitIntervalMs, ClientProfile profile, Path stateDir) {
+record BenchCluster(String bootstrapServers, int partitions, long commitIntervalMs, ClientProfile profile, Path stateDir,
+                    Map<String, Object> clientSettings) {
+
+    BenchCluster {
+        clientSettings = Map.copyOf(clientSettings);
+    }
 
     /** The same cluster with other partitions and commit interval. */
     BenchCluster at(int otherPartitions, long otherCommitIntervalMs) {
-        return new BenchCluster(bootstrapServers, otherPartitions, otherCommitIntervalMs, profile, stateDir);
+        return new BenchCluster(bootstrapServers, otherPartitions, otherCommitIntervalMs, profile, stateDir, clientSettings);
+    }
+
+    /** A new mutable map of what every client needs to reach the cluster: the client settings and {@code bootstrap.servers}. */
+    Map<String, Object> clientConfig() {
+        Map<String, Object> config = new HashMap<>(clientSettings);
+        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return config;
     }
 
     /** The commit interval the apps run with: the explicit one, the profile's, or Kafka Streams' default under exactly-once. */
@@ -48,9 +64,8 @@ record BenchCluster(String bootstrapServers, int partitions, long commitInterval
      * apply the profile themselves, from {@code sagaline.profile}.
      */
     Map<String, Object> streamsSettings(String applicationId) {
-        Map<String, Object> settings = new HashMap<>();
+        Map<String, Object> settings = clientConfig();
         settings.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         settings.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         if (commitIntervalMs > 0) {
             settings.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
@@ -69,14 +84,16 @@ record BenchCluster(String bootstrapServers, int partitions, long commitInterval
 
     /** Creates topics with the benchmark's partitions and waits for their leaders. */
     void createTopics(List<String> topics) {
-        OrchestratorTopics.ensureTopics(SagalineConfig.of(Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                SagalineConfig.TOPIC_PARTITIONS_CONFIG, partitions)), topics);
+        Map<String, Object> config = clientConfig();
+        config.put(SagalineConfig.TOPIC_PARTITIONS_CONFIG, partitions);
+        OrchestratorTopics.ensureTopics(SagalineConfig.of(config), topics);
     }
 
     /** A read_committed reader positioned at the end of {@code topic}. */
     <V> KafkaConsumer<String, V> tail(String topic, org.apache.kafka.common.serialization.Deserializer<V> values) {
-        return AuditTopicReader.tail(topic, Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000), values);
+        Map<String, Object> config = clientConfig();
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        return AuditTopicReader.tail(topic, config, values);
     }
 
     /** A reader of the raw bytes at the end of {@code topic}. */

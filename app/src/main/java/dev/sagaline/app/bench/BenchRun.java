@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The benchmark's entry point for the command line: runs every phase, prints the table and writes
@@ -27,6 +28,8 @@ public final class BenchRun {
     }
 
     /**
+     * @param clientSettings Kafka client settings every client of the run gets besides {@code bootstrap.servers}
+     *                       (security for a secured cluster); empty for a plain one
      * @param commitIntervalMs the main point's commit interval; 0 leaves it to the profile
      * @param matrix whether to measure throughput at 2 and 6 partitions and at the main and a 10 ms commit interval
      *               (only the main point otherwise); under a profile other than the default the commit interval is the profile's
@@ -34,7 +37,7 @@ public final class BenchRun {
      * @param scalingSagas sagas per burst of the thread and instance scaling phases; 0 skips them
      * @param recoverySagas sagas in flight in the state and recovery phase; 0 skips it
      */
-    public static BenchRun of(String bootstrapServers, Path stateDir, String profile, int partitions, long commitIntervalMs,
+    public static BenchRun of(String bootstrapServers, Map<String, Object> clientSettings, Path stateDir, String profile, int partitions, long commitIntervalMs,
                               boolean matrix, int sagas, int warmUp, double latencyRate, int latencySeconds, int scalingSagas,
                               int recoverySagas) {
         ClientProfile chosen = ClientProfile.named(profile);
@@ -46,7 +49,7 @@ public final class BenchRun {
         if (matrix && commitIntervalMs != OTHER_COMMIT_INTERVAL_MS && (chosen == ClientProfile.DEFAULT || commitIntervalMs > 0)) {
             commitIntervals.add(OTHER_COMMIT_INTERVAL_MS);
         }
-        return new BenchRun(new BenchCluster(bootstrapServers, partitions, commitIntervalMs, chosen, stateDir),
+        return new BenchRun(new BenchCluster(bootstrapServers, partitions, commitIntervalMs, chosen, stateDir, clientSettings),
                 new BenchSettings(sagas, warmUp, latencyRate, latencySeconds, recoverySagas, List.copyOf(partitionCounts),
                         List.copyOf(commitIntervals), scalingSagas));
     }

@@ -25,7 +25,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -71,16 +70,23 @@ public final class InFlightBench {
 
     /**
      * @param bootstrapServers the cluster
+     * @param clientSettings Kafka client settings every client gets besides {@code bootstrap.servers} (security); may be empty
      * @param partitions partitions of every topic
      * @param commitIntervalMs Kafka Streams' commit interval in every app
      * @param stateDir root of the apps' state directories
      * @param inFlight sagas to hold in flight
      */
-    public InFlightBench(String bootstrapServers, int partitions, long commitIntervalMs, Path stateDir, int inFlight, PrintStream out) {
+    public InFlightBench(String bootstrapServers, Map<String, Object> clientSettings, int partitions, long commitIntervalMs, Path stateDir,
+                         int inFlight, PrintStream out) {
+        this(new BenchCluster(bootstrapServers, partitions, commitIntervalMs, ClientProfile.DEFAULT, stateDir, clientSettings), inFlight, out);
+    }
+
+    /** The measurement on the full benchmark's cluster, so it runs with the same partitions, commit interval and profile. */
+    InFlightBench(BenchCluster cluster, int inFlight, PrintStream out) {
         if (inFlight < 1) {
             throw new IllegalArgumentException("--in-flight must be at least 1, not " + inFlight);
         }
-        this.cluster = new BenchCluster(bootstrapServers, partitions, commitIntervalMs, ClientProfile.DEFAULT, stateDir);
+        this.cluster = cluster;
         this.inFlight = inFlight;
         this.out = out;
         String registryScope = "sagaline-bench-" + runId;
@@ -108,7 +114,7 @@ public final class InFlightBench {
             double loadSeconds = load(topics, appId);
             out.printf("  %d sagas in flight after %.1f s (%.0f sagas/s)%n", inFlight, loadSeconds, inFlight / loadSeconds);
             first.close();
-            Path appState = cluster.stateDir().resolve(appId);
+            Path appState = apps.stateDir(appId, 1);
             double rocksDbBytes = (double) sizeOf(appState) / inFlight;
             Map<String, Double> byStore = changelogBytesPerSaga(appId);
             double changelogBytes = byStore.values().stream().mapToDouble(Double::doubleValue).sum();
@@ -149,8 +155,7 @@ public final class InFlightBench {
     /** Sends the start requests and waits until the orchestrator has committed every one of them; the seconds that took. */
     private double load(BenchTopics topics, String appId) throws Exception {
         long start = System.nanoTime();
-        Map<String, Object> props = new HashMap<>();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        Map<String, Object> props = cluster.clientConfig();
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         try (KafkaProducer<String, SagaRequest> producer = new KafkaProducer<>(props, new StringSerializer(), serdes.requests().serializer())) {
@@ -160,7 +165,7 @@ public final class InFlightBench {
             }
         }
         long deadline = System.nanoTime() + Duration.ofMinutes(2).plusMillis(inFlight).toNanos();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
+        try (Admin admin = Admin.create(cluster.clientConfig())) {
             Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
             for (int p = 0; p < cluster.partitions(); p++) {
                 ends.put(new TopicPartition(topics.requests(), p), OffsetSpec.latest());
@@ -184,8 +189,7 @@ public final class InFlightBench {
      * changelog: what the stores hold, and what a restore after losing the local state reads.
      */
     private Map<String, Double> changelogBytesPerSaga(String appId) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        Map<String, Object> props = cluster.clientConfig();
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);

@@ -4,12 +4,19 @@ import dev.sagaline.orchestrator.runtime.SagalineApp;
 import dev.sagaline.topics.ClientProfile;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.Reader;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
@@ -31,11 +38,22 @@ final class OrchestratorJvm implements AutoCloseable {
     }
 
     static OrchestratorJvm start(BenchCluster cluster, String registryScope, String name, int threads, Path output) throws IOException {
+        Files.createDirectories(output.getParent());
+        // A file, not arguments: the client settings may hold credentials, which a process list shows.
+        Path clientSettings = output.resolveSibling(name + "-client.properties");
+        Files.deleteIfExists(clientSettings);
+        Files.createFile(clientSettings, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Properties props = new Properties();
+        cluster.clientSettings().forEach((key, value) -> props.setProperty(key, value instanceof Password password ? password.value()
+                : value.toString()));
+        try (Writer writer = Files.newBufferedWriter(clientSettings)) {
+            props.store(writer, null);
+        }
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m",
                 "-cp", System.getProperty("java.class.path"), OrchestratorJvm.class.getName(),
                 cluster.bootstrapServers(), Integer.toString(cluster.partitions()), Long.toString(cluster.commitIntervalMs()),
-                cluster.profile().id(), cluster.stateDir().toString(), registryScope, name, Integer.toString(threads));
-        Files.createDirectories(output.getParent());
+                cluster.profile().id(), cluster.stateDir().toString(), registryScope, name, Integer.toString(threads),
+                clientSettings.toString());
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
         return new OrchestratorJvm(process, output);
     }
@@ -73,8 +91,14 @@ final class OrchestratorJvm implements AutoCloseable {
 
     /** Runs instance 2 of {@code name}'s orchestrator until standard input closes, printing each state it enters. */
     public static void main(String[] args) throws Exception {
+        Properties clientSettings = new Properties();
+        try (Reader reader = Files.newBufferedReader(Path.of(args[8]))) {
+            clientSettings.load(reader);
+        }
+        Map<String, Object> settings = new HashMap<>();
+        clientSettings.forEach((key, value) -> settings.put(key.toString(), value));
         BenchCluster cluster = new BenchCluster(args[0], Integer.parseInt(args[1]), Long.parseLong(args[2]), ClientProfile.named(args[3]),
-                Path.of(args[4]));
+                Path.of(args[4]), settings);
         SagaApps apps = new SagaApps(cluster, args[5]);
         CountDownLatch parentGone = new CountDownLatch(1);
         Thread stdin = new Thread(() -> {

@@ -11,6 +11,7 @@ import dev.sagaline.protocol.v1.SagaRequest;
 import dev.sagaline.protocol.v1.StartSaga;
 import dev.sagaline.schemas.registry.InMemorySchemaRegistry;
 import dev.sagaline.schemas.serde.Payloads;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -54,9 +55,13 @@ final class SagaApps {
         settings.put(SagalineConfig.STEP_TIMEOUT_MS_CONFIG, stepTimeout.toMillis());
         settings.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
         settings.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, applicationId + "-" + instance);
-        // Each instance of a group needs a state directory of its own.
-        settings.put(StreamsConfig.STATE_DIR_CONFIG, cluster.stateDir().resolve(applicationId + "-" + instance).toString());
+        settings.put(StreamsConfig.STATE_DIR_CONFIG, stateDir(applicationId, instance).toString());
         return SagalineApp.start(SagalineConfig.of(settings), SagaDefinitions.of(definition(topics)));
+    }
+
+    /** The state directory of {@code instance} of the orchestrator {@code applicationId}: each instance of a group needs its own. */
+    Path stateDir(String applicationId, int instance) {
+        return cluster.stateDir().resolve(applicationId + "-" + instance);
     }
 
     /** Starts the participant service that owns the three steps. */

@@ -43,8 +43,7 @@ final class SagaLoad implements AutoCloseable {
         this.requests = requests;
         this.request = request;
         this.ends = ends;
-        Map<String, Object> props = new HashMap<>();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        Map<String, Object> props = cluster.clientConfig();
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());

@@ -38,18 +38,6 @@ final class StoreFigures {
         return count == 0 ? 0 : bytes / count;
     }
 
-    /** Sagas in the instance's saga store. */
-    static long sagas(SagalineApp app) {
-        long count = 0;
-        try (KeyValueIterator<String, SagaState> all = store(app).all()) {
-            while (all.hasNext()) {
-                all.next();
-                count++;
-            }
-        }
-        return count;
-    }
-
     private static ReadOnlyKeyValueStore<String, SagaState> store(SagalineApp app) {
         return app.streams().store(StoreQueryParameters.fromNameAndType(SagaTopology.SAGA_STATE_STORE, QueryableStoreTypes.keyValueStore()));
     }

@@ -11,6 +11,7 @@ import dev.sagaline.protocol.v1.StepCommand;
 import dev.sagaline.protocol.v1.StepReply;
 import dev.sagaline.schemas.serde.Payloads;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.Map;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.header.Headers;
@@ -42,16 +43,20 @@ final class CommandProcessor implements Processor<String, ReadCommand, String, O
     private final Duration retention;
     private final Duration purgeInterval;
     private final int purgeBatch;
+    private final ReplySizeLimit sizeLimit;
     private ProcessorContext<String, Object> context;
     private CommandVerdicts dispatch;
     private Sensor unfinishedExpired;
+    private final Map<DeadLetterReason, Sensor> deadLetters = new EnumMap<>(DeadLetterReason.class);
 
-    CommandProcessor(ParticipantHandlers handlers, Payloads payloads, Duration retention, Duration purgeInterval, int purgeBatch) {
+    CommandProcessor(ParticipantHandlers handlers, Payloads payloads, Duration retention, Duration purgeInterval, int purgeBatch,
+            ReplySizeLimit sizeLimit) {
         this.handlers = handlers;
         this.payloads = payloads;
         this.retention = retention;
         this.purgeInterval = purgeInterval;
         this.purgeBatch = purgeBatch;
+        this.sizeLimit = sizeLimit;
     }
 
     @Override
@@ -60,7 +65,7 @@ final class CommandProcessor implements Processor<String, ReadCommand, String, O
         KeyValueStore<String, StepReply> entries = context.getStateStore(ParticipantTopology.PROCESSED_STORE);
         KeyValueStore<String, String> index = context.getStateStore(ParticipantTopology.PROCESSED_BY_TIME_STORE);
         IndexedProcessedCommandStore store = IndexedProcessedCommandStore.over(entries, index);
-        this.dispatch = new CommandVerdicts(handlers, payloads, store);
+        this.dispatch = new CommandVerdicts(handlers, payloads, store, sizeLimit);
         // The punctuation's own timestamp is the wall clock the test driver advances; a late or
         // skipped punctuation only delays the purge, since everything at or before the cutoff goes.
         this.unfinishedExpired = unfinishedExpiredSensor(context);
@@ -94,10 +99,25 @@ final class CommandProcessor implements Processor<String, ReadCommand, String, O
         return sensor;
     }
 
+    /** Counts the commands this task sent to the dead-letter topic, by reason, so a dead letter shows on a dashboard. */
+    private Sensor deadLetterSensor(DeadLetterReason reason) {
+        return deadLetters.computeIfAbsent(reason, r -> {
+            String taskId = context.taskId().toString();
+            Sensor sensor = context.metrics().addSensor(ParticipantTopology.DEAD_LETTERS_METRIC + "-" + r.tag() + "-" + taskId,
+                    Sensor.RecordingLevel.INFO);
+            if (!sensor.hasMetrics()) {
+                sensor.add(new MetricName(ParticipantTopology.DEAD_LETTERS_METRIC, ParticipantTopology.METRICS_GROUP,
+                        "Commands sent to the dead-letter topic", Map.of("task-id", taskId, "reason", r.tag())), new CumulativeSum());
+            }
+            return sensor;
+        });
+    }
+
     @Override
     public void close() {
         if (context != null) {
             context.metrics().removeSensor(unfinishedExpired);
+            deadLetters.values().forEach(sensor -> context.metrics().removeSensor(sensor));
         }
     }
 
@@ -123,6 +143,9 @@ final class CommandProcessor implements Processor<String, ReadCommand, String, O
                     .map(ReplyAddress::partition).orElse(null);
             context.forward(record.withKey(reply.getSagaId()).withValue(new AddressedReply(command.getReplyTopic(), partition, reply)),
                     ParticipantTopology.REPLY_SINK);
+            if (replied.deadLetter() != null) {
+                deadLetter(record, replied.deadLetter().reason(), replied.deadLetter().detail());
+            }
         } else if (result instanceof DispatchResult.DeadLettered deadLettered) {
             deadLetter(record, deadLettered.reason(), deadLettered.detail());
         }
@@ -137,5 +160,6 @@ final class CommandProcessor implements Processor<String, ReadCommand, String, O
         DeadLetterHeaders.write(headers, reason, detail, null, source.topic(), source.partition(), source.offset());
         context.forward(record.withValue(record.value() == null ? null : record.value().bytes()).withHeaders(headers),
                 ParticipantTopology.DEAD_LETTER_SINK);
+        deadLetterSensor(reason).record();
     }
 }

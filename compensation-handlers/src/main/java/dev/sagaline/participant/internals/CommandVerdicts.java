@@ -39,11 +39,14 @@ public final class CommandVerdicts {
     private final ParticipantHandlers handlers;
     private final Payloads payloads;
     private final ProcessedCommandStore store;
+    private final ReplySizeLimit sizeLimit;
 
-    public CommandVerdicts(ParticipantHandlers handlers, Payloads payloads, ProcessedCommandStore store) {
+    /** @param sizeLimit the largest reply the caller can send; a handler's larger reply is replaced by a FAILED one */
+    public CommandVerdicts(ParticipantHandlers handlers, Payloads payloads, ProcessedCommandStore store, ReplySizeLimit sizeLimit) {
         this.handlers = handlers;
         this.payloads = payloads;
         this.store = store;
+        this.sizeLimit = sizeLimit;
     }
 
     public ProcessedCommandStore store() {
@@ -81,40 +84,54 @@ public final class CommandVerdicts {
             log.debug("Command {} was answered before; sending the remembered reply again", command.getCommandId());
             return new DispatchResult.Replied(answered.get(), true);
         }
-        StepReply reply = decide(command, handler.get(), nowMs);
-        store.putReply(reply);
-        return new DispatchResult.Replied(reply, false);
+        DispatchResult.Replied decided = decide(command, handler.get(), nowMs);
+        store.putReply(decided.reply());
+        return decided;
     }
 
-    private StepReply decide(StepCommand command, RegisteredHandler handler, long nowMs) {
+    private DispatchResult.Replied decide(StepCommand command, RegisteredHandler handler, long nowMs) {
+        StepReply reply;
+        String tooLarge = null;
         Optional<StepReply> forward = store.stepReply(command.getSagaId(), command.getStep(), StepStage.FORWARD);
         Optional<StepReply> closing = store.stepReply(command.getSagaId(), command.getStep(), StepStage.CLOSING);
         Kind kind = StepRules.kindOf(command.getAction());
         Verdict verdict = StepRules.verdict(StepRules.phaseOf(forward, closing), kind);
         switch (verdict) {
             case RUN_HANDLER:
-                StepReply reply = run(command, handler, inputOf(command, forward), nowMs);
+                reply = run(command, handler, inputOf(command, forward), nowMs);
+                // Stored and sent, a reply over the limit would fail every transaction that holds it.
+                tooLarge = sizeLimit.problem(command.getReplyTopic(), reply).orElse(null);
+                if (tooLarge != null) {
+                    log.warn("Command {}: {}; answering FAILED and sending the command to the dead-letter topic",
+                            command.getCommandId(), tooLarge);
+                    reply = replyTo(command, nowMs).failed(ParticipantErrorCodes.REPLY_TOO_LARGE, tooLarge);
+                }
                 if (kind == Kind.FORWARD) {
                     store.putStepReply(StepStage.FORWARD, reply);
                 } else if (StepRules.closesStep(kind, reply.getOutcome())) {
                     store.putStepReply(StepStage.CLOSING, reply);
                 }
-                return reply;
+                break;
             case REPEAT_FORWARD:
                 // A confirmed step whose FORWARD reply expired first has nothing to repeat.
-                return forward.map(earlier -> repeat(command, earlier, nowMs))
+                reply = forward.map(earlier -> repeat(command, earlier, nowMs))
                         .orElseGet(() -> refuse(command, Verdict.REFUSE_ALREADY_CONFIRMED, nowMs));
+                break;
             case REPEAT_CLOSING:
-                return repeat(command, closing.orElseThrow(), nowMs);
+                reply = repeat(command, closing.orElseThrow(), nowMs);
+                break;
             case EMPTY_ROLLBACK:
                 log.debug("Empty rollback: {} for saga {} step '{}' with no forward action to undo",
                         command.getAction(), command.getSagaId(), command.getStep());
-                StepReply empty = replyTo(command, nowMs).succeeded(null);
-                store.putStepReply(StepStage.CLOSING, empty);
-                return empty;
+                reply = replyTo(command, nowMs).succeeded(null);
+                store.putStepReply(StepStage.CLOSING, reply);
+                break;
             default:
-                return refuse(command, verdict, nowMs);
+                reply = refuse(command, verdict, nowMs);
         }
+        return new DispatchResult.Replied(reply, false, tooLarge == null ? null : new DispatchResult.DeadLettered(
+                DeadLetterReason.REPLY_TOO_LARGE, "command " + command.getCommandId() + " for saga '" + command.getSagaId()
+                        + "' was handled, but " + tooLarge));
     }
 
     /**

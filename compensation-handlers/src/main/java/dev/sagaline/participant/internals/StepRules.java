@@ -25,6 +25,11 @@ final class StepRules {
         FORWARD_SUCCEEDED,
         /** The forward action was refused, which by contract left no side effects. */
         FORWARD_FAILED,
+        /**
+         * The forward handler ran, but its reply was too large to send and the step was answered
+         * FAILED instead: unlike a refusal, its effect may stand, so a rollback runs the handler.
+         */
+        FORWARD_UNSENDABLE,
         CONFIRMED,
         /** Compensated or cancelled. */
         ROLLED_BACK
@@ -82,6 +87,7 @@ final class StepRules {
         row(Phase.ATTEMPTED,         Verdict.RUN_HANDLER,                Verdict.REFUSE_NOT_TRIED,         Verdict.RUN_HANDLER);
         row(Phase.FORWARD_SUCCEEDED, Verdict.REPEAT_FORWARD,             Verdict.RUN_HANDLER,              Verdict.RUN_HANDLER);
         row(Phase.FORWARD_FAILED,    Verdict.REPEAT_FORWARD,             Verdict.REFUSE_NOT_TRIED,         Verdict.EMPTY_ROLLBACK);
+        row(Phase.FORWARD_UNSENDABLE, Verdict.REPEAT_FORWARD,            Verdict.REFUSE_NOT_TRIED,         Verdict.RUN_HANDLER);
         row(Phase.CONFIRMED,         Verdict.REPEAT_FORWARD,             Verdict.REPEAT_CLOSING,           Verdict.REFUSE_ALREADY_CONFIRMED);
         row(Phase.ROLLED_BACK,       Verdict.REFUSE_ALREADY_ROLLED_BACK, Verdict.REFUSE_ALREADY_CANCELLED, Verdict.REPEAT_CLOSING);
     }
@@ -131,7 +137,11 @@ final class StepRules {
         if (outcome == StepOutcome.SUCCEEDED) {
             return Phase.FORWARD_SUCCEEDED;
         }
-        return outcome == StepOutcome.FAILED ? Phase.FORWARD_FAILED : Phase.ATTEMPTED;
+        if (outcome == StepOutcome.FAILED) {
+            return ParticipantErrorCodes.REPLY_TOO_LARGE.equals(forward.get().getErrorCode()) ? Phase.FORWARD_UNSENDABLE
+                    : Phase.FORWARD_FAILED;
+        }
+        return Phase.ATTEMPTED;
     }
 
     /** Whether a handler's reply of this kind and outcome closes the step, so it is remembered as CLOSING. */

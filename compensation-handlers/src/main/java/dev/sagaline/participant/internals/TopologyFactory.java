@@ -24,7 +24,7 @@ public final class TopologyFactory {
                 ReadCommand.deserializer(serdes.commands().deserializer()), config.commandTopic());
         topology.addProcessor(ParticipantTopology.DISPATCHER,
                 () -> new CommandProcessor(handlers, payloads, config.processedRetention(), config.purgeInterval(),
-                        config.purgeBatch()),
+                        config.purgeBatch(), new ReplySizeLimit(serdes.replies().serializer(), config.replyMaxBytes())),
                 ParticipantTopology.SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(ParticipantTopology.PROCESSED_STORE), Serdes.String(), serdes.replies()),

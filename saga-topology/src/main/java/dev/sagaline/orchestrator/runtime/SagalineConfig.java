@@ -6,6 +6,7 @@ import dev.sagaline.schemas.registry.SchemaRegistries;
 import dev.sagaline.schemas.registry.SchemaRegistry;
 import dev.sagaline.schemas.retry.RetryPolicy;
 import dev.sagaline.topics.ClientProfile;
+import dev.sagaline.topics.RecordSizeCeiling;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Optional;
@@ -138,9 +139,6 @@ public final class SagalineConfig extends AbstractConfig {
             .define(HTTP_PORT_CONFIG, Type.INT, 8080, ConfigDef.Range.between(-1, 65_535), Importance.MEDIUM, HTTP_PORT_DOC)
             .define(HTTP_AUTH_TOKEN_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, HTTP_AUTH_TOKEN_DOC)));
 
-    /** Batch and record framing the producer adds to a record's key and value. */
-    private static final int RECORD_OVERHEAD_BYTES = 1024;
-
     private final Map<String, Object> streamsProperties;
     private final RegistryClientSettings registryClient;
 
@@ -161,15 +159,9 @@ public final class SagalineConfig extends AbstractConfig {
                     + " must not be less than " + FINISHED_RETENTION_MS_CONFIG + "=" + getLong(FINISHED_RETENTION_MS_CONFIG)
                     + ": a finished saga's id must outlive its details");
         }
-        for (String producerLimit : new String[] {"max.request.size", StreamsConfig.producerPrefix("max.request.size")}) {
-            Object value = props.get(producerLimit);
-            if (value != null && value.toString().trim().matches("\\d{1,18}")
-                    && Long.parseLong(value.toString().trim()) < getInt(RECORD_MAX_BYTES_CONFIG) + RECORD_OVERHEAD_BYTES) {
-                throw new SagalineConfigException(RECORD_MAX_BYTES_CONFIG + "=" + getInt(RECORD_MAX_BYTES_CONFIG) + " must be at least "
-                        + RECORD_OVERHEAD_BYTES + " bytes below " + producerLimit + "=" + value + ", or records the orchestrator "
-                        + "checked would still be refused by the producer");
-            }
-        }
+        RecordSizeCeiling.conflict(RECORD_MAX_BYTES_CONFIG, getInt(RECORD_MAX_BYTES_CONFIG), props).ifPresent(problem -> {
+            throw new SagalineConfigException(problem);
+        });
         Map<String, Object> streams = new HashMap<>();
         streams.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         // originals() holds the values with config.providers variables (${env:X}, ${file:F:K})

@@ -35,6 +35,15 @@ class SagalineConfigTest {
     }
 
     @Test
+    void refusesARecordLimitThatLeavesTheProducerNoRoomForFramingNamingBothKeys() {
+        assertThatThrownBy(() -> SagalineConfig.of(Map.of("max.request.size", "1000500")))
+                .isInstanceOf(SagalineConfigException.class)
+                .hasMessageContaining(SagalineConfig.RECORD_MAX_BYTES_CONFIG + "=1000000")
+                .hasMessageContaining("max.request.size=1000500");
+        assertThat(SagalineConfig.of(Map.of("producer.max.request.size", "1001024")).recordMaxBytes()).isEqualTo(1_000_000);
+    }
+
+    @Test
     void refusesARegistryUrlItCannotUseAtStartUpNamingTheKey() {
         assertThatThrownBy(() -> SagalineConfig.of(Map.of(SagalineConfig.SCHEMA_REGISTRY_URL_CONFIG, "ftp://registry:21")))
                 .isInstanceOf(SagalineConfigException.class)

@@ -90,6 +90,19 @@ class RetentionTest {
         assertThat(keys(ParticipantTopology.PROCESSED_BY_TIME_STORE)).isEmpty();
     }
 
+    /** The orchestrator sends one notice per command topic, named after one of the saga's steps there. */
+    @Test
+    void forgetsEveryStepOfAFinishedSagaAfterOneNoticeNamingOneOfThem() {
+        participant.send(participant.command("saga-1", RESERVE_STOCK, DO).input(ORDER));
+        participant.send(participant.command("saga-1", HOLD_FUNDS, TRY).input(HOLD));
+        participant.pipe(participant.command("saga-1", RESERVE_STOCK, FORGET).build());
+
+        participant.advanceWallClock(RETENTION.plus(PURGE_INTERVAL.multipliedBy(2)));
+
+        assertThat(keys(ParticipantTopology.PROCESSED_STORE)).isEmpty();
+        assertThat(keys(ParticipantTopology.PROCESSED_BY_TIME_STORE)).isEmpty();
+    }
+
     @Test
     void keepsWhatIsWrittenAfterTheFinishNoticeForARetentionFromItsWrite() {
         participant.send(participant.command("saga-1", RESERVE_STOCK, DO).input(ORDER));

@@ -80,7 +80,7 @@ class RecordsPerSagaTest {
         runOneSaga("o-1");
 
         assertThat(recordsByTopic()).containsExactlyInAnyOrderEntriesOf(Map.of(
-                STEPS, 6L,
+                STEPS, 4L,
                 config.topics().events(), 8L,
                 changelog(SagaTopology.SAGA_STATE_STORE), 4L,
                 changelog(SagaTopology.TIMER_STORE), 7L,

@@ -74,7 +74,9 @@ final class SagaPhase {
             SagaApps.awaitRunning(orchestrator.streams());
             SagaLoad.Single first = load.one("first");
             load.burst("warm", settings.warmUp());
+            RecordsPerSaga records = RecordsPerSaga.before(cluster, topics, name, name + "-steps");
             double rate = load.burst("burst", settings.sagas());
+            out.printf("    records per saga in the burst: %s%n", records.after(settings.sagas(), name + "-"));
             Histogram latency = null;
             Map<String, Double> hopCosts = Map.of();
             if (shape.latencyRate() > 0) {

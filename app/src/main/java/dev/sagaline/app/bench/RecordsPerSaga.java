@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -75,6 +76,12 @@ final class RecordsPerSaga {
             perSaga.merge(groups.get(topic), count / (double) sagas, Double::sum);
         });
         return perSaga;
+    }
+
+    /** The three sums of {@link #after}, to a tenth: topics, orchestrator changelogs, participant changelogs. */
+    static List<Double> summary(Map<String, Double> perSaga) {
+        return Stream.of("topics", "orchestrator changelogs", "participant changelogs")
+                .map(group -> Math.round(perSaga.getOrDefault(group, 0.0) * 10) / 10.0).toList();
     }
 
     private List<TopicPartition> partitions() {

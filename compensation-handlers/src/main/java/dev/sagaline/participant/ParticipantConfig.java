@@ -69,7 +69,8 @@ public final class ParticipantConfig extends AbstractConfig {
     public static final String PURGE_BATCH_CONFIG = "sagaline.participant.purge.batch";
     private static final String PURGE_BATCH_DOC = "The most expired index keys one purge punctuation deletes, in one"
             + " transaction with the task's other writes; the rest go on the next punctuations, so a backlog of"
-            + " expired entries never makes one commit large.";
+            + " expired entries never makes one commit large. A finished saga's keys go together, so a purge may pass"
+            + " it by one saga's keys.";
     private static final int DEFAULT_PURGE_BATCH = 10_000;
 
     /** The largest reply the participant sends; a larger one is answered FAILED instead. */

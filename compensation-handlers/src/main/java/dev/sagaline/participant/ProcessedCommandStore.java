@@ -49,8 +49,9 @@ public interface ProcessedCommandStore {
     void sagaFinished(String sagaId, long nowMs);
 
     /**
-     * Removes entries of finished sagas last written (or finished) at or before {@code cutoffMs},
-     * visiting at most {@code maxKeys} index keys; the rest go on the next call.
+     * Removes the entries of finished sagas whose finish and last write are at or before {@code
+     * cutoffMs}, deleting at most about {@code maxKeys} index keys (a saga's keys go together, so the
+     * last saga may pass the bound by its own); the rest go on the next call.
      */
     Purge purgeOlderThan(long cutoffMs, int maxKeys);
 

@@ -19,6 +19,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
@@ -90,6 +92,34 @@ class RetentionTest {
         assertThat(keys(ParticipantTopology.PROCESSED_BY_TIME_STORE)).isEmpty();
     }
 
+    /** The orchestrator sends one notice per command topic, named after one of the saga's steps there. */
+    @Test
+    void forgetsEveryStepOfAFinishedSagaAfterOneNoticeNamingOneOfThem() {
+        participant.send(participant.command("saga-1", RESERVE_STOCK, DO).input(ORDER));
+        participant.send(participant.command("saga-1", HOLD_FUNDS, TRY).input(HOLD));
+        participant.pipe(participant.command("saga-1", RESERVE_STOCK, FORGET).build());
+
+        participant.advanceWallClock(RETENTION.plus(PURGE_INTERVAL.multipliedBy(2)));
+
+        assertThat(keys(ParticipantTopology.PROCESSED_STORE)).isEmpty();
+        assertThat(keys(ParticipantTopology.PROCESSED_BY_TIME_STORE)).isEmpty();
+    }
+
+    /** The notice ends every saga, so what it writes is paid per saga: its marker, not a move of every entry. */
+    @Test
+    void writesOnlyTheFinishedMarkerForTheFinishNoticeHoweverManyStepsTheSagaHad() {
+        participant.send(participant.command("saga-1", RESERVE_STOCK, DO).input(ORDER));
+        participant.send(participant.command("saga-1", HOLD_FUNDS, TRY).input(HOLD));
+        TestOutputTopic<byte[], byte[]> indexChangelog = participant.driver().createOutputTopic(
+                ParticipantDriver.APPLICATION_ID + "-" + ParticipantTopology.PROCESSED_BY_TIME_STORE + "-changelog",
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        indexChangelog.readRecordsToList();
+
+        participant.pipe(participant.command("saga-1", RESERVE_STOCK, FORGET).build());
+
+        assertThat(indexChangelog.readRecordsToList()).as("index records written for the notice").hasSize(2);
+    }
+
     @Test
     void keepsWhatIsWrittenAfterTheFinishNoticeForARetentionFromItsWrite() {
         participant.send(participant.command("saga-1", RESERVE_STOCK, DO).input(ORDER));
@@ -100,8 +130,9 @@ class RetentionTest {
         participant.advanceWallClock(Duration.ofMinutes(20));
         StepReply lateDo = participant.send(participant.command("saga-1", RESERVE_STOCK, DO).attempt(2).input(ORDER));
 
+        // the saga's records go together, a retention after its last write
         assertThat(keys(ParticipantTopology.PROCESSED_STORE))
-                .noneMatch(key -> key.startsWith("forward/"))
+                .anyMatch(key -> key.startsWith("forward/"))
                 .anyMatch(key -> key.startsWith("closing/"));
         assertThat(lateDo.getOutcome()).isEqualTo(StepOutcome.FAILED);
         assertThat(lateDo.getErrorCode()).isEqualTo(ParticipantErrorCodes.ALREADY_ROLLED_BACK);
@@ -116,14 +147,14 @@ class RetentionTest {
             participant.send(participant.command("saga-" + saga, RESERVE_STOCK, DO).input(ORDER));
             participant.pipe(participant.command("saga-" + saga, RESERVE_STOCK, FORGET).build());
         }
-        // Each saga has a reply, a step state and its finished marker on the time index, and the marker itself.
+        // Each saga has its reply and its step state on saga keys, its finished marker and the marker's time key.
         assertThat(keys(ParticipantTopology.PROCESSED_BY_TIME_STORE)).hasSize(12);
 
         participant.advanceWallClock(RETENTION.plus(PURGE_INTERVAL));
-        assertThat(keys(ParticipantTopology.PROCESSED_STORE)).hasSize(6 - 4);
+        assertThat(keys(ParticipantTopology.PROCESSED_STORE)).hasSize(6 - 2);
         assertThat(keys(ParticipantTopology.PROCESSED_BY_TIME_STORE)).hasSize(12 - 4);
         participant.advanceWallClock(PURGE_INTERVAL);
-        assertThat(keys(ParticipantTopology.PROCESSED_BY_TIME_STORE)).hasSize(12 - 4 - 4 - 2);
+        assertThat(keys(ParticipantTopology.PROCESSED_BY_TIME_STORE)).hasSize(12 - 4 - 4);
         participant.advanceWallClock(PURGE_INTERVAL);
 
         assertThat(keys(ParticipantTopology.PROCESSED_BY_TIME_STORE)).isEmpty();

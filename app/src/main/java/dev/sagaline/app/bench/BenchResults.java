@@ -89,7 +89,7 @@ record BenchResults(Map<String, Object> settings, Map<String, Object> figures, L
     /** What bounds the figure of a target, as performance.md explains with the run's own figures. */
     private static String why(String target) {
         if (target.startsWith("throughput vs bare ceiling")) {
-            return "a saga moves 18 records through topics (8 audit events, 3 FORGET notices) where the bare ceiling moves 8,"
+            return "a saga moves 16 records through topics (8 audit events, 1 FORGET notice) where the bare ceiling moves 8,"
                     + " and each commit waits until every record of its transaction is acknowledged";
         }
         if (target.startsWith("p99 latency")) {

@@ -93,6 +93,8 @@ final class Benchmark {
         double ofBare = sagaRate / bare;
         figures.put(prefix + "saga throughput / bare ceiling", ofBare);
         figures.put(prefix + "saga throughput / audited ceiling", sagaRate / audited);
+        figures.put(prefix + "records per saga (first sagas burst): topics, orchestrator changelogs, participant changelogs",
+                RecordsPerSaga.summary(sagas.recordsPerSaga()));
         targets.add(BenchResults.Target.atLeast("throughput vs bare ceiling, " + label, ">= 70% of the bare ceiling", ofBare, 0.70,
                 String.format("%.0f%% (%.0f of %.0f sagas/s)", 100 * ofBare, sagaRate, bare), "%.0f points"));
         if (!main) {

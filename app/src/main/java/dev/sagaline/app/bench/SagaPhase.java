@@ -29,8 +29,12 @@ final class SagaPhase {
         }
     }
 
-    /** What the sagas reached. */
-    record Result(SagaLoad.Single first, double throughput, Histogram latency, Map<String, Double> hopCosts, long finishedBytes) {
+    /**
+     * What the sagas reached; {@code recordsPerSaga} as {@link RecordsPerSaga#after} gives it for
+     * the burst.
+     */
+    record Result(SagaLoad.Single first, double throughput, Histogram latency, Map<String, Double> hopCosts, long finishedBytes,
+                  Map<String, Double> recordsPerSaga) {
     }
 
     private final BenchCluster cluster;
@@ -74,7 +78,10 @@ final class SagaPhase {
             SagaApps.awaitRunning(orchestrator.streams());
             SagaLoad.Single first = load.one("first");
             load.burst("warm", settings.warmUp());
+            RecordsPerSaga records = RecordsPerSaga.before(cluster, topics, name, name + "-steps");
             double rate = load.burst("burst", settings.sagas());
+            Map<String, Double> recordsPerSaga = records.after(settings.sagas(), name + "-");
+            out.printf("    records per saga in the burst: %s%n", recordsPerSaga);
             Histogram latency = null;
             Map<String, Double> hopCosts = Map.of();
             if (shape.latencyRate() > 0) {
@@ -88,7 +95,7 @@ final class SagaPhase {
                     latency == null ? "" : String.format(", p50 %.0f ms p99 %.0f ms at %.0f/s", latency.getValueAtPercentile(50) / 1000.0,
                             latency.getValueAtPercentile(99) / 1000.0, shape.latencyRate()));
             out.println("    first saga, ms from the send to each of its audit events and from the last to its reading: " + first.gapsMs());
-            return new Result(first, rate, latency, hopCosts, finishedBytes);
+            return new Result(first, rate, latency, hopCosts, finishedBytes, recordsPerSaga);
         } finally {
             for (AutoCloseable app : running) {
                 try {

@@ -24,13 +24,15 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * pair. Entries written by earlier versions under {@code command/<commandId>} are still read, but
  * only for the saga and step they were written for.
  *
- * <p>The index holds three kinds of key. While a saga has not finished, each of its entries has a
- * key {@code saga/<len>/<sagaId>/<entryKey>}, which no time scan reaches. The finish notice moves
- * them to time keys {@code <16 hex digits of the time>/<entryKey>}, so expired entries are a key
- * range, and writes the marker {@code ~finished/<len>/<sagaId>} (valued with its time, and itself
- * on the time index, sorting after the saga's entries of the same millisecond). Entries written
- * after the finish go straight to the time index and move the marker on. An entry rewritten later
- * keeps its old time key until that expires; the purge then sees the newer write and keeps it.
+ * <p>The index holds three kinds of key. Each entry of a saga has a key
+ * {@code saga/<len>/<sagaId>/<entryKey>}, which no time scan reaches. The finish notice writes only
+ * the marker {@code ~finished/<len>/<sagaId>}, valued with its time, and the marker's time key
+ * {@code <16 hex digits of the time>/~finished/...}, so expired sagas are a key range; a write
+ * after the finish moves the marker on. When the marker expires, the purge removes the saga's
+ * entries by their saga keys. The notice ends every saga, so it writes two index records instead of
+ * moving every entry of the saga (two records each). Time keys naming an entry
+ * ({@code <time>/<entryKey>}) were written by earlier versions, which moved the entries on the
+ * notice, or before notices existed; the purge still removes what they name once it is expired.
  */
 public final class IndexedProcessedCommandStore implements ProcessedCommandStore {
 
@@ -120,14 +122,6 @@ public final class IndexedProcessedCommandStore implements ProcessedCommandStore
         if (index.get(finishedKey(sagaId)) != null) {
             return;
         }
-        String prefix = sagaPrefix(sagaId);
-        // The upper bound replaces the prefix's closing '/' by the next character; saga keys of a
-        // longer or shorter id differ in their length part, so only this saga's keys are in range.
-        for (String sagaKey : index.keysBetween(prefix, prefix.substring(0, prefix.length() - 1) + '0', Integer.MAX_VALUE)) {
-            String entryKey = index.get(sagaKey);
-            index.put(timeKey(nowMs) + "/" + entryKey, entryKey);
-            index.delete(sagaKey);
-        }
         markFinished(sagaId, nowMs);
     }
 
@@ -139,10 +133,15 @@ public final class IndexedProcessedCommandStore implements ProcessedCommandStore
         // One key beyond the bound tells whether anything is left for the next call.
         int probe = maxKeys < Integer.MAX_VALUE ? maxKeys + 1 : maxKeys;
         List<String> expired = index.keysBetween(LOWEST_TIME_KEY, timeKey(cutoffMs + 1), probe);
-        boolean more = expired.size() > maxKeys;
         int removed = 0;
         int unfinished = 0;
-        for (String indexKey : more ? expired.subList(0, maxKeys) : expired) {
+        // Every index key deleted counts towards the bound; a finished saga's keys go together, so
+        // the last saga of a call may pass it by its own keys.
+        int deleted = 0;
+        int taken = 0;
+        for (; taken < expired.size() && deleted < maxKeys; taken++) {
+            String indexKey = expired.get(taken);
+            deleted++;
             String target = index.get(indexKey);
             index.delete(indexKey);
             if (target == null) {
@@ -151,7 +150,17 @@ public final class IndexedProcessedCommandStore implements ProcessedCommandStore
             if (target.startsWith(FINISHED_PREFIX)) {
                 String finishedAt = index.get(target);
                 if (finishedAt != null && Long.parseLong(finishedAt) <= cutoffMs) {
+                    for (String sagaKey : sagaKeys("saga/" + target.substring(FINISHED_PREFIX.length()) + "/")) {
+                        deleted++;
+                        String entryKey = index.get(sagaKey);
+                        index.delete(sagaKey);
+                        if (entryKey != null && entries.get(entryKey) != null) {
+                            entries.delete(entryKey);
+                            removed++;
+                        }
+                    }
                     index.delete(target);
+                    deleted++;
                 }
                 continue;
             }
@@ -164,18 +173,22 @@ public final class IndexedProcessedCommandStore implements ProcessedCommandStore
                 }
             }
         }
-        return new Purge(removed, unfinished, more);
+        return new Purge(removed, unfinished, taken < expired.size());
+    }
+
+    /** The saga keys under {@code prefix} ({@code saga/<len>/<sagaId>/}): one saga's. */
+    private List<String> sagaKeys(String prefix) {
+        // The upper bound replaces the prefix's closing '/' by the next character; saga keys of a
+        // longer or shorter id differ in their length part, so only this saga's keys are in range.
+        return index.keysBetween(prefix, prefix.substring(0, prefix.length() - 1) + '0', Integer.MAX_VALUE);
     }
 
     private void write(String entryKey, StepReply reply) {
         Objects.requireNonNull(reply, "reply");
         entries.put(entryKey, reply);
-        long atMs = reply.getRepliedAtMs().toEpochMilli();
-        if (index.get(finishedKey(reply.getSagaId())) == null) {
-            index.put(sagaPrefix(reply.getSagaId()) + entryKey, entryKey);
-        } else {
-            index.put(timeKey(atMs) + "/" + entryKey, entryKey);
-            markFinished(reply.getSagaId(), atMs);
+        index.put(sagaPrefix(reply.getSagaId()) + entryKey, entryKey);
+        if (index.get(finishedKey(reply.getSagaId())) != null) {
+            markFinished(reply.getSagaId(), reply.getRepliedAtMs().toEpochMilli());
         }
     }
 

@@ -44,8 +44,16 @@ final class SagaOutput {
                 step.getAttempt(), input)));
     }
 
-    /** Sends the FORGET notice for {@code step} of the finished saga to {@code topic}; participants do not reply to it. */
+    /**
+     * Sends the FORGET notice of the finished saga to {@code topic}, named after {@code step},
+     * unless one went there already: a participant keeps what it remembers per saga, and the
+     * saga's commands on one topic all reach the same task (they are keyed by saga id), so one
+     * notice starts the retention of every step it handled. Participants do not reply to it.
+     */
     void finishNotice(String topic, String step, String commandId) {
+        if (commands.stream().anyMatch(sent -> sent.topic().equals(topic) && sent.command().getAction() == StepAction.FORGET)) {
+            return;
+        }
         commands.add(new SagaDecision.OutgoingCommand(topic, command(commandId, step, StepAction.FORGET, 1, null)));
     }
 

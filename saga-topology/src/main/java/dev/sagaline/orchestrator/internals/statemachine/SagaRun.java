@@ -355,9 +355,9 @@ final class SagaRun {
     }
 
     /**
-     * Tells the participant of every step that was sent a command that the saga has finished, so
-     * it may start the retention of what it remembers for the step: until then it keeps it, as a
-     * saga that has not finished may still send a compensation or a confirmation.
+     * Tells the topic of every step sent a command that the saga finished, once per topic
+     * ({@link SagaOutput#finishNotice}): until then its participant keeps what it remembers for
+     * the saga, as a saga that has not finished may still send a compensation or a confirmation.
      */
     private void noticeFinish() {
         for (int i = 0; i < state.getSteps().size(); i++) {

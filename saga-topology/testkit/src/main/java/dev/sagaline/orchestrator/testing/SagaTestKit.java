@@ -247,8 +247,8 @@ public final class SagaTestKit implements AutoCloseable {
     }
 
     /**
-     * The FORGET notices the orchestrator sent once the saga finished, one per step it had
-     * commanded, in order. They are not commands and are left out of {@link #commands(String)};
+     * The FORGET notices the orchestrator sent once the saga finished, one per command topic of
+     * the steps it had commanded, in order. They are not commands and are left out of {@link #commands(String)};
      * plugged-in participants receive them like any record on their topic.
      */
     public List<SentCommand> finishNotices(String sagaId) {

@@ -2,6 +2,8 @@ package dev.sagaline.orchestrator.runtime;
 
 import static dev.sagaline.orchestrator.runtime.support.SagaFixtures.INVENTORY;
 import static dev.sagaline.orchestrator.runtime.support.SagaFixtures.PAYMENT;
+import static dev.sagaline.orchestrator.runtime.support.SagaFixtures.TRAVEL;
+import static dev.sagaline.orchestrator.runtime.support.SagaFixtures.TRIP;
 import static dev.sagaline.orchestrator.runtime.support.SagaFixtures.kit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -68,7 +70,7 @@ class ParticipantRetentionTest {
     }
 
     @Test
-    void tellsTheParticipantOfEveryCommandedStepOnceThatTheSagaFinished() {
+    void tellsTheTopicOfEveryCommandedStepOnceThatTheSagaFinished() {
         try (SagaTestKit kit = stuckWithTheBankSilent()) {
             assertThat(kit.finishNotices("o-1")).isEmpty();
 
@@ -80,6 +82,21 @@ class ParticipantRetentionTest {
                     tuple("charge", BANK));
             kit.advanceTime(LONGER_THAN_RETENTION);
             assertThat(kit.finishNotices("o-1")).hasSize(3);
+        }
+    }
+
+    @Test
+    void tellsACommandTopicThatTheSagaFinishedOnceForAllItsSteps() {
+        try (SagaTestKit kit = kit(TRIP)) {
+            kit.start("t-1", "trip");
+            for (String step : List.of("hold-seat", "hold-room", "charge-card", "hold-seat", "hold-room")) {
+                kit.replyTo("t-1", step).succeed();
+            }
+
+            kit.assertThat("t-1").isCompleted();
+            assertThat(kit.finishNotices("t-1")).extracting(SentCommand::step, SentCommand::topic).containsExactlyInAnyOrder(
+                    tuple("hold-seat", TRAVEL),
+                    tuple("charge-card", PAYMENT));
         }
     }
 

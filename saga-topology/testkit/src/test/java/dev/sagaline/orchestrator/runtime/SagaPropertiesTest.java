@@ -26,7 +26,7 @@ import net.jqwik.api.statistics.Statistics;
  * stage order, confirms TCC steps only on success, never turns back after its pivot nor while the
  * pivot's outcome is unknown (operators abort, retry and resolve at random; replies get lost),
  * goes forward once the pivot was applied, sends no command once
- * finished, and then sends one FORGET notice per step it commanded.
+ * finished, and then sends one FORGET notice per command topic of the steps it commanded.
  */
 class SagaPropertiesTest {
 

@@ -48,17 +48,17 @@ public final class SagaHistory {
     }
 
     /**
-     * Checks that a finished saga told the participant of every step it commanded, once, that it
+     * Checks that a finished saga told the command topic of every step it commanded, once, that it
      * finished, and that an unfinished saga told none: a participant keeps a step's record until then.
      */
     public static void assertFinishNoticed(String sagaId, List<SagaEvent> events, List<SentCommand> commands,
             List<SentCommand> notices) {
         boolean finished = events.stream().anyMatch(e -> e.getKind() == SagaEventKind.COMPLETED || e.getKind() == SagaEventKind.COMPENSATED);
         Set<String> commanded = new TreeSet<>();
-        commands.stream().filter(c -> c.action() == StepAction.DO || c.action() == StepAction.TRY).forEach(c -> commanded.add(c.step()));
-        List<String> noticed = notices.stream().map(SentCommand::step).sorted().toList();
+        commands.stream().filter(c -> c.action() == StepAction.DO || c.action() == StepAction.TRY).forEach(c -> commanded.add(c.topic()));
+        List<String> noticed = notices.stream().map(SentCommand::topic).sorted().toList();
         check(noticed.equals(finished ? List.copyOf(commanded) : List.of()), sagaId, events, (finished ? "the finished" : "the unfinished")
-                + " saga sent FORGET notices for steps " + noticed + "; expected " + (finished ? commanded : "none"));
+                + " saga sent FORGET notices to topics " + noticed + "; expected " + (finished ? commanded : "none"));
     }
 
     /**

@@ -26,10 +26,18 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /**
  * Watches the run while it goes on: which sagas have ended (from the committed audit topic), and,
  * for each kill, how long until the work the killed process held moves again. A kill's recovery
- * time runs from the kill until, in the consumer groups of the kind of process killed, every input
- * partition that had records waiting at the kill has committed past where it stood at the kill:
- * the sagas on every partition, the killed process's included, progress again. Partitions with
- * nothing waiting do not count, since nothing on them can be held up.
+ * time runs from the kill until, in the consumer groups of the kind of process killed, every task
+ * (the input partitions of one partition number) that had records waiting at the kill has
+ * committed past where it stood at the kill on at least one of them: the sagas of every task, the
+ * killed process's included, progress again. Tasks with nothing waiting do not count, since
+ * nothing on them can be held up.
+ *
+ * <p>One input moving is enough because a task takes its inputs in timestamp order, and every
+ * record of a saga carries the timestamp of its start request: while older sagas still have
+ * replies coming, a task takes those before the next start request. In a backlog, a requests
+ * partition can stand still for a minute while the task behind it works without pause, so the
+ * time until every waiting partition has moved ({@link Outage#everyInputMovedAfterMs}) measures
+ * the backlog, not the stall; it is kept beside the recovery time for comparison.
  */
 final class ProgressWatch implements AutoCloseable {
 
@@ -46,13 +54,15 @@ final class ProgressWatch implements AutoCloseable {
     private volatile long lastArrivalMs = System.currentTimeMillis();
     private volatile boolean closing;
 
-    /** A stall being timed: from the kill until every partition in {@code waiting} committed past its offset at the kill. */
+    /** A stall being timed: from the kill until every task in {@code waiting} committed past its offset at the kill on one of its partitions. */
     static final class Outage {
         final String victim;
         final String kind;
         final long atMs;
         final Map<String, Map<TopicPartition, Long>> waiting;
         volatile Long recoveredAfterMs;
+        /** Until every partition in {@code waiting} committed past its offset at the kill. */
+        volatile Long everyInputMovedAfterMs;
         volatile Long restartedAfterMs;
 
         Outage(String victim, String kind, long atMs, Map<String, Map<TopicPartition, Long>> waiting) {
@@ -148,8 +158,18 @@ final class ProgressWatch implements AutoCloseable {
                 pending = new ArrayList<>(open);
             }
             for (Outage outage : pending) {
-                if (movesAgain(outage)) {
-                    outage.recoveredAfterMs = System.currentTimeMillis() - outage.atMs;
+                Map<String, Map<TopicPartition, OffsetAndMetadata>> committed = committed(outage);
+                if (committed == null) {
+                    continue;
+                }
+                long sinceKill = System.currentTimeMillis() - outage.atMs;
+                if (outage.recoveredAfterMs == null && movesAgain(outage, committed, false)) {
+                    outage.recoveredAfterMs = sinceKill;
+                }
+                if (outage.everyInputMovedAfterMs == null && movesAgain(outage, committed, true)) {
+                    outage.everyInputMovedAfterMs = sinceKill;
+                }
+                if (outage.recoveredAfterMs != null && outage.everyInputMovedAfterMs != null) {
                     synchronized (open) {
                         open.remove(outage);
                     }
@@ -159,22 +179,35 @@ final class ProgressWatch implements AutoCloseable {
         }
     }
 
-    /** True when every partition that was waiting at the kill has committed past where it stood then. */
-    private boolean movesAgain(Outage outage) {
-        try {
-            for (Map.Entry<String, Map<TopicPartition, Long>> group : outage.waiting.entrySet()) {
-                Map<TopicPartition, OffsetAndMetadata> committed = committed(group.getKey());
-                for (Map.Entry<TopicPartition, Long> held : group.getValue().entrySet()) {
-                    OffsetAndMetadata now = committed.get(held.getKey());
-                    if (now == null || now.offset() <= held.getValue()) {
-                        return false;
-                    }
-                }
+    /**
+     * True when every task that was waiting at the kill has committed past where it stood then,
+     * on one of its waiting partitions or, with {@code everyInput}, on all of them.
+     */
+    static boolean movesAgain(Outage outage, Map<String, Map<TopicPartition, OffsetAndMetadata>> committed, boolean everyInput) {
+        for (Map.Entry<String, Map<TopicPartition, Long>> group : outage.waiting.entrySet()) {
+            Map<Integer, Boolean> taskMoved = new HashMap<>();
+            for (Map.Entry<TopicPartition, Long> held : group.getValue().entrySet()) {
+                OffsetAndMetadata now = committed.get(group.getKey()).get(held.getKey());
+                boolean moved = now != null && now.offset() > held.getValue();
+                taskMoved.merge(held.getKey().partition(), moved, everyInput ? Boolean::logicalAnd : Boolean::logicalOr);
             }
-            return true;
+            if (taskMoved.containsValue(false)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The committed offsets of the groups {@code outage} watches, or null while the broker is down or a group rebalances. */
+    private Map<String, Map<TopicPartition, OffsetAndMetadata>> committed(Outage outage) {
+        Map<String, Map<TopicPartition, OffsetAndMetadata>> committed = new HashMap<>();
+        try {
+            for (String group : outage.waiting.keySet()) {
+                committed.put(group, committed(group));
+            }
+            return committed;
         } catch (Exception e) {
-            // The broker is down or the group is rebalancing: not moving yet.
-            return false;
+            return null;
         }
     }
 

@@ -19,7 +19,7 @@ import java.util.OptionalLong;
  *
  * @param acknowledged start requests the broker acknowledged
  * @param refused start requests that failed (the broker was down for longer than the producer waits)
- * @param outages every kill and broker restart, with the time until every task moved again
+ * @param outages every kill and broker restart, with the time until every partition moved again
  * @param unplannedExits processes that stopped on their own and were started again
  * @param failures what kept the run from doing what it should (a process that did not come back)
  */
@@ -70,8 +70,8 @@ public record ChaosReport(ChaosSettings settings, ChaosCheck.Verdict verdict, in
         f.put("max time to recover after an orchestrator kill (ms)", orNull(maxRecoveryMs("orchestrator")));
         f.put("max time to recover after a participant kill (ms)", orNull(maxRecoveryMs("participant")));
         f.put("max time to recover after a broker restart (ms)", orNull(maxRecoveryMs("broker")));
-        f.put("max time until all inputs moved, orchestrator (ms)", orNull(outages.stream()
-                .filter(o -> o.kind.equals("orchestrator") && o.everyInputMovedAfterMs != null).mapToLong(o -> o.everyInputMovedAfterMs).max()));
+        f.put("max time until every task moved, orchestrator (ms)", orNull(outages.stream()
+                .filter(o -> o.kind.equals("orchestrator") && o.taskMovedAfterMs != null).mapToLong(o -> o.taskMovedAfterMs).max()));
         f.put("kills not recovered from by the end", unrecovered());
         f.put("elapsed (s)", elapsed.toMillis() / 1000.0);
         return f;
@@ -102,7 +102,7 @@ public record ChaosReport(ChaosSettings settings, ChaosCheck.Verdict verdict, in
             kill.put("atMs", o.atMs);
             kill.put("runningAgainAfterMs", o.restartedAfterMs);
             kill.put("movingAgainAfterMs", o.recoveredAfterMs);
-            kill.put("everyInputMovedAfterMs", o.everyInputMovedAfterMs);
+            kill.put("taskMovingAgainAfterMs", o.taskMovedAfterMs);
             return kill;
         }).toList());
         Map<String, Object> violations = new LinkedHashMap<>();

@@ -26,18 +26,17 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /**
  * Watches the run while it goes on: which sagas have ended (from the committed audit topic), and,
  * for each kill, how long until the work the killed process held moves again. A kill's recovery
- * time runs from the kill until, in the consumer groups of the kind of process killed, every task
- * (the input partitions of one partition number) that had records waiting at the kill has
- * committed past where it stood at the kill on at least one of them: the sagas of every task, the
- * killed process's included, progress again. Tasks with nothing waiting do not count, since
- * nothing on them can be held up.
+ * time runs from the kill until, in the consumer groups of the kind of process killed, every input
+ * partition that had records waiting at the kill has committed past where it stood at the kill:
+ * the sagas on every partition, the killed process's included, progress again. Partitions with
+ * nothing waiting do not count, since nothing on them can be held up.
  *
- * <p>One input moving is enough because a task takes its inputs in timestamp order, and every
- * record of a saga carries the timestamp of its start request: while older sagas still have
- * replies coming, a task takes those before the next start request. In a backlog, a requests
- * partition can stand still for a minute while the task behind it works without pause, so the
- * time until every waiting partition has moved ({@link Outage#everyInputMovedAfterMs}) measures
- * the backlog, not the stall; it is kept beside the recovery time for comparison.
+ * <p>Beside it, {@link Outage#taskMovedAfterMs} times the looser reading: until every task (the
+ * input partitions of one partition number) committed past the kill on at least one of its
+ * waiting inputs. A task takes its two inputs in timestamp order and a reply carries the time its
+ * command was sent, so while the services work through a backlog the replies arriving can be older
+ * than the next start request and go first; a requests partition standing still then does not
+ * by itself mean its task is stalled. The two figures show how much of a recovery time is that.
  */
 final class ProgressWatch implements AutoCloseable {
 
@@ -54,15 +53,15 @@ final class ProgressWatch implements AutoCloseable {
     private volatile long lastArrivalMs = System.currentTimeMillis();
     private volatile boolean closing;
 
-    /** A stall being timed: from the kill until every task in {@code waiting} committed past its offset at the kill on one of its partitions. */
+    /** A stall being timed: from the kill until every partition in {@code waiting} committed past its offset at the kill. */
     static final class Outage {
         final String victim;
         final String kind;
         final long atMs;
         final Map<String, Map<TopicPartition, Long>> waiting;
         volatile Long recoveredAfterMs;
-        /** Until every partition in {@code waiting} committed past its offset at the kill. */
-        volatile Long everyInputMovedAfterMs;
+        /** Until every task in {@code waiting} committed past its offset at the kill on one of its partitions. */
+        volatile Long taskMovedAfterMs;
         volatile Long restartedAfterMs;
 
         Outage(String victim, String kind, long atMs, Map<String, Map<TopicPartition, Long>> waiting) {
@@ -163,13 +162,13 @@ final class ProgressWatch implements AutoCloseable {
                     continue;
                 }
                 long sinceKill = System.currentTimeMillis() - outage.atMs;
-                if (outage.recoveredAfterMs == null && movesAgain(outage, committed, false)) {
+                if (outage.recoveredAfterMs == null && movesAgain(outage, committed, true)) {
                     outage.recoveredAfterMs = sinceKill;
                 }
-                if (outage.everyInputMovedAfterMs == null && movesAgain(outage, committed, true)) {
-                    outage.everyInputMovedAfterMs = sinceKill;
+                if (outage.taskMovedAfterMs == null && movesAgain(outage, committed, false)) {
+                    outage.taskMovedAfterMs = sinceKill;
                 }
-                if (outage.recoveredAfterMs != null && outage.everyInputMovedAfterMs != null) {
+                if (outage.recoveredAfterMs != null && outage.taskMovedAfterMs != null) {
                     synchronized (open) {
                         open.remove(outage);
                     }
@@ -180,8 +179,8 @@ final class ProgressWatch implements AutoCloseable {
     }
 
     /**
-     * True when every task that was waiting at the kill has committed past where it stood then,
-     * on one of its waiting partitions or, with {@code everyInput}, on all of them.
+     * True when every task that was waiting at the kill has committed past where it stood then on
+     * all its waiting partitions ({@code everyInput}) or on one of them.
      */
     static boolean movesAgain(Outage outage, Map<String, Map<TopicPartition, OffsetAndMetadata>> committed, boolean everyInput) {
         for (Map.Entry<String, Map<TopicPartition, Long>> group : outage.waiting.entrySet()) {

@@ -70,6 +70,8 @@ public record ChaosReport(ChaosSettings settings, ChaosCheck.Verdict verdict, in
         f.put("max time to recover after an orchestrator kill (ms)", orNull(maxRecoveryMs("orchestrator")));
         f.put("max time to recover after a participant kill (ms)", orNull(maxRecoveryMs("participant")));
         f.put("max time to recover after a broker restart (ms)", orNull(maxRecoveryMs("broker")));
+        f.put("max time until every task moved, orchestrator (ms)", orNull(outages.stream()
+                .filter(o -> o.kind.equals("orchestrator") && o.taskMovedAfterMs != null).mapToLong(o -> o.taskMovedAfterMs).max()));
         f.put("kills not recovered from by the end", unrecovered());
         f.put("elapsed (s)", elapsed.toMillis() / 1000.0);
         return f;
@@ -100,6 +102,7 @@ public record ChaosReport(ChaosSettings settings, ChaosCheck.Verdict verdict, in
             kill.put("atMs", o.atMs);
             kill.put("runningAgainAfterMs", o.restartedAfterMs);
             kill.put("movingAgainAfterMs", o.recoveredAfterMs);
+            kill.put("taskMovingAgainAfterMs", o.taskMovedAfterMs);
             return kill;
         }).toList());
         Map<String, Object> violations = new LinkedHashMap<>();

@@ -30,6 +30,13 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * partition that had records waiting at the kill has committed past where it stood at the kill:
  * the sagas on every partition, the killed process's included, progress again. Partitions with
  * nothing waiting do not count, since nothing on them can be held up.
+ *
+ * <p>Beside it, {@link Outage#taskMovedAfterMs} times the looser reading: until every task (the
+ * input partitions of one partition number) committed past the kill on at least one of its
+ * waiting inputs. A task takes its two inputs in timestamp order and a reply carries the time its
+ * command was sent, so while the services work through a backlog the replies arriving can be older
+ * than the next start request and go first; a requests partition standing still then does not
+ * by itself mean its task is stalled. The two figures show how much of a recovery time is that.
  */
 final class ProgressWatch implements AutoCloseable {
 
@@ -53,6 +60,8 @@ final class ProgressWatch implements AutoCloseable {
         final long atMs;
         final Map<String, Map<TopicPartition, Long>> waiting;
         volatile Long recoveredAfterMs;
+        /** Until every task in {@code waiting} committed past its offset at the kill on one of its partitions. */
+        volatile Long taskMovedAfterMs;
         volatile Long restartedAfterMs;
 
         Outage(String victim, String kind, long atMs, Map<String, Map<TopicPartition, Long>> waiting) {
@@ -148,8 +157,18 @@ final class ProgressWatch implements AutoCloseable {
                 pending = new ArrayList<>(open);
             }
             for (Outage outage : pending) {
-                if (movesAgain(outage)) {
-                    outage.recoveredAfterMs = System.currentTimeMillis() - outage.atMs;
+                Map<String, Map<TopicPartition, OffsetAndMetadata>> committed = committed(outage);
+                if (committed == null) {
+                    continue;
+                }
+                long sinceKill = System.currentTimeMillis() - outage.atMs;
+                if (outage.recoveredAfterMs == null && movesAgain(outage, committed, true)) {
+                    outage.recoveredAfterMs = sinceKill;
+                }
+                if (outage.taskMovedAfterMs == null && movesAgain(outage, committed, false)) {
+                    outage.taskMovedAfterMs = sinceKill;
+                }
+                if (outage.recoveredAfterMs != null && outage.taskMovedAfterMs != null) {
                     synchronized (open) {
                         open.remove(outage);
                     }
@@ -159,22 +178,35 @@ final class ProgressWatch implements AutoCloseable {
         }
     }
 
-    /** True when every partition that was waiting at the kill has committed past where it stood then. */
-    private boolean movesAgain(Outage outage) {
-        try {
-            for (Map.Entry<String, Map<TopicPartition, Long>> group : outage.waiting.entrySet()) {
-                Map<TopicPartition, OffsetAndMetadata> committed = committed(group.getKey());
-                for (Map.Entry<TopicPartition, Long> held : group.getValue().entrySet()) {
-                    OffsetAndMetadata now = committed.get(held.getKey());
-                    if (now == null || now.offset() <= held.getValue()) {
-                        return false;
-                    }
-                }
+    /**
+     * True when every task that was waiting at the kill has committed past where it stood then on
+     * all its waiting partitions ({@code everyInput}) or on one of them.
+     */
+    static boolean movesAgain(Outage outage, Map<String, Map<TopicPartition, OffsetAndMetadata>> committed, boolean everyInput) {
+        for (Map.Entry<String, Map<TopicPartition, Long>> group : outage.waiting.entrySet()) {
+            Map<Integer, Boolean> taskMoved = new HashMap<>();
+            for (Map.Entry<TopicPartition, Long> held : group.getValue().entrySet()) {
+                OffsetAndMetadata now = committed.get(group.getKey()).get(held.getKey());
+                boolean moved = now != null && now.offset() > held.getValue();
+                taskMoved.merge(held.getKey().partition(), moved, everyInput ? Boolean::logicalAnd : Boolean::logicalOr);
             }
-            return true;
+            if (taskMoved.containsValue(false)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The committed offsets of the groups {@code outage} watches, or null while the broker is down or a group rebalances. */
+    private Map<String, Map<TopicPartition, OffsetAndMetadata>> committed(Outage outage) {
+        Map<String, Map<TopicPartition, OffsetAndMetadata>> committed = new HashMap<>();
+        try {
+            for (String group : outage.waiting.keySet()) {
+                committed.put(group, committed(group));
+            }
+            return committed;
         } catch (Exception e) {
-            // The broker is down or the group is rebalancing: not moving yet.
-            return false;
+            return null;
         }
     }
 

@@ -22,7 +22,10 @@ import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.ProcessorStateException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A participant service's connection to sagas: a small exactly-once Kafka Streams application that
@@ -54,12 +57,14 @@ public final class Participant implements AutoCloseable {
     /** How long {@link #close()} waits for the stream threads to finish their work and commit. */
     public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
+    private static final Logger log = LoggerFactory.getLogger(Participant.class);
+
     private final ParticipantConfig config;
     private final ParticipantHandlers handlers;
     private final SchemaRegistry registry;
     private final Properties streamsProperties;
     private final StreamsUncaughtExceptionHandler uncaughtExceptionHandler;
-    private KafkaStreams streams;
+    private volatile KafkaStreams streams;
     /** Opened once the streams first reach RUNNING or stop (ERROR, NOT_RUNNING), whichever comes first. */
     private final CountDownLatch settled = new CountDownLatch(1);
     private volatile boolean ran;
@@ -115,6 +120,26 @@ public final class Participant implements AutoCloseable {
         if (streams != null) {
             throw new IllegalStateException("participant '" + config.applicationId() + "' is already started");
         }
+        KafkaStreams created = newStreams();
+        streams = created;
+        try {
+            created.start();
+        } catch (ProcessorStateException e) {
+            // Kafka Streams opens every store it finds on disk before it starts a thread, and a
+            // SIGKILL during a wipe or a store's creation can leave one RocksDB cannot open; it
+            // would fail every start the same way. Everything local is a copy of the changelogs.
+            log.warn("local state of participant '{}' cannot be opened ({}); deleting it: the stores are restored from their changelogs",
+                    config.applicationId(), e.getMessage());
+            streams = null; // its listener no longer answers for this participant
+            created.close(DEFAULT_CLOSE_TIMEOUT);
+            created = newStreams();
+            streams = created;
+            created.cleanUp();
+            created.start();
+        }
+    }
+
+    private KafkaStreams newStreams() {
         KafkaStreams created = new KafkaStreams(buildTopology(), streamsProperties());
         // Without a handler of the caller's, a thread stopped by a registry outage is replaced (it
         // reads the command again); anything else shuts the client down, Kafka Streams' default.
@@ -123,6 +148,9 @@ public final class Participant implements AutoCloseable {
                         ? StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD
                         : StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
         created.setStateListener((now, before) -> {
+            if (streams != created) {
+                return; // an instance given up at start, closing
+            }
             if (now == KafkaStreams.State.RUNNING) {
                 ran = true;
                 settled.countDown();
@@ -130,8 +158,7 @@ public final class Participant implements AutoCloseable {
                 settled.countDown();
             }
         });
-        streams = created;
-        created.start();
+        return created;
     }
 
     /**

@@ -15,6 +15,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.ProcessorStateException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -79,7 +80,19 @@ public final class SagalineApp implements AutoCloseable {
     public static SagalineApp start(SagalineConfig config, SagaDefinitions definitions, MeterRegistry meters) {
         OrchestratorTopics.ensure(config, definitions);
         SagalineApp app = new SagalineApp(config, definitions, meters);
-        app.streams.start();
+        try {
+            app.streams.start();
+        } catch (ProcessorStateException e) {
+            // Kafka Streams opens every store it finds on disk before it starts a thread, and a
+            // SIGKILL during a wipe or a store's creation can leave one RocksDB cannot open; it
+            // would fail every start the same way. Everything local is a copy of the changelogs.
+            log.warn("local state of {} in {} cannot be opened ({}); deleting it: the stores are restored from their changelogs",
+                    config.streamsProperties().get("application.id"), config.streamsProperties().get("state.dir"), e.getMessage());
+            app.close();
+            app = new SagalineApp(config, definitions, meters);
+            app.streams.cleanUp();
+            app.streams.start();
+        }
         log.info("Sagaline started: application.id={} bootstrap.servers={} sagas [{}] topics {}",
                 config.streamsProperties().get("application.id"), config.streamsProperties().get("bootstrap.servers"),
                 definitions, config.topics());

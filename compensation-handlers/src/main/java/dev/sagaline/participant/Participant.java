@@ -1,6 +1,6 @@
 package dev.sagaline.participant;
 
-import dev.sagaline.schemas.registry.SchemaRegistryUnavailableException;
+import dev.sagaline.schemas.failures.ThreadFailures;
 import dev.sagaline.participant.internals.DeadLetterDeserializationHandler;
 import dev.sagaline.schemas.registry.SchemaRegistries;
 import dev.sagaline.schemas.registry.SchemaRegistry;
@@ -139,14 +139,21 @@ public final class Participant implements AutoCloseable {
         }
     }
 
+    /**
+     * Without a handler of the caller's: a stream thread that failed for a reason
+     * {@link ThreadFailures} calls transient is replaced (the new one reads the command again from
+     * the last commit); anything else shuts the client down, Kafka Streams' default.
+     */
+    static StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse onThreadFailure(Throwable e) {
+        return ThreadFailures.transientCause(e).map(row -> {
+            log.warn("participant stream thread stopped: {}; replacing it", row.why(), e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        }).orElse(StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
+    }
+
     private KafkaStreams newStreams() {
         KafkaStreams created = new KafkaStreams(buildTopology(), streamsProperties());
-        // Without a handler of the caller's, a thread stopped by a registry outage is replaced (it
-        // reads the command again); anything else shuts the client down, Kafka Streams' default.
-        created.setUncaughtExceptionHandler(uncaughtExceptionHandler != null ? uncaughtExceptionHandler
-                : e -> SchemaRegistryUnavailableException.isCauseOf(e)
-                        ? StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD
-                        : StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
+        created.setUncaughtExceptionHandler(uncaughtExceptionHandler != null ? uncaughtExceptionHandler : Participant::onThreadFailure);
         created.setStateListener((now, before) -> {
             if (streams != created) {
                 return; // an instance given up at start, closing

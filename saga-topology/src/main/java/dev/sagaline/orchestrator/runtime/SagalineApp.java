@@ -3,7 +3,7 @@ package dev.sagaline.orchestrator.runtime;
 import dev.sagaline.orchestrator.definition.SagaDefinitions;
 import dev.sagaline.orchestrator.errors.SagalineException;
 import dev.sagaline.protocol.v1.SagaState;
-import dev.sagaline.schemas.registry.SchemaRegistryUnavailableException;
+import dev.sagaline.schemas.failures.ThreadFailures;
 import dev.sagaline.schemas.serde.ProtocolSerdes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -57,12 +57,18 @@ public final class SagalineApp implements AutoCloseable {
                 stopped.countDown();
             }
         });
-        streams.setUncaughtExceptionHandler(e -> {
-            if (SchemaRegistryUnavailableException.isCauseOf(e)) {
-                // A valid record waits for the registry: a new thread reads it again from the last commit.
-                log.warn("orchestrator stream thread stopped while the schema registry is unavailable; replacing it", e);
-                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-            }
+        streams.setUncaughtExceptionHandler(SagalineApp::onThreadFailure);
+    }
+
+    /**
+     * A stream thread that failed for a reason {@link ThreadFailures} calls transient is replaced (the
+     * new one reads again from the last commit); any other failure shuts this instance down.
+     */
+    static StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse onThreadFailure(Throwable e) {
+        return ThreadFailures.transientCause(e).map(row -> {
+            log.warn("orchestrator stream thread stopped: {}; replacing it", row.why(), e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        }).orElseGet(() -> {
             log.error("orchestrator stream thread failed; shutting this instance down", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });

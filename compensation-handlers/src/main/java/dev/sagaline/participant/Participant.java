@@ -355,7 +355,7 @@ public final class Participant implements AutoCloseable {
             return this;
         }
 
-        /** What a stream thread's unexpected exception does; Kafka Streams' default shuts the client down. */
+        /** What a stream thread's unexpected exception does; without one, a failure {@code ThreadFailures} calls transient replaces the thread and any other shuts the client down. */
         public Builder uncaughtExceptionHandler(StreamsUncaughtExceptionHandler handler) {
             this.uncaughtExceptionHandler = Objects.requireNonNull(handler, "handler");
             return this;

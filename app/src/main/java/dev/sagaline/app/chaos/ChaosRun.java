@@ -55,8 +55,6 @@ public final class ChaosRun {
     private static final Duration QUIET = Duration.ofSeconds(3);
     /** The consumer session timeout of every process; see {@link #brokerSettings}. */
     static final int SESSION_TIMEOUT_MS = 3_000;
-    /** How often the broker looks for timed-out transactions to abort (Kafka's default is 10 s). */
-    static final int TRANSACTION_ABORT_SCAN_MS = 500;
 
     private final ChaosSettings settings;
     private final LocalKafkaBroker broker;
@@ -89,14 +87,12 @@ public final class ChaosRun {
 
     /**
      * What the broker of a chaos run needs beyond the defaults: consumer sessions as short as
-     * {@link #SESSION_TIMEOUT_MS}, a killed process's open transaction aborted within
-     * {@link #TRANSACTION_ABORT_SCAN_MS} of its timeout, and the controller in a process of its own, so that a broker
+     * {@link #SESSION_TIMEOUT_MS}, and the controller in a process of its own, so that a broker
      * killed at any moment, right after a commit included, finishes its transactions after the
      * restart (see {@link LocalKafkaBroker.Builder#separateController}).
      */
     public static LocalKafkaBroker.Builder brokerSettings(LocalKafkaBroker.Builder builder) {
-        return builder.separateController(true).serverProperty("group.min.session.timeout.ms", "1000")
-                .serverProperty("transaction.abort.timed.out.transaction.cleanup.interval.ms", Integer.toString(TRANSACTION_ABORT_SCAN_MS));
+        return builder.separateController(true).serverProperty("group.min.session.timeout.ms", "1000");
     }
 
     /** Runs the chaos and returns what the checks found. */

@@ -1,7 +1,6 @@
 package dev.sagaline.app.bench;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -27,8 +26,7 @@ final class RecordsPerSaga {
     private final Map<TopicPartition, Long> before;
 
     private RecordsPerSaga(BenchCluster cluster, BenchTopics topics, String orchestratorId, String participantId) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        Map<String, Object> props = cluster.clientConfig();
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);

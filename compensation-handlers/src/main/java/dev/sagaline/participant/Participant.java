@@ -1,7 +1,7 @@
 package dev.sagaline.participant;
 
-import dev.sagaline.schemas.failures.ThreadFailures;
 import dev.sagaline.participant.internals.DeadLetterDeserializationHandler;
+import dev.sagaline.participant.internals.ThreadFailureResponse;
 import dev.sagaline.schemas.registry.SchemaRegistries;
 import dev.sagaline.schemas.registry.SchemaRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -139,21 +139,9 @@ public final class Participant implements AutoCloseable {
         }
     }
 
-    /**
-     * Without a handler of the caller's: a stream thread that failed for a reason
-     * {@link ThreadFailures} calls transient is replaced (the new one reads the command again from
-     * the last commit); anything else shuts the client down, Kafka Streams' default.
-     */
-    static StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse onThreadFailure(Throwable e) {
-        return ThreadFailures.transientCause(e).map(row -> {
-            log.warn("participant stream thread stopped: {}; replacing it", row.why(), e);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-        }).orElse(StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
-    }
-
     private KafkaStreams newStreams() {
         KafkaStreams created = new KafkaStreams(buildTopology(), streamsProperties());
-        created.setUncaughtExceptionHandler(uncaughtExceptionHandler != null ? uncaughtExceptionHandler : Participant::onThreadFailure);
+        created.setUncaughtExceptionHandler(uncaughtExceptionHandler != null ? uncaughtExceptionHandler : new ThreadFailureResponse());
         created.setStateListener((now, before) -> {
             if (streams != created) {
                 return; // an instance given up at start, closing

@@ -1,4 +1,4 @@
-package dev.sagaline.participant;
+package dev.sagaline.participant.internals;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,12 +14,12 @@ class ThreadFailureResponseTest {
         StreamsException failure = new StreamsException("Error encountered trying to commit a transaction",
                 new InvalidTxnStateException("The producer attempted a transactional operation in an invalid state."));
 
-        assertThat(Participant.onThreadFailure(failure)).isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
+        assertThat(new ThreadFailureResponse().handle(failure)).isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
     }
 
     @Test
     void shutsDownOnAFailureOfItsOwnCode() {
-        assertThat(Participant.onThreadFailure(new StreamsException(new IllegalStateException("handler bug"))))
+        assertThat(new ThreadFailureResponse().handle(new StreamsException(new IllegalStateException("handler bug"))))
                 .isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
     }
 }

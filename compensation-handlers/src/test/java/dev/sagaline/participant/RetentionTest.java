@@ -110,14 +110,38 @@ class RetentionTest {
     void writesOnlyTheFinishedMarkerForTheFinishNoticeHoweverManyStepsTheSagaHad() {
         participant.send(participant.command("saga-1", RESERVE_STOCK, DO).input(ORDER));
         participant.send(participant.command("saga-1", HOLD_FUNDS, TRY).input(HOLD));
-        TestOutputTopic<byte[], byte[]> indexChangelog = participant.driver().createOutputTopic(
-                ParticipantDriver.APPLICATION_ID + "-" + ParticipantTopology.PROCESSED_BY_TIME_STORE + "-changelog",
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        TestOutputTopic<byte[], byte[]> indexChangelog = indexChangelog();
         indexChangelog.readRecordsToList();
 
         participant.pipe(participant.command("saga-1", RESERVE_STOCK, FORGET).build());
 
         assertThat(indexChangelog.readRecordsToList()).as("index records written for the notice").hasSize(2);
+    }
+
+    /** Entry keys start with the saga's id, so the purge finds a saga's entries without an index record per entry. */
+    @Test
+    void writesNoIndexRecordForAnAnsweredCommand() {
+        TestOutputTopic<byte[], byte[]> indexChangelog = indexChangelog();
+
+        participant.send(participant.command("saga-1", RESERVE_STOCK, DO).input(ORDER));
+        participant.send(participant.command("saga-1", HOLD_FUNDS, TRY).input(HOLD));
+
+        assertThat(indexChangelog.readRecordsToList()).as("index records written for two answered commands").isEmpty();
+    }
+
+    @Test
+    void purgesAFinishedSagaWhoseEntriesAnEarlierVersionIndexedBySagaKey() {
+        participant.send(participant.command("saga-1", RESERVE_STOCK, DO).input(ORDER));
+        KeyValueStore<String, String> index = participant.driver().getKeyValueStore(ParticipantTopology.PROCESSED_BY_TIME_STORE);
+        for (String entryKey : keys(ParticipantTopology.PROCESSED_STORE)) {
+            index.put("saga/6/saga-1/" + entryKey, entryKey);
+        }
+        participant.pipe(participant.command("saga-1", RESERVE_STOCK, FORGET).build());
+
+        participant.advanceWallClock(RETENTION.plus(PURGE_INTERVAL.multipliedBy(2)));
+
+        assertThat(keys(ParticipantTopology.PROCESSED_STORE)).isEmpty();
+        assertThat(keys(ParticipantTopology.PROCESSED_BY_TIME_STORE)).isEmpty();
     }
 
     @Test
@@ -147,14 +171,15 @@ class RetentionTest {
             participant.send(participant.command("saga-" + saga, RESERVE_STOCK, DO).input(ORDER));
             participant.pipe(participant.command("saga-" + saga, RESERVE_STOCK, FORGET).build());
         }
-        // Each saga has its reply and its step state on saga keys, its finished marker and the marker's time key.
-        assertThat(keys(ParticipantTopology.PROCESSED_BY_TIME_STORE)).hasSize(12);
+        // Each saga has two entries (its reply and its step state), its finished marker and the marker's time key.
+        assertThat(keys(ParticipantTopology.PROCESSED_BY_TIME_STORE)).hasSize(6);
 
         participant.advanceWallClock(RETENTION.plus(PURGE_INTERVAL));
         assertThat(keys(ParticipantTopology.PROCESSED_STORE)).hasSize(6 - 2);
-        assertThat(keys(ParticipantTopology.PROCESSED_BY_TIME_STORE)).hasSize(12 - 4);
+        assertThat(keys(ParticipantTopology.PROCESSED_BY_TIME_STORE)).hasSize(6 - 2);
         participant.advanceWallClock(PURGE_INTERVAL);
-        assertThat(keys(ParticipantTopology.PROCESSED_BY_TIME_STORE)).hasSize(12 - 4 - 4);
+        assertThat(keys(ParticipantTopology.PROCESSED_STORE)).hasSize(6 - 2 - 2);
+        assertThat(keys(ParticipantTopology.PROCESSED_BY_TIME_STORE)).hasSize(6 - 2 - 2);
         participant.advanceWallClock(PURGE_INTERVAL);
 
         assertThat(keys(ParticipantTopology.PROCESSED_BY_TIME_STORE)).isEmpty();
@@ -175,6 +200,12 @@ class RetentionTest {
         assertThat(entries.get("command/c-1")).isNull();
         assertThat(unfinishedExpired()).isEqualTo(1.0);
         assertThat(keys(ParticipantTopology.PROCESSED_STORE)).hasSize(2);
+    }
+
+    private TestOutputTopic<byte[], byte[]> indexChangelog() {
+        return participant.driver().createOutputTopic(
+                ParticipantDriver.APPLICATION_ID + "-" + ParticipantTopology.PROCESSED_BY_TIME_STORE + "-changelog",
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     private double unfinishedExpired() {

@@ -24,20 +24,26 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * pair. Entries written by earlier versions under {@code command/<commandId>} are still read, but
  * only for the saga and step they were written for.
  *
- * <p>The index holds three kinds of key. Each entry of a saga has a key
- * {@code saga/<len>/<sagaId>/<entryKey>}, which no time scan reaches. The finish notice writes only
+ * <p>An entry needs no index record: every entry key of a saga starts with one of three prefixes
+ * holding its id, so the purge finds a saga's entries by key range. The finish notice writes only
  * the marker {@code ~finished/<len>/<sagaId>}, valued with its time, and the marker's time key
  * {@code <16 hex digits of the time>/~finished/...}, so expired sagas are a key range; a write
  * after the finish moves the marker on. When the marker expires, the purge removes the saga's
- * entries by their saga keys. The notice ends every saga, so it writes two index records instead of
- * moving every entry of the saga (two records each). Time keys naming an entry
- * ({@code <time>/<entryKey>}) were written by earlier versions, which moved the entries on the
- * notice, or before notices existed; the purge still removes what they name once it is expired.
+ * entries by their prefixes. So the index holds two records per finished saga, none per entry.
+ * Earlier versions wrote index keys of two more kinds, which the purge still removes:
+ * {@code saga/<len>/<sagaId>/<entryKey>} for each entry, and time keys naming an entry
+ * ({@code <time>/<entryKey>}), written when entries were moved on the notice or before notices
+ * existed.
  */
 public final class IndexedProcessedCommandStore implements ProcessedCommandStore {
 
     private static final String LOWEST_TIME_KEY = timeKey(0);
     private static final String FINISHED_PREFIX = "~finished/";
+    private static final String COMMAND_PREFIX = "command/";
+    private static final String FORWARD_PREFIX = "forward/";
+    private static final String CLOSING_PREFIX = "closing/";
+    /** What every entry key of a saga starts with, before {@code <len>/<sagaId>/}. */
+    private static final List<String> ENTRY_PREFIXES = List.of(COMMAND_PREFIX, FORWARD_PREFIX, CLOSING_PREFIX);
 
     private final SortedKeyValue<StepReply> entries;
     private final SortedKeyValue<String> index;
@@ -94,7 +100,7 @@ public final class IndexedProcessedCommandStore implements ProcessedCommandStore
         StepReply reply = entries.get(commandKey(sagaId, step, commandId));
         if (reply == null) {
             // Written by an earlier version, keyed by the command id alone, which two sagas could share.
-            reply = entries.get("command/" + commandId);
+            reply = entries.get(COMMAND_PREFIX + commandId);
             if (reply != null && !(reply.getSagaId().equals(sagaId) && reply.getStep().equals(step))) {
                 reply = null;
             }
@@ -150,11 +156,19 @@ public final class IndexedProcessedCommandStore implements ProcessedCommandStore
             if (target.startsWith(FINISHED_PREFIX)) {
                 String finishedAt = index.get(target);
                 if (finishedAt != null && Long.parseLong(finishedAt) <= cutoffMs) {
-                    for (String sagaKey : sagaKeys("saga/" + target.substring(FINISHED_PREFIX.length()) + "/")) {
+                    String saga = target.substring(FINISHED_PREFIX.length()) + "/";
+                    for (String sagaKey : keysUnder(index, "saga/" + saga)) {
                         deleted++;
                         String entryKey = index.get(sagaKey);
                         index.delete(sagaKey);
                         if (entryKey != null && entries.get(entryKey) != null) {
+                            entries.delete(entryKey);
+                            removed++;
+                        }
+                    }
+                    for (String prefix : ENTRY_PREFIXES) {
+                        for (String entryKey : keysUnder(entries, prefix + saga)) {
+                            deleted++;
                             entries.delete(entryKey);
                             removed++;
                         }
@@ -176,17 +190,16 @@ public final class IndexedProcessedCommandStore implements ProcessedCommandStore
         return new Purge(removed, unfinished, taken < expired.size());
     }
 
-    /** The saga keys under {@code prefix} ({@code saga/<len>/<sagaId>/}): one saga's. */
-    private List<String> sagaKeys(String prefix) {
-        // The upper bound replaces the prefix's closing '/' by the next character; saga keys of a
+    /** One saga's keys under {@code prefix}, which ends with {@code <len>/<sagaId>/}. */
+    private static List<String> keysUnder(SortedKeyValue<?> map, String prefix) {
+        // The upper bound replaces the prefix's closing '/' by the next character; keys of a
         // longer or shorter id differ in their length part, so only this saga's keys are in range.
-        return index.keysBetween(prefix, prefix.substring(0, prefix.length() - 1) + '0', Integer.MAX_VALUE);
+        return map.keysBetween(prefix, prefix.substring(0, prefix.length() - 1) + '0', Integer.MAX_VALUE);
     }
 
     private void write(String entryKey, StepReply reply) {
         Objects.requireNonNull(reply, "reply");
         entries.put(entryKey, reply);
-        index.put(sagaPrefix(reply.getSagaId()) + entryKey, entryKey);
         if (index.get(finishedKey(reply.getSagaId())) != null) {
             markFinished(reply.getSagaId(), reply.getRepliedAtMs().toEpochMilli());
         }
@@ -204,19 +217,15 @@ public final class IndexedProcessedCommandStore implements ProcessedCommandStore
     private static String commandKey(String sagaId, String step, String commandId) {
         Objects.requireNonNull(sagaId, "sagaId");
         Objects.requireNonNull(step, "step");
-        return "command/" + sagaId.length() + "/" + sagaId + "/" + step.length() + "/" + step + "/"
+        return COMMAND_PREFIX + sagaId.length() + "/" + sagaId + "/" + step.length() + "/" + step + "/"
                 + Objects.requireNonNull(commandId, "commandId");
     }
 
     private static String stepKey(StepStage stage, String sagaId, String step) {
         Objects.requireNonNull(sagaId, "sagaId");
         Objects.requireNonNull(step, "step");
-        String prefix = stage == StepStage.FORWARD ? "forward/" : "closing/";
+        String prefix = stage == StepStage.FORWARD ? FORWARD_PREFIX : CLOSING_PREFIX;
         return prefix + sagaId.length() + "/" + sagaId + "/" + step;
-    }
-
-    private static String sagaPrefix(String sagaId) {
-        return "saga/" + sagaId.length() + "/" + Objects.requireNonNull(sagaId, "sagaId") + "/";
     }
 
     private static String finishedKey(String sagaId) {

@@ -42,10 +42,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--profile", defaultValue = "default", description = "sagaline.profile of every app, and the ceilings' settings: default or low-latency (default ${DEFAULT-VALUE}).")
     private String profile;
 
-    @Option(names = "--sagas", description = "Sagas per throughput burst (default 10000; 2000 with --quick); each shape of a point runs twice with half of them.")
+    @Option(names = "--sagas", description = "Sagas measured per shape and point (default 10000; 2000 with --quick); each shape of a point runs twice with half of them, in 2 bursts each.")
     private Integer sagas;
 
-    @Option(names = "--warm-up", description = "Uncounted sagas before each burst (default 1000; 300 with --quick).")
+    @Option(names = "--warm-up", description = "Sagas per uncounted warm-up burst (default 1000; 300 with --quick); warm-up bursts run until two successive ones are within 20% (at most 6).")
     private Integer warmUp;
 
     @Option(names = "--latency-rate", defaultValue = "200", description = "Sagas per second in the latency phase (default ${DEFAULT-VALUE}).")

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -70,7 +71,8 @@ final class Benchmark {
         String name = "bench-" + runId + "-" + at.partitions() + "p" + at.effectiveCommitIntervalMs();
         // Each shape runs twice with half the sagas, in the order bare, audited, sagas, sagas,
         // audited, bare: a load that drifts steadily during the point (other work on a shared
-        // machine) then weighs on every shape alike instead of on whichever ran last.
+        // machine) then weighs on every shape alike instead of on whichever ran last. Each run
+        // warms up until its rate settles; the median of the measured bursts is the shape's rate.
         BenchSettings half = settings.halved();
         CeilingPhase ceilings = new CeilingPhase(at, half, out);
         byte[] request = serdes.requests().serialize("requests", startRequest("sample"));
@@ -81,15 +83,18 @@ final class Benchmark {
         SagaPhase.Result sagas2 = sagaPhase(at, half).run(name + "-sagas2", new SagaPhase.Shape(1, false, latencyRate));
         CeilingPhase.Result audited2 = ceilings.run(name + "-audited2", CeilingTopology.Shape.AUDITED, request, audit, 0);
         CeilingPhase.Result bare2 = ceilings.run(name + "-bare2", CeilingTopology.Shape.BARE, request, null, latencyRate);
-        double bare = twoBursts(bare1.throughput(), bare2.throughput());
-        double audited = twoBursts(audited1.throughput(), audited2.throughput());
-        double sagaRate = twoBursts(sagas.throughput(), sagas2.throughput());
+        double bare = Settling.median(concat(bare1.bursts(), bare2.bursts()));
+        double audited = Settling.median(concat(audited1.bursts(), audited2.bursts()));
+        double sagaRate = Settling.median(concat(sagas.bursts(), sagas2.bursts()));
         figures.put(prefix + "bare ceiling (sagas/s)", bare);
         figures.put(prefix + "audited ceiling (sagas/s)", audited);
         figures.put(prefix + "saga throughput (sagas/s)", sagaRate);
-        figures.put(prefix + "bursts (sagas/s): bare, audited, sagas, sagas, audited, bare", List.of(Math.round(bare1.throughput()),
-                Math.round(audited1.throughput()), Math.round(sagas.throughput()), Math.round(sagas2.throughput()),
-                Math.round(audited2.throughput()), Math.round(bare2.throughput())));
+        figures.put(prefix + "measured bursts (sagas/s) of each run: bare, audited, sagas, sagas, audited, bare",
+                Stream.of(bare1.bursts(), audited1.bursts(), sagas.bursts(), sagas2.bursts(), audited2.bursts(), bare2.bursts())
+                        .map(Settling::rounded).toList());
+        figures.put(prefix + "warm-up of each run: bare, audited, sagas, sagas, audited, bare",
+                Stream.of(bare1.warmUp(), audited1.warmUp(), sagas.warmUp(), sagas2.warmUp(), audited2.warmUp(), bare2.warmUp())
+                        .map(Settling.WarmUp::describe).toList());
         double ofBare = sagaRate / bare;
         figures.put(prefix + "saga throughput / bare ceiling", ofBare);
         figures.put(prefix + "saga throughput / audited ceiling", sagaRate / audited);
@@ -180,9 +185,8 @@ final class Benchmark {
         return new SagaPhase(at, with, serdes, registryScope, this::requestBytes, out);
     }
 
-    /** The rate of two bursts of the same size together: all their sagas over all their time. */
-    private static double twoBursts(double first, double second) {
-        return 2 / (1 / first + 1 / second);
+    private static List<Double> concat(List<Double> first, List<Double> second) {
+        return Stream.concat(first.stream(), second.stream()).toList();
     }
 
     private Map<String, Object> used() {
@@ -194,7 +198,11 @@ final class Benchmark {
         used.put("matrix: commit.interval.ms", settings.commitIntervalsMs().stream()
                 .map(ms -> ms > 0 ? ms.toString() : cluster.at(1, 0).effectiveCommitIntervalMs() + " (profile)").toList());
         used.put("processing.guarantee", "exactly_once_v2");
-        used.put("sagas per shape and point (two bursts of half), warm-up before each burst", settings.sagas() + ", " + settings.warmUp());
+        used.put("sagas per shape and point, sagas per warm-up burst", settings.sagas() + ", " + settings.warmUp());
+        used.put("method", String.format("each shape runs twice per point (bare, audited, sagas, sagas, audited, bare), each run on fresh"
+                + " topics: warm-up bursts until two successive ones are within %.0f%% of each other (at most %d), then %d measured"
+                + " bursts; a shape's rate is the median of its %d measured bursts", 100 * Settling.DEFAULT.tolerance(),
+                Settling.DEFAULT.maxBursts(), BenchSettings.BURSTS_PER_RUN, 2 * BenchSettings.BURSTS_PER_RUN));
         used.put("latency rate (sagas/s) and phase (s)", settings.latencyRate() + ", " + settings.latencySeconds());
         used.put("sagas per burst (scaling)", settings.scalingSagas());
         used.put("in-flight sagas (state, recovery)", settings.inFlight());

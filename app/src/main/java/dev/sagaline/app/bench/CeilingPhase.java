@@ -10,13 +10,18 @@ import org.apache.kafka.streams.Topology;
 
 /**
  * One ceiling at one point (partitions, commit interval, profile): its two applications started
- * on fresh topics, then the same load the sagas get: one saga right after both run, a warm-up, a
- * burst for throughput and, when asked, a fixed rate for latency.
+ * on fresh topics, then the same load the sagas get: one saga right after both run, warm-up bursts
+ * until the rate settles, measured bursts for throughput and, when asked, a fixed rate for latency.
  */
 final class CeilingPhase {
 
-    /** What a ceiling reached. */
-    record Result(double firstSeconds, double throughput, Histogram latency) {
+    /** What a ceiling reached: its warm-up, the rate of each measured burst, and latency when asked. */
+    record Result(double firstSeconds, Settling.WarmUp warmUp, List<Double> bursts, Histogram latency) {
+
+        /** The median of the measured bursts. */
+        double throughput() {
+            return Settling.median(bursts);
+        }
     }
 
     private final BenchCluster cluster;
@@ -49,14 +54,15 @@ final class CeilingPhase {
                     SagaApps.awaitRunning(app);
                 }
                 double first = load.one("first").seconds();
-                load.burst("warm", settings.warmUp());
-                double rate = load.burst("burst", settings.sagas());
+                Settling.WarmUp warmUp = load.warmUp("warm", settings.warmUp(), Settling.DEFAULT);
+                List<Double> bursts = load.bursts("burst", BenchSettings.BURSTS_PER_RUN, settings.burstSagas());
                 Histogram latency = latencyRate > 0 ? load.paced("paced", latencyRate, settings.latencySeconds()) : null;
-                out.printf("  %s ceiling, %d partitions, commit %d ms: first saga %.2f s, %.0f sagas/s%s%n", shape.name().toLowerCase(),
-                        cluster.partitions(), cluster.effectiveCommitIntervalMs(), first, rate,
+                out.printf("  %s ceiling, %d partitions, commit %d ms: first saga %.2f s, warm-up %s, bursts %s sagas/s%s%n",
+                        shape.name().toLowerCase(), cluster.partitions(), cluster.effectiveCommitIntervalMs(), first, warmUp.describe(),
+                        Settling.rounded(bursts),
                         latency == null ? "" : String.format(", p50 %.0f ms p99 %.0f ms at %.0f/s", latency.getValueAtPercentile(50) / 1000.0,
                                 latency.getValueAtPercentile(99) / 1000.0, latencyRate));
-                return new Result(first, rate, latency);
+                return new Result(first, warmUp, bursts, latency);
             }
         } finally {
             apps.forEach(KafkaStreams::close);

@@ -102,6 +102,27 @@ final class SagaLoad implements AutoCloseable {
         return count / ((System.nanoTime() - start) / 1e9);
     }
 
+    /**
+     * Warm-up bursts of {@code each} sagas until {@code rule} says the rate has settled, or its
+     * maximum of bursts is reached.
+     */
+    Settling.WarmUp warmUp(String prefix, int each, Settling rule) {
+        List<Double> rates = new ArrayList<>();
+        while (!rule.over(rates)) {
+            rates.add(burst(prefix + rates.size(), each));
+        }
+        return new Settling.WarmUp(rates, rule.settled(rates));
+    }
+
+    /** {@code count} bursts of {@code each} sagas, one after the other; the rate of each. */
+    List<Double> bursts(String prefix, int count, int each) {
+        List<Double> rates = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            rates.add(burst(prefix + i, each));
+        }
+        return List.copyOf(rates);
+    }
+
     /** Starts sagas at {@code rate} per second for {@code seconds}; the latency of each, send to end, in microseconds. */
     Histogram paced(String prefix, double rate, int seconds) {
         Histogram micros = new Histogram(3_600_000_000L, 3);

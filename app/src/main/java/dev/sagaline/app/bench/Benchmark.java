@@ -83,18 +83,30 @@ final class Benchmark {
         SagaPhase.Result sagas2 = sagaPhase(at, half).run(name + "-sagas2", new SagaPhase.Shape(1, false, latencyRate));
         CeilingPhase.Result audited2 = ceilings.run(name + "-audited2", CeilingTopology.Shape.AUDITED, request, audit, 0);
         CeilingPhase.Result bare2 = ceilings.run(name + "-bare2", CeilingTopology.Shape.BARE, request, null, latencyRate);
-        double bare = Settling.median(concat(bare1.bursts(), bare2.bursts()));
-        double audited = Settling.median(concat(audited1.bursts(), audited2.bursts()));
-        double sagaRate = Settling.median(concat(sagas.bursts(), sagas2.bursts()));
+        SagaLoad.Bursts bareBursts = bare1.bursts().and(bare2.bursts());
+        SagaLoad.Bursts auditedBursts = audited1.bursts().and(audited2.bursts());
+        SagaLoad.Bursts sagaBursts = sagas.bursts().and(sagas2.bursts());
+        double bare = bareBursts.throughput();
+        double audited = auditedBursts.throughput();
+        double sagaRate = sagaBursts.throughput();
         figures.put(prefix + "bare ceiling (sagas/s)", bare);
         figures.put(prefix + "audited ceiling (sagas/s)", audited);
         figures.put(prefix + "saga throughput (sagas/s)", sagaRate);
         figures.put(prefix + "measured bursts (sagas/s) of each run: bare, audited, sagas, sagas, audited, bare",
                 Stream.of(bare1.bursts(), audited1.bursts(), sagas.bursts(), sagas2.bursts(), audited2.bursts(), bare2.bursts())
-                        .map(Settling::rounded).toList());
+                        .map(b -> Settling.rounded(b.rates())).toList());
         figures.put(prefix + "warm-up of each run: bare, audited, sagas, sagas, audited, bare",
                 Stream.of(bare1.warmUp(), audited1.warmUp(), sagas.warmUp(), sagas2.warmUp(), audited2.warmUp(), bare2.warmUp())
                         .map(Settling.WarmUp::describe).toList());
+        // What a saga costs the machine: with its cores busy, rates go as the inverse of this.
+        List<SagaLoad.Bursts> shapes = List.of(bareBursts, auditedBursts, sagaBursts);
+        figures.put(prefix + "CPU per saga of the bench JVM and the broker, median of the bursts (ms): bare, audited, sagas",
+                shapes.stream().map(b -> rounded(Settling.median(b.cpuMsPerSaga()))).toList());
+        int cores = Runtime.getRuntime().availableProcessors();
+        figures.put(prefix + "share of all cores the bench JVM and the broker used in the bursts: bare, audited, sagas",
+                shapes.stream().map(b -> rounded(Settling.median(b.cpuMsPerSaga()) * b.throughput() / 1000 / cores)).toList());
+        figures.put(prefix + "commit costs in the bursts, bare ceiling (second run; ms)", roundedValues(bare2.burstHopCosts()));
+        figures.put(prefix + "commit costs in the bursts, sagas (second run; ms)", roundedValues(sagas2.burstHopCosts()));
         double ofBare = sagaRate / bare;
         figures.put(prefix + "saga throughput / bare ceiling", ofBare);
         figures.put(prefix + "saga throughput / audited ceiling", sagaRate / audited);
@@ -185,8 +197,14 @@ final class Benchmark {
         return new SagaPhase(at, with, serdes, registryScope, this::requestBytes, out);
     }
 
-    private static List<Double> concat(List<Double> first, List<Double> second) {
-        return Stream.concat(first.stream(), second.stream()).toList();
+    private static double rounded(double value) {
+        return Math.round(value * 100) / 100.0;
+    }
+
+    private static Map<String, Double> roundedValues(Map<String, Double> figures) {
+        Map<String, Double> rounded = new LinkedHashMap<>();
+        figures.forEach((k, v) -> rounded.put(k, rounded(v)));
+        return rounded;
     }
 
     private Map<String, Object> used() {

@@ -3,6 +3,7 @@ package dev.sagaline.app.bench;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.streams.KafkaStreams;
@@ -15,12 +16,15 @@ import org.apache.kafka.streams.Topology;
  */
 final class CeilingPhase {
 
-    /** What a ceiling reached: its warm-up, the rate of each measured burst, and latency when asked. */
-    record Result(double firstSeconds, Settling.WarmUp warmUp, List<Double> bursts, Histogram latency) {
+    /**
+     * What a ceiling reached: its warm-up, the measured bursts, what its commits cost during them
+     * ({@link HopCosts}, the coordinator named "coordinator"), and latency when asked.
+     */
+    record Result(double firstSeconds, Settling.WarmUp warmUp, SagaLoad.Bursts bursts, Map<String, Double> burstHopCosts, Histogram latency) {
 
         /** The median of the measured bursts. */
         double throughput() {
-            return Settling.median(bursts);
+            return bursts.throughput();
         }
     }
 
@@ -55,14 +59,16 @@ final class CeilingPhase {
                 }
                 double first = load.one("first").seconds();
                 Settling.WarmUp warmUp = load.warmUp("warm", settings.warmUp(), Settling.DEFAULT);
-                List<Double> bursts = load.bursts("burst", BenchSettings.BURSTS_PER_RUN, settings.burstSagas());
+                HopCosts before = HopCosts.of(apps.get(0), apps.get(1));
+                SagaLoad.Bursts bursts = load.bursts("burst", BenchSettings.BURSTS_PER_RUN, settings.burstSagas());
+                Map<String, Double> burstHopCosts = HopCosts.of(apps.get(0), apps.get(1)).since(before, "coordinator");
                 Histogram latency = latencyRate > 0 ? load.paced("paced", latencyRate, settings.latencySeconds()) : null;
-                out.printf("  %s ceiling, %d partitions, commit %d ms: first saga %.2f s, warm-up %s, bursts %s sagas/s%s%n",
+                out.printf("  %s ceiling, %d partitions, commit %d ms: first saga %.2f s, warm-up %s, bursts %s%s%n",
                         shape.name().toLowerCase(), cluster.partitions(), cluster.effectiveCommitIntervalMs(), first, warmUp.describe(),
-                        Settling.rounded(bursts),
+                        bursts.describe(),
                         latency == null ? "" : String.format(", p50 %.0f ms p99 %.0f ms at %.0f/s", latency.getValueAtPercentile(50) / 1000.0,
                                 latency.getValueAtPercentile(99) / 1000.0, latencyRate));
-                return new Result(first, warmUp, bursts, latency);
+                return new Result(first, warmUp, bursts, burstHopCosts, latency);
             }
         } finally {
             apps.forEach(KafkaStreams::close);

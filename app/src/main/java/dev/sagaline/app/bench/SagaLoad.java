@@ -114,13 +114,51 @@ final class SagaLoad implements AutoCloseable {
         return new Settling.WarmUp(rates, rule.settled(rates));
     }
 
-    /** {@code count} bursts of {@code each} sagas, one after the other; the rate of each. */
-    List<Double> bursts(String prefix, int count, int each) {
-        List<Double> rates = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            rates.add(burst(prefix + i, each));
+    /**
+     * Measured bursts: the rate of each, and the processor time it took per saga, of this JVM and
+     * the processes it started ({@link CpuClock}).
+     *
+     * @param rates sagas per second of each burst
+     * @param cpuMsPerSaga milliseconds of CPU per saga of each burst
+     */
+    record Bursts(List<Double> rates, List<Double> cpuMsPerSaga) {
+
+        Bursts {
+            rates = List.copyOf(rates);
+            cpuMsPerSaga = List.copyOf(cpuMsPerSaga);
         }
-        return List.copyOf(rates);
+
+        /** The median rate. */
+        double throughput() {
+            return Settling.median(rates);
+        }
+
+        /** How they are printed: each burst's rate and CPU per saga. */
+        String describe() {
+            return Settling.rounded(rates) + " sagas/s, " + cpuMsPerSaga.stream().map(ms -> String.format("%.2f", ms)).toList()
+                    + " ms CPU per saga";
+        }
+
+        /** These bursts and {@code other}'s together, these first. */
+        Bursts and(Bursts other) {
+            List<Double> allRates = new ArrayList<>(rates);
+            allRates.addAll(other.rates);
+            List<Double> allCpu = new ArrayList<>(cpuMsPerSaga);
+            allCpu.addAll(other.cpuMsPerSaga);
+            return new Bursts(allRates, allCpu);
+        }
+    }
+
+    /** {@code count} bursts of {@code each} sagas, one after the other. */
+    Bursts bursts(String prefix, int count, int each) {
+        List<Double> rates = new ArrayList<>();
+        List<Double> cpu = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            long before = CpuClock.now().toNanos();
+            rates.add(burst(prefix + i, each));
+            cpu.add((CpuClock.now().toNanos() - before) / 1e6 / each);
+        }
+        return new Bursts(rates, cpu);
     }
 
     /** Starts sagas at {@code rate} per second for {@code seconds}; the latency of each, send to end, in microseconds. */

@@ -30,16 +30,17 @@ final class SagaPhase {
     }
 
     /**
-     * What the sagas reached: the first saga, the warm-up, the rate of each measured burst and,
-     * when asked, latency; {@code recordsPerSaga} as {@link RecordsPerSaga#after} gives it for the
-     * measured bursts together.
+     * What the sagas reached: the first saga, the warm-up, the measured bursts and what the
+     * commits cost during them ({@link HopCosts}), and, when asked, latency with the hop costs
+     * during it; {@code recordsPerSaga} as {@link RecordsPerSaga#after} gives it for the measured
+     * bursts together.
      */
-    record Result(SagaLoad.Single first, Settling.WarmUp warmUp, List<Double> bursts, Histogram latency, Map<String, Double> hopCosts,
-                  long finishedBytes, Map<String, Double> recordsPerSaga) {
+    record Result(SagaLoad.Single first, Settling.WarmUp warmUp, SagaLoad.Bursts bursts, Map<String, Double> burstHopCosts, Histogram latency,
+                  Map<String, Double> hopCosts, long finishedBytes, Map<String, Double> recordsPerSaga) {
 
         /** The median of the measured bursts. */
         double throughput() {
-            return Settling.median(bursts);
+            return bursts.throughput();
         }
     }
 
@@ -85,7 +86,9 @@ final class SagaPhase {
             SagaLoad.Single first = load.one("first");
             Settling.WarmUp warmUp = load.warmUp("warm", settings.warmUp(), Settling.DEFAULT);
             RecordsPerSaga records = RecordsPerSaga.before(cluster, topics, name, name + "-steps");
-            List<Double> bursts = load.bursts("burst", BenchSettings.BURSTS_PER_RUN, settings.burstSagas());
+            HopCosts beforeBursts = HopCosts.of(orchestrator.streams(), participant.streams());
+            SagaLoad.Bursts bursts = load.bursts("burst", BenchSettings.BURSTS_PER_RUN, settings.burstSagas());
+            Map<String, Double> burstHopCosts = HopCosts.of(orchestrator.streams(), participant.streams()).since(beforeBursts);
             Map<String, Double> recordsPerSaga = records.after(BenchSettings.BURSTS_PER_RUN * settings.burstSagas(), name + "-");
             out.printf("    records per saga in the measured bursts: %s%n", recordsPerSaga);
             Histogram latency = null;
@@ -96,13 +99,13 @@ final class SagaPhase {
                 hopCosts = HopCosts.of(orchestrator.streams(), participant.streams()).since(before);
             }
             long finishedBytes = shape.secondInstance() ? 0 : StoreFigures.bytesPerSaga(orchestrator, serdes, SagaStatus.COMPLETED);
-            out.printf("  sagas, %d partitions, commit %d ms, %d thread(s)%s: first saga %.2f s, warm-up %s, bursts %s sagas/s%s%n",
+            out.printf("  sagas, %d partitions, commit %d ms, %d thread(s)%s: first saga %.2f s, warm-up %s, bursts %s%s%n",
                     cluster.partitions(), cluster.effectiveCommitIntervalMs(), shape.threads(), shape.secondInstance() ? ", 2 orchestrator JVMs" : "",
-                    first.seconds(), warmUp.describe(), Settling.rounded(bursts),
+                    first.seconds(), warmUp.describe(), bursts.describe(),
                     latency == null ? "" : String.format(", p50 %.0f ms p99 %.0f ms at %.0f/s", latency.getValueAtPercentile(50) / 1000.0,
                             latency.getValueAtPercentile(99) / 1000.0, shape.latencyRate()));
             out.println("    first saga, ms from the send to each of its audit events and from the last to its reading: " + first.gapsMs());
-            return new Result(first, warmUp, bursts, latency, hopCosts, finishedBytes, recordsPerSaga);
+            return new Result(first, warmUp, bursts, burstHopCosts, latency, hopCosts, finishedBytes, recordsPerSaga);
         } finally {
             for (AutoCloseable app : running) {
                 try {

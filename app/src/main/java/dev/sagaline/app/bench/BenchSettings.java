@@ -6,9 +6,10 @@ import java.util.List;
  * The counts, rates and matrix of a benchmark run.
  *
  * @param sagas sagas measured in a throughput phase, in {@link #BURSTS_PER_RUN} bursts
- * @param warmUp sagas per warm-up burst: a phase sends warm-up bursts, and waits for each, until
- *               two successive ones agree ({@link Settling#DEFAULT}), so class loading, JIT
- *               compilation and first connections are behind the measured ones
+ * @param warmUp sagas per warm-up burst, 0 for as many as a measured burst (so the settling rule
+ *               compares bursts of the size measured): a phase sends warm-up bursts, and waits for
+ *               each, until two successive ones agree ({@link Settling#DEFAULT}), so class loading,
+ *               JIT compilation and first connections are behind the measured ones
  * @param latencyRate sagas per second in the latency phase
  * @param latencySeconds length of the latency phase
  * @param inFlight sagas in flight in the state and recovery phase; 0 skips it
@@ -25,6 +26,11 @@ record BenchSettings(int sagas, int warmUp, double latencyRate, int latencySecon
     /** Sagas per measured burst. */
     int burstSagas() {
         return Math.max(1, sagas / BURSTS_PER_RUN);
+    }
+
+    /** Sagas per warm-up burst. */
+    int warmUpSagas() {
+        return warmUp > 0 ? warmUp : burstSagas();
     }
 
     /** Half the sagas per burst and half the latency phase, for a shape measured twice. */

@@ -58,7 +58,7 @@ final class CeilingPhase {
                     SagaApps.awaitRunning(app);
                 }
                 double first = load.one("first").seconds();
-                Settling.WarmUp warmUp = load.warmUp("warm", settings.warmUp(), Settling.DEFAULT);
+                Settling.WarmUp warmUp = load.warmUp("warm", settings.warmUpSagas(), Settling.DEFAULT);
                 HopCosts before = HopCosts.of(apps.get(0), apps.get(1));
                 SagaLoad.Bursts bursts = load.bursts("burst", BenchSettings.BURSTS_PER_RUN, settings.burstSagas());
                 Map<String, Double> burstHopCosts = HopCosts.of(apps.get(0), apps.get(1)).since(before, "coordinator");

@@ -15,14 +15,27 @@ final class CpuClock {
     private CpuClock() {
     }
 
-    /** Processor time of this process and its descendants so far. */
-    static Duration now() {
-        ProcessHandle self = ProcessHandle.current();
-        Duration total = cpu(self);
-        for (ProcessHandle child : (Iterable<ProcessHandle>) self.descendants()::iterator) {
-            total = total.plus(cpu(child));
+    /**
+     * Processor time used so far.
+     *
+     * @param jvm this JVM's: the load, the applications, the readers, the JIT compiler
+     * @param children the processes it started: the embedded broker, a second orchestrator JVM
+     */
+    record Used(Duration jvm, Duration children) {
+
+        Duration total() {
+            return jvm.plus(children);
         }
-        return total;
+    }
+
+    /** Processor time of this process and of its descendants so far. */
+    static Used now() {
+        ProcessHandle self = ProcessHandle.current();
+        Duration children = Duration.ZERO;
+        for (ProcessHandle child : (Iterable<ProcessHandle>) self.descendants()::iterator) {
+            children = children.plus(cpu(child));
+        }
+        return new Used(cpu(self), children);
     }
 
     private static Duration cpu(ProcessHandle process) {

@@ -116,16 +116,18 @@ final class SagaLoad implements AutoCloseable {
 
     /**
      * Measured bursts: the rate of each, and the processor time it took per saga, of this JVM and
-     * the processes it started ({@link CpuClock}).
+     * of the processes it started, the broker among them ({@link CpuClock}).
      *
      * @param rates sagas per second of each burst
-     * @param cpuMsPerSaga milliseconds of CPU per saga of each burst
+     * @param cpuMsPerSaga milliseconds of CPU per saga of each burst, this JVM's and its children's
+     * @param jvmCpuMsPerSaga of it, this JVM's (load, applications, readers)
      */
-    record Bursts(List<Double> rates, List<Double> cpuMsPerSaga) {
+    record Bursts(List<Double> rates, List<Double> cpuMsPerSaga, List<Double> jvmCpuMsPerSaga) {
 
         Bursts {
             rates = List.copyOf(rates);
             cpuMsPerSaga = List.copyOf(cpuMsPerSaga);
+            jvmCpuMsPerSaga = List.copyOf(jvmCpuMsPerSaga);
         }
 
         /** The median rate. */
@@ -135,17 +137,23 @@ final class SagaLoad implements AutoCloseable {
 
         /** How they are printed: each burst's rate and CPU per saga. */
         String describe() {
-            return Settling.rounded(rates) + " sagas/s, " + cpuMsPerSaga.stream().map(ms -> String.format("%.2f", ms)).toList()
-                    + " ms CPU per saga";
+            return Settling.rounded(rates) + " sagas/s, " + twoDecimals(cpuMsPerSaga) + " ms CPU per saga (of it the bench JVM "
+                    + twoDecimals(jvmCpuMsPerSaga) + ")";
         }
 
         /** These bursts and {@code other}'s together, these first. */
         Bursts and(Bursts other) {
-            List<Double> allRates = new ArrayList<>(rates);
-            allRates.addAll(other.rates);
-            List<Double> allCpu = new ArrayList<>(cpuMsPerSaga);
-            allCpu.addAll(other.cpuMsPerSaga);
-            return new Bursts(allRates, allCpu);
+            return new Bursts(joined(rates, other.rates), joined(cpuMsPerSaga, other.cpuMsPerSaga), joined(jvmCpuMsPerSaga, other.jvmCpuMsPerSaga));
+        }
+
+        private static List<Double> joined(List<Double> first, List<Double> second) {
+            List<Double> all = new ArrayList<>(first);
+            all.addAll(second);
+            return all;
+        }
+
+        private static List<String> twoDecimals(List<Double> values) {
+            return values.stream().map(v -> String.format("%.2f", v)).toList();
         }
     }
 
@@ -153,12 +161,15 @@ final class SagaLoad implements AutoCloseable {
     Bursts bursts(String prefix, int count, int each) {
         List<Double> rates = new ArrayList<>();
         List<Double> cpu = new ArrayList<>();
+        List<Double> jvm = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            long before = CpuClock.now().toNanos();
+            CpuClock.Used before = CpuClock.now();
             rates.add(burst(prefix + i, each));
-            cpu.add((CpuClock.now().toNanos() - before) / 1e6 / each);
+            CpuClock.Used after = CpuClock.now();
+            cpu.add(after.total().minus(before.total()).toNanos() / 1e6 / each);
+            jvm.add(after.jvm().minus(before.jvm()).toNanos() / 1e6 / each);
         }
-        return new Bursts(rates, cpu);
+        return new Bursts(rates, cpu, jvm);
     }
 
     /** Starts sagas at {@code rate} per second for {@code seconds}; the latency of each, send to end, in microseconds. */

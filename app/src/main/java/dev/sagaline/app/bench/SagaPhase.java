@@ -84,7 +84,7 @@ final class SagaPhase {
             }
             SagaApps.awaitRunning(orchestrator.streams());
             SagaLoad.Single first = load.one("first");
-            Settling.WarmUp warmUp = load.warmUp("warm", settings.warmUp(), Settling.DEFAULT);
+            Settling.WarmUp warmUp = load.warmUp("warm", settings.warmUpSagas(), Settling.DEFAULT);
             RecordsPerSaga records = RecordsPerSaga.before(cluster, topics, name, name + "-steps");
             HopCosts beforeBursts = HopCosts.of(orchestrator.streams(), participant.streams());
             SagaLoad.Bursts bursts = load.bursts("burst", BenchSettings.BURSTS_PER_RUN, settings.burstSagas());

@@ -51,6 +51,9 @@ final class HopCosts {
         costs.put(app + " commit, of it the flush of the produced records (ms)", perCommit("flush-time-ns-total", commits, now, then));
         costs.put(app + " commit, of it sendOffsetsToTransaction (ms)", perCommit("txn-send-offsets-time-ns-total", commits, now, then));
         costs.put(app + " commit, of it the transaction commit (ms)", perCommit("txn-commit-time-ns-total", commits, now, then));
+        costs.put(app + " produce requests per commit", commits <= 0 ? 0 : (now.get("request-total") - then.get("request-total")) / commits);
+        costs.put(app + " records produced per commit", commits <= 0 ? 0 : (now.get("record-send-total") - then.get("record-send-total")) / commits);
+        costs.put(app + " produce request latency (ms)", now.get("request-latency-avg"));
         costs.put(app + " poll (ms)", now.get("poll-latency-avg"));
         costs.put(app + " processing per loop (ms)", now.get("process-latency-avg"));
         costs.put(app + " fetch (ms)", now.get("fetch-latency-avg"));
@@ -66,7 +69,7 @@ final class HopCosts {
         Map<String, Double> sums = new LinkedHashMap<>();
         Map<String, Integer> counts = new LinkedHashMap<>();
         for (String name : new String[] {"commit-total", "commit-rate", "commit-latency-avg", "poll-latency-avg", "process-latency-avg",
-                "txn-commit-time-ns-total", "flush-time-ns-total", "txn-send-offsets-time-ns-total", "fetch-latency-avg"}) {
+                "txn-commit-time-ns-total", "flush-time-ns-total", "txn-send-offsets-time-ns-total", "fetch-latency-avg", "request-total", "record-send-total", "request-latency-avg"}) {
             sums.put(name, 0.0);
             counts.put(name, 0);
         }
@@ -76,7 +79,8 @@ final class HopCosts {
             boolean wanted = switch (name.group()) {
                 case "stream-thread-metrics" -> name.name().startsWith("commit-") || name.name().equals("poll-latency-avg")
                         || name.name().equals("process-latency-avg");
-                case "producer-metrics" -> name.name().endsWith("-time-ns-total");
+                case "producer-metrics" -> name.name().endsWith("-time-ns-total") || name.name().equals("record-send-total")
+                        || (client.endsWith("-producer") && (name.name().equals("request-total") || name.name().equals("request-latency-avg")));
                 case "consumer-fetch-manager-metrics" -> name.name().equals("fetch-latency-avg") && name.tags().size() == 1
                         && client.endsWith("-consumer") && !client.endsWith("restore-consumer");
                 default -> false;

@@ -61,20 +61,16 @@ final class Benchmark {
     }
 
     /**
-     * Runs the bare ceiling and the sagas once at the main point, uncounted, before the first
-     * point: every application of the run lives in this JVM, and without it the first runs of a
-     * shape measured the JIT compiling Kafka's and Sagaline's code (their bursts two to three times
-     * slower than the same shape's later runs).
+     * Runs the sagas once at the main point, uncounted, before the first point: every application
+     * of the run lives in this JVM, and without it the first runs of a shape measured the JIT
+     * compiling Kafka's and Sagaline's code (their bursts two to three times slower than the same
+     * shape's later runs). The sagas' applications run every Kafka Streams, producer and consumer
+     * path the ceilings run, so the ceilings need no warm-up run of their own.
      */
     private void warmUpJvm() throws Exception {
-        out.println("JVM warm-up at the main point, not counted: bare ceiling, then sagas");
-        BenchSettings half = settings.halved();
-        byte[] request = serdes.requests().serialize("requests", startRequest("sample"));
-        String name = "bench-" + runId + "-jvm";
-        CeilingPhase.Result bare = new CeilingPhase(cluster, half, out).run(name + "-bare", CeilingTopology.Shape.BARE, request, null, 0);
-        SagaPhase.Result sagas = sagaPhase(cluster, half).run(name + "-sagas", SagaPhase.Shape.plain());
-        figures.put("JVM warm-up before the first point, not counted: bare ceiling, sagas (sagas/s, median of the bursts)",
-                List.of(Math.round(bare.throughput()), Math.round(sagas.throughput())));
+        out.println("JVM warm-up at the main point, not counted: sagas");
+        SagaPhase.Result sagas = sagaPhase(cluster, settings.halved()).run("bench-" + runId + "-jvm-sagas", SagaPhase.Shape.plain());
+        figures.put("JVM warm-up before the first point, not counted: sagas (sagas/s, median of the bursts)", Math.round(sagas.throughput()));
     }
 
     // ---- one point of the matrix ----------------------------------------------------------
@@ -238,7 +234,7 @@ final class Benchmark {
         used.put("processing.guarantee", "exactly_once_v2");
         used.put("sagas per shape and point, sagas per measured and per warm-up burst", settings.sagas() + ", "
                 + settings.halved().burstSagas() + ", " + settings.halved().warmUpSagas());
-        used.put("method", String.format("after an uncounted run of the bare ceiling and the sagas at the main point (the JVM's warm-up),"
+        used.put("method", String.format("after an uncounted run of the sagas at the main point (the JVM's warm-up),"
                 + " each shape runs twice per point (bare, audited, sagas, sagas, audited, bare), each run on fresh"
                 + " topics: warm-up bursts until two successive ones are within %.0f%% of each other (at most %d), then %d measured"
                 + " bursts; a shape's rate is the median of its %d measured bursts", 100 * Settling.DEFAULT.tolerance(),

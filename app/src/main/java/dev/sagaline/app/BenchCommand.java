@@ -42,10 +42,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--profile", defaultValue = "default", description = "sagaline.profile of every app, and the ceilings' settings: default or low-latency (default ${DEFAULT-VALUE}).")
     private String profile;
 
-    @Option(names = "--sagas", description = "Sagas per throughput burst (default 10000; 2000 with --quick); each shape of a point runs twice with half of them.")
+    @Option(names = "--sagas", description = "Sagas measured per shape and point (default 10000; 2000 with --quick); each shape of a point runs twice with half of them, in 2 bursts each.")
     private Integer sagas;
 
-    @Option(names = "--warm-up", description = "Uncounted sagas before each burst (default 1000; 300 with --quick).")
+    @Option(names = "--warm-up", description = "Sagas per uncounted warm-up burst (default: as many as a measured burst); warm-up bursts run until two successive ones are within 20% (at most 6).")
     private Integer warmUp;
 
     @Option(names = "--latency-rate", defaultValue = "200", description = "Sagas per second in the latency phase (default ${DEFAULT-VALUE}).")
@@ -119,7 +119,7 @@ final class BenchCommand implements Callable<Integer> {
             return measureStateAtScale(client);
         }
         return onCluster("sagaline-bench-state", client, (servers, stateDir) -> {
-            BenchRun.of(servers, client, stateDir, profile, partitions, commitMs(), !quick, pick(sagas, 10_000, 2_000), pick(warmUp, 1_000, 300),
+            BenchRun.of(servers, client, stateDir, profile, partitions, commitMs(), !quick, pick(sagas, 10_000, 2_000), warmUp == null ? 0 : warmUp,
                     latencyRate, pick(latencySeconds, 20, 6), pick(scalingSagas, 5_000, 1_000), pick(recoverySagas, 50_000, 3_000))
                     .execute(System.out, outputDir);
             return 0;

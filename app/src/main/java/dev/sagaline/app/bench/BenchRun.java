@@ -33,7 +33,8 @@ public final class BenchRun {
      * @param commitIntervalMs the main point's commit interval; 0 leaves it to the profile
      * @param matrix whether to measure throughput at 2 and 6 partitions and at the main and a 10 ms commit interval
      *               (only the main point otherwise); under a profile other than the default the commit interval is the profile's
-     * @param sagas sagas per throughput burst, each after {@code warmUp} uncounted ones
+     * @param sagas sagas measured per shape and point, in bursts each run after warm-up bursts of {@code warmUp} uncounted ones
+     *              (0: as many as a measured burst) until their rate settles
      * @param scalingSagas sagas per burst of the thread and instance scaling phases; 0 skips them
      * @param recoverySagas sagas in flight in the state and recovery phase; 0 skips it
      */

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -46,6 +47,7 @@ final class Benchmark {
     }
 
     BenchResults run() throws Exception {
+        warmUpJvm();
         for (int partitions : settings.partitions()) {
             for (long commitMs : settings.commitIntervalsMs()) {
                 point(cluster.at(partitions, commitMs), partitions == cluster.partitions() && commitMs == cluster.commitIntervalMs());
@@ -56,6 +58,19 @@ final class Benchmark {
             recovery();
         }
         return new BenchResults(used(), figures, targets);
+    }
+
+    /**
+     * Runs the sagas once at the main point, uncounted, before the first point: every application
+     * of the run lives in this JVM, and without it the first runs of a shape measured the JIT
+     * compiling Kafka's and Sagaline's code (their bursts two to three times slower than the same
+     * shape's later runs). The sagas' applications run every Kafka Streams, producer and consumer
+     * path the ceilings run, so the ceilings need no warm-up run of their own.
+     */
+    private void warmUpJvm() throws Exception {
+        out.println("JVM warm-up at the main point, not counted: sagas");
+        SagaPhase.Result sagas = sagaPhase(cluster, settings.halved()).run("bench-" + runId + "-jvm-sagas", SagaPhase.Shape.plain());
+        figures.put("JVM warm-up before the first point, not counted: sagas (sagas/s, median of the bursts)", Math.round(sagas.throughput()));
     }
 
     // ---- one point of the matrix ----------------------------------------------------------
@@ -70,7 +85,8 @@ final class Benchmark {
         String name = "bench-" + runId + "-" + at.partitions() + "p" + at.effectiveCommitIntervalMs();
         // Each shape runs twice with half the sagas, in the order bare, audited, sagas, sagas,
         // audited, bare: a load that drifts steadily during the point (other work on a shared
-        // machine) then weighs on every shape alike instead of on whichever ran last.
+        // machine) then weighs on every shape alike instead of on whichever ran last. Each run
+        // warms up until its rate settles; the median of the measured bursts is the shape's rate.
         BenchSettings half = settings.halved();
         CeilingPhase ceilings = new CeilingPhase(at, half, out);
         byte[] request = serdes.requests().serialize("requests", startRequest("sample"));
@@ -81,15 +97,32 @@ final class Benchmark {
         SagaPhase.Result sagas2 = sagaPhase(at, half).run(name + "-sagas2", new SagaPhase.Shape(1, false, latencyRate));
         CeilingPhase.Result audited2 = ceilings.run(name + "-audited2", CeilingTopology.Shape.AUDITED, request, audit, 0);
         CeilingPhase.Result bare2 = ceilings.run(name + "-bare2", CeilingTopology.Shape.BARE, request, null, latencyRate);
-        double bare = twoBursts(bare1.throughput(), bare2.throughput());
-        double audited = twoBursts(audited1.throughput(), audited2.throughput());
-        double sagaRate = twoBursts(sagas.throughput(), sagas2.throughput());
+        SagaLoad.Bursts bareBursts = bare1.bursts().and(bare2.bursts());
+        SagaLoad.Bursts auditedBursts = audited1.bursts().and(audited2.bursts());
+        SagaLoad.Bursts sagaBursts = sagas.bursts().and(sagas2.bursts());
+        double bare = bareBursts.throughput();
+        double audited = auditedBursts.throughput();
+        double sagaRate = sagaBursts.throughput();
         figures.put(prefix + "bare ceiling (sagas/s)", bare);
         figures.put(prefix + "audited ceiling (sagas/s)", audited);
         figures.put(prefix + "saga throughput (sagas/s)", sagaRate);
-        figures.put(prefix + "bursts (sagas/s): bare, audited, sagas, sagas, audited, bare", List.of(Math.round(bare1.throughput()),
-                Math.round(audited1.throughput()), Math.round(sagas.throughput()), Math.round(sagas2.throughput()),
-                Math.round(audited2.throughput()), Math.round(bare2.throughput())));
+        figures.put(prefix + "measured bursts (sagas/s) of each run: bare, audited, sagas, sagas, audited, bare",
+                Stream.of(bare1.bursts(), audited1.bursts(), sagas.bursts(), sagas2.bursts(), audited2.bursts(), bare2.bursts())
+                        .map(b -> Settling.rounded(b.rates())).toList());
+        figures.put(prefix + "warm-up of each run: bare, audited, sagas, sagas, audited, bare",
+                Stream.of(bare1.warmUp(), audited1.warmUp(), sagas.warmUp(), sagas2.warmUp(), audited2.warmUp(), bare2.warmUp())
+                        .map(Settling.WarmUp::describe).toList());
+        // What a saga costs the machine: with its cores busy, rates go as the inverse of this.
+        List<SagaLoad.Bursts> shapes = List.of(bareBursts, auditedBursts, sagaBursts);
+        figures.put(prefix + "CPU per saga of the bench JVM and the broker, median of the bursts (ms): bare, audited, sagas",
+                shapes.stream().map(b -> rounded(Settling.median(b.cpuMsPerSaga()))).toList());
+        figures.put(prefix + "of it the bench JVM's (ms): bare, audited, sagas",
+                shapes.stream().map(b -> rounded(Settling.median(b.jvmCpuMsPerSaga()))).toList());
+        int cores = Runtime.getRuntime().availableProcessors();
+        figures.put(prefix + "share of all cores the bench JVM and the broker used in the bursts: bare, audited, sagas",
+                shapes.stream().map(b -> rounded(Settling.median(b.cpuMsPerSaga()) * b.throughput() / 1000 / cores)).toList());
+        figures.put(prefix + "commit costs in the bursts, bare ceiling (second run; ms)", roundedValues(bare2.burstHopCosts()));
+        figures.put(prefix + "commit costs in the bursts, sagas (second run; ms)", roundedValues(sagas2.burstHopCosts()));
         double ofBare = sagaRate / bare;
         figures.put(prefix + "saga throughput / bare ceiling", ofBare);
         figures.put(prefix + "saga throughput / audited ceiling", sagaRate / audited);
@@ -180,9 +213,14 @@ final class Benchmark {
         return new SagaPhase(at, with, serdes, registryScope, this::requestBytes, out);
     }
 
-    /** The rate of two bursts of the same size together: all their sagas over all their time. */
-    private static double twoBursts(double first, double second) {
-        return 2 / (1 / first + 1 / second);
+    private static double rounded(double value) {
+        return Math.round(value * 100) / 100.0;
+    }
+
+    private static Map<String, Double> roundedValues(Map<String, Double> figures) {
+        Map<String, Double> rounded = new LinkedHashMap<>();
+        figures.forEach((k, v) -> rounded.put(k, rounded(v)));
+        return rounded;
     }
 
     private Map<String, Object> used() {
@@ -194,7 +232,13 @@ final class Benchmark {
         used.put("matrix: commit.interval.ms", settings.commitIntervalsMs().stream()
                 .map(ms -> ms > 0 ? ms.toString() : cluster.at(1, 0).effectiveCommitIntervalMs() + " (profile)").toList());
         used.put("processing.guarantee", "exactly_once_v2");
-        used.put("sagas per shape and point (two bursts of half), warm-up before each burst", settings.sagas() + ", " + settings.warmUp());
+        used.put("sagas per shape and point, sagas per measured and per warm-up burst", settings.sagas() + ", "
+                + settings.halved().burstSagas() + ", " + settings.halved().warmUpSagas());
+        used.put("method", String.format("after an uncounted run of the sagas at the main point (the JVM's warm-up),"
+                + " each shape runs twice per point (bare, audited, sagas, sagas, audited, bare), each run on fresh"
+                + " topics: warm-up bursts until two successive ones are within %.0f%% of each other (at most %d), then %d measured"
+                + " bursts; a shape's rate is the median of its %d measured bursts", 100 * Settling.DEFAULT.tolerance(),
+                Settling.DEFAULT.maxBursts(), BenchSettings.BURSTS_PER_RUN, 2 * BenchSettings.BURSTS_PER_RUN));
         used.put("latency rate (sagas/s) and phase (s)", settings.latencyRate() + ", " + settings.latencySeconds());
         used.put("sagas per burst (scaling)", settings.scalingSagas());
         used.put("in-flight sagas (state, recovery)", settings.inFlight());

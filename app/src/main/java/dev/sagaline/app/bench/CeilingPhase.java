@@ -3,6 +3,7 @@ package dev.sagaline.app.bench;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.streams.KafkaStreams;
@@ -10,13 +11,21 @@ import org.apache.kafka.streams.Topology;
 
 /**
  * One ceiling at one point (partitions, commit interval, profile): its two applications started
- * on fresh topics, then the same load the sagas get: one saga right after both run, a warm-up, a
- * burst for throughput and, when asked, a fixed rate for latency.
+ * on fresh topics, then the same load the sagas get: one saga right after both run, warm-up bursts
+ * until the rate settles, measured bursts for throughput and, when asked, a fixed rate for latency.
  */
 final class CeilingPhase {
 
-    /** What a ceiling reached. */
-    record Result(double firstSeconds, double throughput, Histogram latency) {
+    /**
+     * What a ceiling reached: its warm-up, the measured bursts, what its commits cost during them
+     * ({@link HopCosts}, the coordinator named "coordinator"), and latency when asked.
+     */
+    record Result(double firstSeconds, Settling.WarmUp warmUp, SagaLoad.Bursts bursts, Map<String, Double> burstHopCosts, Histogram latency) {
+
+        /** The median of the measured bursts. */
+        double throughput() {
+            return bursts.throughput();
+        }
     }
 
     private final BenchCluster cluster;
@@ -49,14 +58,17 @@ final class CeilingPhase {
                     SagaApps.awaitRunning(app);
                 }
                 double first = load.one("first").seconds();
-                load.burst("warm", settings.warmUp());
-                double rate = load.burst("burst", settings.sagas());
+                Settling.WarmUp warmUp = load.warmUp("warm", settings.warmUpSagas(), Settling.DEFAULT);
+                HopCosts before = HopCosts.of(apps.get(0), apps.get(1));
+                SagaLoad.Bursts bursts = load.bursts("burst", BenchSettings.BURSTS_PER_RUN, settings.burstSagas());
+                Map<String, Double> burstHopCosts = HopCosts.of(apps.get(0), apps.get(1)).since(before, "coordinator");
                 Histogram latency = latencyRate > 0 ? load.paced("paced", latencyRate, settings.latencySeconds()) : null;
-                out.printf("  %s ceiling, %d partitions, commit %d ms: first saga %.2f s, %.0f sagas/s%s%n", shape.name().toLowerCase(),
-                        cluster.partitions(), cluster.effectiveCommitIntervalMs(), first, rate,
+                out.printf("  %s ceiling, %d partitions, commit %d ms: first saga %.2f s, warm-up %s, bursts %s%s%n",
+                        shape.name().toLowerCase(), cluster.partitions(), cluster.effectiveCommitIntervalMs(), first, warmUp.describe(),
+                        bursts.describe(),
                         latency == null ? "" : String.format(", p50 %.0f ms p99 %.0f ms at %.0f/s", latency.getValueAtPercentile(50) / 1000.0,
                                 latency.getValueAtPercentile(99) / 1000.0, latencyRate));
-                return new Result(first, rate, latency);
+                return new Result(first, warmUp, bursts, burstHopCosts, latency);
             }
         } finally {
             apps.forEach(KafkaStreams::close);

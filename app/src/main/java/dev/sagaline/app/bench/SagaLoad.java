@@ -102,6 +102,76 @@ final class SagaLoad implements AutoCloseable {
         return count / ((System.nanoTime() - start) / 1e9);
     }
 
+    /**
+     * Warm-up bursts of {@code each} sagas until {@code rule} says the rate has settled, or its
+     * maximum of bursts is reached.
+     */
+    Settling.WarmUp warmUp(String prefix, int each, Settling rule) {
+        List<Double> rates = new ArrayList<>();
+        while (!rule.over(rates)) {
+            rates.add(burst(prefix + rates.size(), each));
+        }
+        return new Settling.WarmUp(rates, rule.settled(rates));
+    }
+
+    /**
+     * Measured bursts: the rate of each, and the processor time it took per saga, of this JVM and
+     * of the processes it started, the broker among them ({@link CpuClock}).
+     *
+     * @param rates sagas per second of each burst
+     * @param cpuMsPerSaga milliseconds of CPU per saga of each burst, this JVM's and its children's
+     * @param jvmCpuMsPerSaga of it, this JVM's (load, applications, readers)
+     */
+    record Bursts(List<Double> rates, List<Double> cpuMsPerSaga, List<Double> jvmCpuMsPerSaga) {
+
+        Bursts {
+            rates = List.copyOf(rates);
+            cpuMsPerSaga = List.copyOf(cpuMsPerSaga);
+            jvmCpuMsPerSaga = List.copyOf(jvmCpuMsPerSaga);
+        }
+
+        /** The median rate. */
+        double throughput() {
+            return Settling.median(rates);
+        }
+
+        /** How they are printed: each burst's rate and CPU per saga. */
+        String describe() {
+            return Settling.rounded(rates) + " sagas/s, " + twoDecimals(cpuMsPerSaga) + " ms CPU per saga (of it the bench JVM "
+                    + twoDecimals(jvmCpuMsPerSaga) + ")";
+        }
+
+        /** These bursts and {@code other}'s together, these first. */
+        Bursts and(Bursts other) {
+            return new Bursts(joined(rates, other.rates), joined(cpuMsPerSaga, other.cpuMsPerSaga), joined(jvmCpuMsPerSaga, other.jvmCpuMsPerSaga));
+        }
+
+        private static List<Double> joined(List<Double> first, List<Double> second) {
+            List<Double> all = new ArrayList<>(first);
+            all.addAll(second);
+            return all;
+        }
+
+        private static List<String> twoDecimals(List<Double> values) {
+            return values.stream().map(v -> String.format("%.2f", v)).toList();
+        }
+    }
+
+    /** {@code count} bursts of {@code each} sagas, one after the other. */
+    Bursts bursts(String prefix, int count, int each) {
+        List<Double> rates = new ArrayList<>();
+        List<Double> cpu = new ArrayList<>();
+        List<Double> jvm = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            CpuClock.Used before = CpuClock.now();
+            rates.add(burst(prefix + i, each));
+            CpuClock.Used after = CpuClock.now();
+            cpu.add(after.total().minus(before.total()).toNanos() / 1e6 / each);
+            jvm.add(after.jvm().minus(before.jvm()).toNanos() / 1e6 / each);
+        }
+        return new Bursts(rates, cpu, jvm);
+    }
+
     /** Starts sagas at {@code rate} per second for {@code seconds}; the latency of each, send to end, in microseconds. */
     Histogram paced(String prefix, double rate, int seconds) {
         Histogram micros = new Histogram(3_600_000_000L, 3);

@@ -16,9 +16,9 @@ import org.HdrHistogram.Histogram;
 /**
  * Real sagas at one point (partitions, commit interval, profile): the orchestrator and the
  * participant service started on fresh topics, then one saga right after both run (the time to the
- * first saga), a warm-up, a burst for throughput and, when asked, a fixed rate for latency with
- * what each hop's waits cost. The orchestrator can run with more stream threads, or as two
- * instances, the second in a JVM of its own.
+ * first saga), warm-up bursts until the rate settles, measured bursts for throughput and, when
+ * asked, a fixed rate for latency with what each hop's waits cost. The orchestrator can run with
+ * more stream threads, or as two instances, the second in a JVM of its own.
  */
 final class SagaPhase {
 
@@ -30,11 +30,18 @@ final class SagaPhase {
     }
 
     /**
-     * What the sagas reached; {@code recordsPerSaga} as {@link RecordsPerSaga#after} gives it for
-     * the burst.
+     * What the sagas reached: the first saga, the warm-up, the measured bursts and what the
+     * commits cost during them ({@link HopCosts}), and, when asked, latency with the hop costs
+     * during it; {@code recordsPerSaga} as {@link RecordsPerSaga#after} gives it for the measured
+     * bursts together.
      */
-    record Result(SagaLoad.Single first, double throughput, Histogram latency, Map<String, Double> hopCosts, long finishedBytes,
-                  Map<String, Double> recordsPerSaga) {
+    record Result(SagaLoad.Single first, Settling.WarmUp warmUp, SagaLoad.Bursts bursts, Map<String, Double> burstHopCosts, Histogram latency,
+                  Map<String, Double> hopCosts, long finishedBytes, Map<String, Double> recordsPerSaga) {
+
+        /** The median of the measured bursts. */
+        double throughput() {
+            return bursts.throughput();
+        }
     }
 
     private final BenchCluster cluster;
@@ -77,11 +84,13 @@ final class SagaPhase {
             }
             SagaApps.awaitRunning(orchestrator.streams());
             SagaLoad.Single first = load.one("first");
-            load.burst("warm", settings.warmUp());
+            Settling.WarmUp warmUp = load.warmUp("warm", settings.warmUpSagas(), Settling.DEFAULT);
             RecordsPerSaga records = RecordsPerSaga.before(cluster, topics, name, name + "-steps");
-            double rate = load.burst("burst", settings.sagas());
-            Map<String, Double> recordsPerSaga = records.after(settings.sagas(), name + "-");
-            out.printf("    records per saga in the burst: %s%n", recordsPerSaga);
+            HopCosts beforeBursts = HopCosts.of(orchestrator.streams(), participant.streams());
+            SagaLoad.Bursts bursts = load.bursts("burst", BenchSettings.BURSTS_PER_RUN, settings.burstSagas());
+            Map<String, Double> burstHopCosts = HopCosts.of(orchestrator.streams(), participant.streams()).since(beforeBursts);
+            Map<String, Double> recordsPerSaga = records.after(BenchSettings.BURSTS_PER_RUN * settings.burstSagas(), name + "-");
+            out.printf("    records per saga in the measured bursts: %s%n", recordsPerSaga);
             Histogram latency = null;
             Map<String, Double> hopCosts = Map.of();
             if (shape.latencyRate() > 0) {
@@ -90,12 +99,13 @@ final class SagaPhase {
                 hopCosts = HopCosts.of(orchestrator.streams(), participant.streams()).since(before);
             }
             long finishedBytes = shape.secondInstance() ? 0 : StoreFigures.bytesPerSaga(orchestrator, serdes, SagaStatus.COMPLETED);
-            out.printf("  sagas, %d partitions, commit %d ms, %d thread(s)%s: first saga %.2f s, %.0f sagas/s%s%n", cluster.partitions(),
-                    cluster.effectiveCommitIntervalMs(), shape.threads(), shape.secondInstance() ? ", 2 orchestrator JVMs" : "", first.seconds(), rate,
+            out.printf("  sagas, %d partitions, commit %d ms, %d thread(s)%s: first saga %.2f s, warm-up %s, bursts %s%s%n",
+                    cluster.partitions(), cluster.effectiveCommitIntervalMs(), shape.threads(), shape.secondInstance() ? ", 2 orchestrator JVMs" : "",
+                    first.seconds(), warmUp.describe(), bursts.describe(),
                     latency == null ? "" : String.format(", p50 %.0f ms p99 %.0f ms at %.0f/s", latency.getValueAtPercentile(50) / 1000.0,
                             latency.getValueAtPercentile(99) / 1000.0, shape.latencyRate()));
             out.println("    first saga, ms from the send to each of its audit events and from the last to its reading: " + first.gapsMs());
-            return new Result(first, rate, latency, hopCosts, finishedBytes, recordsPerSaga);
+            return new Result(first, warmUp, bursts, burstHopCosts, latency, hopCosts, finishedBytes, recordsPerSaga);
         } finally {
             for (AutoCloseable app : running) {
                 try {

@@ -52,8 +52,8 @@ import org.junit.jupiter.api.io.TempDir;
  * broker's next abort scan. Here a dead orchestrator and a dead participant instance (transactional
  * ids of their applications, process ids no member has) hold open transactions with a five-minute
  * timeout on every partition of the request topic and of the step's command topic; the live
- * instances that start on them fence those ids, so a saga sent behind them ends within seconds,
- * and their own producers are never fenced.
+ * instances that start on them fence those ids once they are a session timeout old, so a saga
+ * sent behind them ends within seconds, and their own producers are never fenced.
  */
 @Tag("integration")
 @ExtendWith(LocalKafkaExtension.class)
@@ -63,6 +63,8 @@ class AbandonedTransactionIT {
     private static final String APP = "abandoned-it";
     private static final String SERVICE = APP + "-stock";
     private static final String COMMAND_TOPIC = "abandoned-it.stock";
+    /** The broker's shortest; a transaction is taken for a dead instance's once it is open this long. */
+    private static final int SESSION_TIMEOUT_MS = 6_000;
     /** Far longer than the test: only a fence ends these transactions before it does. */
     private static final int DEAD_TRANSACTION_TIMEOUT_MS = 300_000;
     private static final SagaDefinition ORDER = SagaDefinition.named("order")
@@ -89,6 +91,7 @@ class AbandonedTransactionIT {
                 StreamsConfig.APPLICATION_ID_CONFIG, APP,
                 StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
                 StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("orchestrator").toString(),
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, SESSION_TIMEOUT_MS,
                 SagalineConfig.TOPIC_PARTITIONS_CONFIG, 3,
                 SagalineConfig.SCHEMA_REGISTRY_URL_CONFIG, "memory://" + APP));
         SagaDefinitions definitions = SagaDefinitions.of(ORDER);
@@ -111,6 +114,7 @@ class AbandonedTransactionIT {
                 .commandTopic(COMMAND_TOPIC)
                 .schemaRegistry(registry)
                 .property(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("stock").toString())
+                .property(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, SESSION_TIMEOUT_MS)
                 .onDo("reserve", SagaRequest.class, (input, context) -> StepResult.succeeded())
                 .onCompensate("reserve", SagaRequest.class, (input, context) -> StepResult.succeeded())
                 .build();

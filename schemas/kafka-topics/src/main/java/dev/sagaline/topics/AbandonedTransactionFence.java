@@ -38,14 +38,19 @@ import org.slf4j.LoggerFactory;
  * the partitions it wrote, the restore of the changelogs and the next owner's input among them,
  * for {@code transaction.timeout.ms} (10 s under exactly-once) and up to one abort scan of the
  * broker (10 s by default). When this instance's group rebalances, which is how it learns that a
- * member is gone, it lists the application's ongoing transactions, then the group's members, and
- * fences ({@link Admin#fenceProducers}) those transactional ids whose process is neither a member
- * nor this process: the epoch bump aborts the transaction and writes its abort markers at once.
- * Transactions are read before members, so a transaction of an instance that joins in between is
- * never taken for a dead one's.
+ * member is gone, it lists the application's transactions that have been open for at least the
+ * group's session timeout, then the group's members, and fences ({@link Admin#fenceProducers})
+ * those transactional ids whose process is neither a member nor this process: the epoch bump
+ * aborts the transaction and writes its abort markers at once. Transactions are read before
+ * members, so a transaction of an instance that joins in between is never taken for a dead one's.
+ * The age bound spares a live instance that the group dropped for a moment (a heartbeat late on a
+ * busy machine) while its stream thread still commits every {@code commit.interval.ms}: a dead
+ * instance's last transaction is at least a session timeout old by the time the group drops it.
  *
- * <p>It follows the instance's state ({@link #onStreamsState}): it looks once when a rebalance
- * starts, every second while it lasts (the new owner restores its tasks then) and once when it ends; a healthy group that does not rebalance costs no request.
+ * <p>It follows the instance's state ({@link #onStreamsState}): it looks when a rebalance
+ * starts, and every second while it lasts (the new owner restores its tasks then) and for a
+ * session timeout after it ends, so that a transaction too young at the takeover is fenced once it
+ * is old enough; a healthy group that does not rebalance costs no request.
  * Admin calls run on a thread of its own, never on a stream thread. It does nothing when
  * {@code client.id} is set: the members' client ids then do not say which process they are, and
  * a live instance's transaction must never be fenced. It needs DESCRIBE on the group and WRITE on
@@ -58,13 +63,16 @@ public final class AbandonedTransactionFence implements AutoCloseable {
     public static final String CONFIG = "sagaline.fence.abandoned.transactions";
 
     /** Documentation of {@link #CONFIG}, shared by both configurations. */
-    public static final String DOC = "When the group rebalances, fence (Admin.fenceProducers) the open exactly-once transactions"
-            + " of this application's instances that are no longer in the group, so the instance that takes their tasks over"
-            + " moves on at once instead of after transaction.timeout.ms plus the broker's abort scan. Off when client.id is set.";
+    public static final String DOC = "When the group rebalances, fence (Admin.fenceProducers) the exactly-once transactions"
+            + " that instances of this application no longer in the group have held open for session.timeout.ms or longer, so"
+            + " the instance that takes their tasks over moves on at once instead of after transaction.timeout.ms plus the"
+            + " broker's abort scan. Off when client.id is set.";
 
     private static final Logger log = LoggerFactory.getLogger(AbandonedTransactionFence.class);
     private static final Duration CHECK_INTERVAL = Duration.ofSeconds(1);
     private static final int ADMIN_TIMEOUT_MS = 5_000;
+    /** The consumer's own default. */
+    private static final long DEFAULT_SESSION_TIMEOUT_MS = 45_000;
     private static final Set<String> STOPPED = Set.of("PENDING_SHUTDOWN", "NOT_RUNNING", "PENDING_ERROR", "ERROR");
 
     private final String applicationId;
@@ -73,10 +81,14 @@ public final class AbandonedTransactionFence implements AutoCloseable {
     private final Supplier<Collection<String>> ownClientIds;
     private final ScheduledExecutorService thread;
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
-    private ScheduledFuture<?> whileRebalancing;
+    private final long minimumAgeMs;
+    private ScheduledFuture<?> looking;
+    private ScheduledFuture<?> stopLater;
 
-    private AbandonedTransactionFence(String applicationId, Map<String, Object> adminSettings, Supplier<Collection<String>> ownClientIds) {
+    private AbandonedTransactionFence(String applicationId, Map<String, Object> adminSettings, long minimumAgeMs,
+                                      Supplier<Collection<String>> ownClientIds) {
         this.applicationId = applicationId;
+        this.minimumAgeMs = minimumAgeMs;
         this.transactions = new AbandonedTransactions(applicationId);
         this.ownClientIds = ownClientIds;
         this.admin = Admin.create(adminSettings);
@@ -120,7 +132,19 @@ public final class AbandonedTransactionFence implements AutoCloseable {
                     applicationId);
             return Optional.empty();
         }
-        return Optional.of(new AbandonedTransactionFence(applicationId, adminSettings(applicationId, streamsProperties), ownClientIds));
+        return Optional.of(new AbandonedTransactionFence(applicationId, adminSettings(applicationId, streamsProperties),
+                sessionTimeoutMs(streamsProperties), ownClientIds));
+    }
+
+    /** The main consumer's {@code session.timeout.ms}, most specific prefix first, as Kafka Streams reads it. */
+    private static long sessionTimeoutMs(Map<?, ?> streamsProperties) {
+        for (String key : List.of("main.consumer.session.timeout.ms", "consumer.session.timeout.ms", "session.timeout.ms")) {
+            Object value = streamsProperties.get(key);
+            if (value != null) {
+                return Long.parseLong(value.toString().trim());
+            }
+        }
+        return DEFAULT_SESSION_TIMEOUT_MS;
     }
 
     /** The Admin settings among {@code streamsProperties}, {@code admin.}-prefixed ones winning, as Kafka Streams reads them. */
@@ -144,33 +168,43 @@ public final class AbandonedTransactionFence implements AutoCloseable {
 
     /**
      * Follows the Kafka Streams instance's state, by the name of its {@code KafkaStreams.State}:
-     * {@code REBALANCING} starts the looks, any other state ends them after one more, and
-     * {@code PENDING_SHUTDOWN}, {@code NOT_RUNNING}, {@code PENDING_ERROR} or {@code ERROR} closes this fence. Called from
-     * the state listener, on a stream thread: it only schedules.
+     * {@code REBALANCING} starts the looks, any other state ends them a session timeout later, and
+     * {@code PENDING_SHUTDOWN}, {@code NOT_RUNNING}, {@code PENDING_ERROR} or {@code ERROR} closes
+     * this fence. Called from the state listener, on a stream thread: it only schedules.
      */
     public synchronized void onStreamsState(String state) {
         if (thread.isShutdown()) {
             return;
         }
         if (state.equals("REBALANCING")) {
-            if (whileRebalancing == null) {
-                whileRebalancing = thread.scheduleWithFixedDelay(this::fenceAbandoned, 0, CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+            if (stopLater != null) {
+                stopLater.cancel(false);
+                stopLater = null;
+            }
+            if (looking == null) {
+                looking = thread.scheduleWithFixedDelay(this::fenceAbandoned, 0, CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
             }
         } else if (STOPPED.contains(state)) {
             thread.execute(() -> admin.close(Duration.ofSeconds(5)));
             thread.shutdown();
-        } else if (whileRebalancing != null) {
-            whileRebalancing.cancel(false);
-            whileRebalancing = null;
-            thread.execute(this::fenceAbandoned);
+        } else if (looking != null && stopLater == null) {
+            stopLater = thread.schedule(this::stopLooking, minimumAgeMs + CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
-    /** One look: fence the ongoing transactions of processes that are not in the group. */
+    private synchronized void stopLooking() {
+        if (looking != null) {
+            looking.cancel(false);
+            looking = null;
+        }
+        stopLater = null;
+    }
+
+    /** One look: fence the transactions open for a session timeout or longer of processes that are not in the group. */
     void fenceAbandoned() {
         try {
             List<String> ongoing = admin.listTransactions(new ListTransactionsOptions()
-                            .filterStates(EnumSet.of(TransactionState.ONGOING)).timeoutMs(ADMIN_TIMEOUT_MS))
+                            .filterStates(EnumSet.of(TransactionState.ONGOING)).filterOnDuration(minimumAgeMs).timeoutMs(ADMIN_TIMEOUT_MS))
                     .all().get(ADMIN_TIMEOUT_MS, TimeUnit.MILLISECONDS).stream()
                     .map(TransactionListing::transactionalId)
                     .filter(id -> transactions.processIdOfTransaction(id).isPresent())
@@ -182,6 +216,7 @@ public final class AbandonedTransactionFence implements AutoCloseable {
                     .describedGroups().get(applicationId).get(ADMIN_TIMEOUT_MS, TimeUnit.MILLISECONDS)
                     .members().stream().map(MemberDescription::clientId).toList();
             AbandonedTransactions.Verdict verdict = transactions.judge(ongoing, members, ownClientIds.get());
+            log.debug("{}: open transactions {}, members {}: fence {}", applicationId, ongoing, members, verdict.toFence());
             verdict.undecidable().ifPresent(why -> reportOnce("undecidable", "open transactions " + ongoing + " are left to time out: " + why));
             if (!verdict.toFence().isEmpty()) {
                 admin.fenceProducers(verdict.toFence(), new FenceProducersOptions().timeoutMs(ADMIN_TIMEOUT_MS))

@@ -218,7 +218,7 @@ public final class AbandonedTransactionFence implements AutoCloseable {
             AbandonedTransactions.Verdict verdict = transactions.judge(ongoing, members, ownClientIds.get());
             log.debug("{}: open transactions {}, members {}: fence {}", applicationId, ongoing, members, verdict.toFence());
             verdict.undecidable().ifPresent(why -> reportOnce("undecidable", "open transactions " + ongoing + " are left to time out: " + why));
-            if (!verdict.toFence().isEmpty()) {
+            if (!verdict.toFence().isEmpty() && !thread.isShutdown()) { // nothing is fenced once closed
                 admin.fenceProducers(verdict.toFence(), new FenceProducersOptions().timeoutMs(ADMIN_TIMEOUT_MS))
                         .all().get(ADMIN_TIMEOUT_MS, TimeUnit.MILLISECONDS);
                 log.info("{}: fenced the open transactions {} of instances no longer in the group", applicationId, verdict.toFence());
@@ -242,9 +242,14 @@ public final class AbandonedTransactionFence implements AutoCloseable {
         }
     }
 
-    /** Stops looking and closes the Admin client, as a stopped Kafka Streams state does. */
+    /** Stops looking and closes the Admin client, as a stopped Kafka Streams state does, and waits for a look under way. */
     @Override
     public void close() {
         onStreamsState("NOT_RUNNING");
+        try {
+            thread.awaitTermination(3L * ADMIN_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

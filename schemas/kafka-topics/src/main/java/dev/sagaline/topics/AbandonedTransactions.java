@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * {@code <client.id>-StreamThread-<thread index>-consumer}, and {@code client.id} defaults to
  * {@code <application.id>-<process id>}. A transaction whose process id no member of the group
  * has, and that is not this process's, was left by an instance that died (or was thrown out of
- * the group): fencing it loses nothing, as its records were never committed.
+ * the group): fencing it loses nothing, as its records were never committed. (The fence only
+ * asks about transactions open for a session timeout or longer.)
  *
  * @param applicationId the application's id, which is its consumer group and the prefix of its transactional ids
  */

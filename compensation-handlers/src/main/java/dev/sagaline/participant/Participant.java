@@ -142,7 +142,9 @@ public final class Participant implements AutoCloseable {
     private KafkaStreams newStreams() {
         KafkaStreams created = new KafkaStreams(buildTopology(), streamsProperties());
         created.setUncaughtExceptionHandler(uncaughtExceptionHandler != null ? uncaughtExceptionHandler : new ThreadFailureResponse());
+        var fence = config.abandonedTransactionFence(streamsProperties, () -> created.metadataForLocalThreads().stream().map(t -> t.consumerClientId()).toList());
         created.setStateListener((now, before) -> {
+            fence.ifPresent(f -> f.onStreamsState(now.name())); // closes it when the streams stop
             if (streams != created) {
                 return; // an instance given up at start, closing
             }

@@ -3,12 +3,16 @@ package dev.sagaline.participant;
 import dev.sagaline.schemas.registry.RegistryClientSettings;
 import dev.sagaline.schemas.registry.SchemaRegistries;
 import dev.sagaline.schemas.registry.SchemaRegistry;
+import dev.sagaline.topics.AbandonedTransactionFence;
 import dev.sagaline.topics.ClientProfile;
 import dev.sagaline.topics.RecordSizeCeiling;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -97,9 +101,12 @@ public final class ParticipantConfig extends AbstractConfig {
     /** {@value ClientProfile#CONFIG}: one word that tunes Kafka Streams and its clients, the same key the orchestrator reads. */
     public static final String PROFILE_CONFIG = ClientProfile.CONFIG;
 
+    /** {@value AbandonedTransactionFence#CONFIG}: fence the open transactions killed instances left, the same key the orchestrator reads. */
+    public static final String FENCE_ABANDONED_TRANSACTIONS_CONFIG = AbandonedTransactionFence.CONFIG;
+
     private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
     // The registry's URL, credentials and TLS trust are declared with the registry client, for the orchestrator too.
-    private static final ConfigDef CONFIG = ClientProfile.define(RegistryClientSettings.addTo(SchemaRegistries.defineUrl(new ConfigDef()
+    private static final ConfigDef CONFIG = AbandonedTransactionFence.define(ClientProfile.define(RegistryClientSettings.addTo(SchemaRegistries.defineUrl(new ConfigDef()
             .define(APPLICATION_ID_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
                     Importance.HIGH, APPLICATION_ID_DOC)
             .define(COMMAND_TOPIC_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, topicName(false),
@@ -113,7 +120,7 @@ public final class ParticipantConfig extends AbstractConfig {
             .define(PURGE_BATCH_CONFIG, Type.INT, DEFAULT_PURGE_BATCH, ConfigDef.Range.atLeast(1),
                     Importance.LOW, PURGE_BATCH_DOC)
             .define(REPLY_MAX_BYTES_CONFIG, Type.INT, 1_000_000, ConfigDef.Range.atLeast(1024),
-                    Importance.MEDIUM, REPLY_MAX_BYTES_DOC))));
+                    Importance.MEDIUM, REPLY_MAX_BYTES_DOC)))));
 
     private final RegistryClientSettings registryClient;
 
@@ -204,6 +211,15 @@ public final class ParticipantConfig extends AbstractConfig {
     /** A client of the registry at {@link #schemaRegistryUrl()}, with the configured credentials and TLS trust. */
     public SchemaRegistry schemaRegistry() {
         return registryClient.schemaRegistry(schemaRegistryUrl());
+    }
+
+    /**
+     * The fence that ends the open transactions killed instances of the Kafka Streams application
+     * run with {@code streamsProperties} left behind; empty when {@value #FENCE_ABANDONED_TRANSACTIONS_CONFIG}
+     * is false. {@code ownClientIds} gives this process's stream threads' consumer client ids.
+     */
+    public Optional<AbandonedTransactionFence> abandonedTransactionFence(Map<?, ?> streamsProperties, Supplier<Collection<String>> ownClientIds) {
+        return AbandonedTransactionFence.forStreams(getBoolean(FENCE_ABANDONED_TRANSACTIONS_CONFIG), streamsProperties, ownClientIds);
     }
 
     /** The profile whose settings the participant gives Kafka Streams where none were given explicitly. */

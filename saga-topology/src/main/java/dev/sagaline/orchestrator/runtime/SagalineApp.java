@@ -5,10 +5,13 @@ import dev.sagaline.orchestrator.errors.SagalineException;
 import dev.sagaline.protocol.v1.SagaState;
 import dev.sagaline.schemas.failures.ThreadFailures;
 import dev.sagaline.schemas.serde.ProtocolSerdes;
+import dev.sagaline.topics.AbandonedTransactionFence;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -43,14 +46,19 @@ public final class SagalineApp implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final boolean staticMember;
     private final KafkaStreamsMetrics streamsMetrics;
+    private final Optional<AbandonedTransactionFence> fence;
 
     private SagalineApp(SagalineConfig config, SagaDefinitions definitions, MeterRegistry meters) {
         ProtocolSerdes serdes = new ProtocolSerdes(config.schemaRegistry());
-        this.streams = new KafkaStreams(SagaTopology.build(definitions, config, serdes, meters), SagaTopology.streamsProperties(config, meters));
+        Properties streamsProperties = SagaTopology.streamsProperties(config, meters);
+        this.streams = new KafkaStreams(SagaTopology.build(definitions, config, serdes, meters), streamsProperties);
+        this.fence = config.abandonedTransactionFence(streamsProperties,
+                () -> streams.metadataForLocalThreads().stream().map(t -> t.consumerClientId()).toList());
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(meters);
         this.staticMember = config.streamsProperties().containsKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
         streams.setStateListener((now, before) -> {
+            fence.ifPresent(f -> f.onStreamsState(now.name()));
             if (now == KafkaStreams.State.RUNNING) {
                 running.countDown();
             } else if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
@@ -153,6 +161,7 @@ public final class SagalineApp implements AutoCloseable {
      */
     @Override
     public void close() {
+        fence.ifPresent(AbandonedTransactionFence::close);
         streamsMetrics.close();
         streams.close(CloseOptions.timeout(Duration.ofSeconds(30)).withGroupMembershipOperation(
                 staticMember ? CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP : CloseOptions.GroupMembershipOperation.LEAVE_GROUP));

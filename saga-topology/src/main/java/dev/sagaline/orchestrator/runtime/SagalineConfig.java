@@ -5,13 +5,16 @@ import dev.sagaline.schemas.registry.RegistryClientSettings;
 import dev.sagaline.schemas.registry.SchemaRegistries;
 import dev.sagaline.schemas.registry.SchemaRegistry;
 import dev.sagaline.schemas.retry.RetryPolicy;
+import dev.sagaline.topics.AbandonedTransactionFence;
 import dev.sagaline.topics.ClientProfile;
 import dev.sagaline.topics.RecordSizeCeiling;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Optional;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Supplier;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -112,8 +115,11 @@ public final class SagalineConfig extends AbstractConfig {
     /** {@value ClientProfile#CONFIG}: one word that tunes Kafka Streams and its clients, the same key the participants read. */
     public static final String PROFILE_CONFIG = ClientProfile.CONFIG;
 
+    /** {@value AbandonedTransactionFence#CONFIG}: fence the open transactions killed instances left, the same key the participants read. */
+    public static final String FENCE_ABANDONED_TRANSACTIONS_CONFIG = AbandonedTransactionFence.CONFIG;
+
     // The registry's URL, credentials and TLS trust are declared with the registry client, for participants too.
-    private static final ConfigDef DEFINITION = ClientProfile.define(RegistryClientSettings.addTo(SchemaRegistries.defineUrl(new ConfigDef()
+    private static final ConfigDef DEFINITION = AbandonedTransactionFence.define(ClientProfile.define(RegistryClientSettings.addTo(SchemaRegistries.defineUrl(new ConfigDef()
             .define(REQUESTS_TOPIC_CONFIG, Type.STRING, "sagaline.requests", new ConfigDef.NonEmptyString(), Importance.HIGH, REQUESTS_TOPIC_DOC)
             .define(REPLIES_TOPIC_CONFIG, Type.STRING, "sagaline.replies", new ConfigDef.NonEmptyString(), Importance.HIGH, REPLIES_TOPIC_DOC)
             .define(EVENTS_TOPIC_CONFIG, Type.STRING, "sagaline.events", new ConfigDef.NonEmptyString(), Importance.HIGH, EVENTS_TOPIC_DOC)
@@ -137,7 +143,7 @@ public final class SagalineConfig extends AbstractConfig {
             .define(CONNECT_TIMEOUT_MS_CONFIG, Type.LONG, 15_000L, ConfigDef.Range.atLeast(1), Importance.MEDIUM, CONNECT_TIMEOUT_MS_DOC)
             .define(HTTP_BIND_ADDRESS_CONFIG, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.MEDIUM, HTTP_BIND_ADDRESS_DOC)
             .define(HTTP_PORT_CONFIG, Type.INT, 8080, ConfigDef.Range.between(-1, 65_535), Importance.MEDIUM, HTTP_PORT_DOC)
-            .define(HTTP_AUTH_TOKEN_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, HTTP_AUTH_TOKEN_DOC)));
+            .define(HTTP_AUTH_TOKEN_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, HTTP_AUTH_TOKEN_DOC))));
 
     private final Map<String, Object> streamsProperties;
     private final RegistryClientSettings registryClient;
@@ -210,6 +216,15 @@ public final class SagalineConfig extends AbstractConfig {
      */
     public Map<String, Object> streamsProperties() {
         return streamsProperties;
+    }
+
+    /**
+     * The fence that ends the open transactions killed instances of the Kafka Streams application
+     * run with {@code streamsProperties} left behind; empty when {@value #FENCE_ABANDONED_TRANSACTIONS_CONFIG}
+     * is false. {@code ownClientIds} gives this process's stream threads' consumer client ids.
+     */
+    public Optional<AbandonedTransactionFence> abandonedTransactionFence(Map<?, ?> streamsProperties, Supplier<Collection<String>> ownClientIds) {
+        return AbandonedTransactionFence.forStreams(getBoolean(FENCE_ABANDONED_TRANSACTIONS_CONFIG), streamsProperties, ownClientIds);
     }
 
     /** The profile whose settings {@link #streamsProperties()} holds where none were given explicitly. */

@@ -185,6 +185,9 @@ public final class AbandonedTransactionFence implements AutoCloseable {
                 looking = thread.scheduleWithFixedDelay(this::fenceAbandoned, 0, CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
             }
         } else if (STOPPED.contains(state)) {
+            // A delayed task still runs after shutdown(), so the pending end of the looks would hold
+            // close() for up to a session timeout while the stream threads go on processing.
+            stopLooking();
             thread.execute(() -> admin.close(Duration.ofSeconds(5)));
             thread.shutdown();
         } else if (looking != null && stopLater == null) {
@@ -197,7 +200,10 @@ public final class AbandonedTransactionFence implements AutoCloseable {
             looking.cancel(false);
             looking = null;
         }
-        stopLater = null;
+        if (stopLater != null) {
+            stopLater.cancel(false);
+            stopLater = null;
+        }
     }
 
     /** One look: fence the transactions open for a session timeout or longer of processes that are not in the group. */

@@ -45,7 +45,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--sagas", description = "Sagas measured per shape and point (default 10000; 2000 with --quick); each shape of a point runs twice with half of them, in 2 bursts each.")
     private Integer sagas;
 
-    @Option(names = "--warm-up", description = "Sagas per uncounted warm-up burst (default: as many as a measured burst); warm-up bursts run until two successive ones are within 20% (at most 6).")
+    @Option(names = "--warm-up", description = "Sagas per uncounted warm-up burst (default: as many as a measured burst); warm-up bursts run until two successive ones are within 20%% (at most 6).")
     private Integer warmUp;
 
     @Option(names = "--latency-rate", defaultValue = "200", description = "Sagas per second in the latency phase (default ${DEFAULT-VALUE}).")

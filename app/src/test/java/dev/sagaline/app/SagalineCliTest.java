@@ -4,10 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.lang.reflect.AnnotatedElement;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
 
 /**
  * The command line without a broker: its help, and {@code run} refusing a bad configuration or bad
@@ -42,6 +48,29 @@ class SagalineCliTest {
 
         assertThat(exit).isZero();
         assertThat(cli.out()).containsPattern("(?m)^\\s+run\\s").containsPattern("(?m)^\\s+demo\\s").containsPattern("(?m)^\\s+bench\\s");
+    }
+
+    @Test
+    void everyOptionsHelpTextIsAValidFormatString() {
+        List<String> unformattable = new ArrayList<>();
+        collectUnformattableDescriptions(SagalineCli.commandLine(), unformattable);
+
+        // picocli formats each description; a lone '%' makes it print a warning instead of the text
+        assertThat(unformattable).isEmpty();
+    }
+
+    private static void collectUnformattableDescriptions(CommandLine command, List<String> unformattable) {
+        for (OptionSpec option : command.getCommandSpec().options()) {
+            // the annotation's text, as written: the spec's description() has already been formatted
+            if (option.userObject() instanceof AnnotatedElement element && element.getAnnotation(Option.class) != null) {
+                for (String line : element.getAnnotation(Option.class).description()) {
+                    if (line.replace("%%", "").replace("%n", "").contains("%")) {
+                        unformattable.add(command.getCommandName() + " " + option.longestName() + ": " + line);
+                    }
+                }
+            }
+        }
+        command.getSubcommands().values().forEach(sub -> collectUnformattableDescriptions(sub, unformattable));
     }
 
     @Test

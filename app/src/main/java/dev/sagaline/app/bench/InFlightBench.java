@@ -55,8 +55,7 @@ import org.apache.kafka.streams.StreamsConfig;
 public final class InFlightBench {
 
     /** Stores whose changelogs hold the orchestrator's state. */
-    private static final List<String> STORES = List.of(SagaTopology.SAGA_STATE_STORE, SagaTopology.TIMER_STORE,
-            SagaTopology.STATUS_INDEX_STORE, SagaTopology.VERSIONS_STORE);
+    private static final List<String> STORES = List.of(SagaTopology.SAGA_STATE_STORE, SagaTopology.INDEX_STORE);
     /** Long enough that no step times out while a million sagas load and restore. */
     private static final Duration STEP_TIMEOUT = Duration.ofHours(2);
 

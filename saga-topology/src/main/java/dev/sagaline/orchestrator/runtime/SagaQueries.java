@@ -1,5 +1,6 @@
 package dev.sagaline.orchestrator.runtime;
 
+import dev.sagaline.orchestrator.internals.store.SagaIndex;
 import dev.sagaline.orchestrator.internals.store.StatusIndex;
 import dev.sagaline.protocol.v1.SagaState;
 import dev.sagaline.protocol.v1.SagaStatus;
@@ -12,6 +13,7 @@ import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.TreeMap;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.KeyValue;
@@ -74,16 +76,12 @@ public final class SagaQueries {
      * @param sagaType only sagas of this type, or null for all
      */
     public List<SagaListing> localList(SagaStatus status, String sagaType, String after, int limit) {
-        String from = status == null ? null : StatusIndex.key(status, "");
-        String to = status == null ? null : status.name() + (char) (StatusIndex.SEPARATOR + 1);
-        if (after != null && (from == null || after.compareTo(from) >= 0)) {
-            from = after + '\u0000';
+        Bytes from = SagaIndex.statusKey(status == null ? "" : StatusIndex.key(status, ""));
+        Bytes to = status == null ? SagaIndex.afterStatuses() : SagaIndex.statusKey(status.name() + (char) (StatusIndex.SEPARATOR + 1));
+        if (after != null && SagaIndex.statusKey(after).compareTo(from) >= 0) {
+            from = SagaIndex.statusKey(after + '\u0000');
         }
-        StateQueryRequest<KeyValueIterator<String, String>> request = StateQueryRequest.inStore(SagaTopology.STATUS_INDEX_STORE)
-                .withQuery(RangeQuery.<String, String>withRange(from, to)).requireActive();
-        StateQueryResult<KeyValueIterator<String, String>> result = streams.query(request);
-        List<KeyValueIterator<String, String>> iterators = new ArrayList<>();
-        result.getPartitionResults().values().stream().filter(QueryResult::isSuccess).forEach(r -> iterators.add(r.getResult()));
+        List<KeyValueIterator<Bytes, byte[]>> iterators = localStatusEntries(RangeQuery.withRange(from, to));
         try {
             return merged(iterators, sagaType, limit);
         } finally {
@@ -94,42 +92,54 @@ public final class SagaQueries {
     /** This instance's sagas counted by type and status. */
     public Map<String, Map<SagaStatus, Long>> localCounts() {
         Map<String, Map<SagaStatus, Long>> counts = new TreeMap<>();
-        StateQueryRequest<KeyValueIterator<String, String>> request = StateQueryRequest.inStore(SagaTopology.STATUS_INDEX_STORE)
-                .withQuery(RangeQuery.<String, String>withNoBounds()).requireActive();
-        for (QueryResult<KeyValueIterator<String, String>> partition : streams.query(request).getPartitionResults().values()) {
-            if (!partition.isSuccess()) {
-                continue;
-            }
-            try (KeyValueIterator<String, String> it = partition.getResult()) {
+        List<KeyValueIterator<Bytes, byte[]>> iterators = localStatusEntries(RangeQuery.withRange(SagaIndex.statusKey(""), SagaIndex.afterStatuses()));
+        try {
+            for (KeyValueIterator<Bytes, byte[]> it : iterators) {
                 while (it.hasNext()) {
-                    KeyValue<String, String> entry = it.next();
-                    counts.computeIfAbsent(entry.value, t -> new EnumMap<>(SagaStatus.class))
-                            .merge(StatusIndex.statusOf(entry.key), 1L, Long::sum);
+                    KeyValue<Bytes, byte[]> entry = it.next();
+                    counts.computeIfAbsent(StatusIndex.sagaTypeOf(entry.value), t -> new EnumMap<>(SagaStatus.class))
+                            .merge(StatusIndex.statusOf(SagaIndex.statusIndexKeyOf(entry.key)), 1L, Long::sum);
                 }
             }
+        } finally {
+            iterators.forEach(KeyValueIterator::close);
         }
         return counts;
     }
 
-    /** Merges the partitions' sorted iterators, keeping only {@code sagaType} when given. */
-    private static List<SagaListing> merged(List<KeyValueIterator<String, String>> iterators, String sagaType, int limit) {
-        record Head(KeyValue<String, String> entry, KeyValueIterator<String, String> rest) {
+    /** The status index entries in {@code range} of every active task of this instance, one sorted iterator per task. */
+    private List<KeyValueIterator<Bytes, byte[]>> localStatusEntries(RangeQuery<Bytes, byte[]> range) {
+        StateQueryRequest<KeyValueIterator<Bytes, byte[]>> request = StateQueryRequest.inStore(SagaTopology.INDEX_STORE)
+                .withQuery(range).requireActive();
+        List<KeyValueIterator<Bytes, byte[]>> iterators = new ArrayList<>();
+        streams.query(request).getPartitionResults().values().stream().filter(QueryResult::isSuccess).forEach(r -> iterators.add(r.getResult()));
+        return iterators;
+    }
+
+    /** Merges the tasks' sorted iterators, keeping only {@code sagaType} when given. */
+    private static List<SagaListing> merged(List<KeyValueIterator<Bytes, byte[]>> iterators, String sagaType, int limit) {
+        record Head(Bytes key, byte[] type, KeyValueIterator<Bytes, byte[]> rest) {
+            static Head of(KeyValueIterator<Bytes, byte[]> it) {
+                KeyValue<Bytes, byte[]> entry = it.next();
+                return new Head(entry.key, entry.value, it);
+            }
         }
-        PriorityQueue<Head> heads = new PriorityQueue<>(Comparator.comparing((Head h) -> h.entry().key));
-        for (KeyValueIterator<String, String> it : iterators) {
+        PriorityQueue<Head> heads = new PriorityQueue<>(Comparator.comparing(Head::key));
+        for (KeyValueIterator<Bytes, byte[]> it : iterators) {
             if (it.hasNext()) {
-                heads.add(new Head(it.next(), it));
+                heads.add(Head.of(it));
             }
         }
         List<SagaListing> page = new ArrayList<>();
         while (!heads.isEmpty() && page.size() < limit) {
             Head head = heads.poll();
-            KeyValue<String, String> entry = head.entry();
-            if (sagaType == null || sagaType.equals(entry.value)) {
-                page.add(new SagaListing(StatusIndex.sagaIdOf(entry.key), StatusIndex.statusOf(entry.key), entry.value, entry.key));
+            String key = SagaIndex.statusIndexKeyOf(head.key());
+            String type = StatusIndex.sagaTypeOf(head.type());
+            if (sagaType == null || sagaType.equals(type)) {
+                page.add(new SagaListing(StatusIndex.sagaIdOf(key), StatusIndex.statusOf(key), type, key));
             }
             if (head.rest().hasNext()) {
-                heads.add(new Head(head.rest().next(), head.rest()));
+                heads.add(Head.of(head.rest()));
             }
         }
         return page;

@@ -26,9 +26,9 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * Builds the orchestrator's Kafka Streams topology: the request and reply topics feed one
- * coordinator processor that owns four persistent RocksDB stores, each with its changelog (saga
- * state; and three indexes of it: timers sorted by due time, sagas by status, and the definition
- * versions in use), and writes commands to each step's topic and events to the audit topic. Every source,
+ * coordinator processor that owns two persistent RocksDB stores, each with its changelog (the saga
+ * state; and its indexes: timers sorted by due time, sagas by status, and the definition versions
+ * in use), and writes commands to each step's topic and events to the audit topic. Every source,
  * processor, sink and store has a fixed name, so the state and its changelogs survive a change of
  * the topology's shape.
  *
@@ -42,8 +42,8 @@ public final class SagaTopology {
 
     /** The saga state store: saga id to {@code SagaState}, readable by interactive queries. */
     public static final String SAGA_STATE_STORE = TopologyNames.SAGA_STATE_STORE;
-    /** The timer store: due time and saga id to nothing. */
-    public static final String TIMER_STORE = TopologyNames.TIMER_STORE;
+    /** The saga store's indexes: due timers, sagas by status (for listing them without a scan of every saga), versions in use. */
+    public static final String INDEX_STORE = TopologyNames.INDEX_STORE;
     /** The source reading the requests topic. */
     public static final String REQUESTS_SOURCE = TopologyNames.REQUESTS_SOURCE;
     /** The source reading the replies topic. */
@@ -54,10 +54,6 @@ public final class SagaTopology {
     public static final String COMMANDS_SINK = TopologyNames.COMMANDS_SINK;
     /** The sink writing audit events. */
     public static final String EVENTS_SINK = TopologyNames.EVENTS_SINK;
-    /** The status index: {@code STATUS/sagaId} to saga type, for listing sagas by status without a scan of every saga. */
-    public static final String STATUS_INDEX_STORE = TopologyNames.STATUS_INDEX_STORE;
-    /** The definition versions in use: {@code sagaType/version} to the number of sagas of this task that use it. */
-    public static final String VERSIONS_STORE = TopologyNames.VERSIONS_STORE;
     /** Writes the coordinator's own records to the reply topic: ticks that measure how far it has read, and misrouted replies moved to their saga's partition. */
     public static final String REPLIES_SINK = TopologyNames.REPLIES_SINK;
 
@@ -87,17 +83,14 @@ public final class SagaTopology {
                 REQUESTS_SOURCE, REPLIES_SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SAGA_STATE_STORE),
                 Serdes.String(), serdes.states()), COORDINATOR);
-        // The indexes of the saga store (timers by due time, sagas by status, versions in use) have
-        // changelogs of their own, so they restore with it: rebuilding them at a task start meant
+        // The indexes of the saga store (timers by due time, sagas by status, versions in use)
+        // restore with it from a changelog of their own: rebuilding them at a task start meant
         // decoding every saga, finished ones included, on the stream thread before the first poll.
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMER_STORE),
-                Serdes.Bytes(), Serdes.ByteArray()), COORDINATOR);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATUS_INDEX_STORE),
-                Serdes.String(), Serdes.String()), COORDINATOR);
+        // They share one store, so a transaction writes one index changelog partition per task.
         // Every saga start and purge updates one count per version: the cache makes that one
         // changelog record per version per commit.
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VERSIONS_STORE),
-                Serdes.String(), Serdes.Long()).withCachingEnabled(), COORDINATOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(INDEX_STORE),
+                Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled(), COORDINATOR);
         topology.addSink(COMMANDS_SINK, new CommandTopics(definitions), Serdes.String().serializer(), anyValue(serdes.commands().serializer()), COORDINATOR);
         topology.addSink(REPLIES_SINK, topics.replies(), Serdes.String().serializer(), ReplyPartitions.serializer(serdes.replies().serializer()),
                 new ReplyPartitions(), COORDINATOR);

@@ -6,6 +6,7 @@ import dev.sagaline.orchestrator.internals.statemachine.SagaDecision;
 import dev.sagaline.orchestrator.internals.statemachine.SagaDecider;
 import dev.sagaline.orchestrator.internals.statemachine.SagaRules;
 import dev.sagaline.orchestrator.internals.statemachine.StepInputException;
+import dev.sagaline.orchestrator.internals.store.SagaIndex;
 import dev.sagaline.orchestrator.internals.store.StatusIndex;
 import dev.sagaline.orchestrator.internals.store.TimerStore;
 import dev.sagaline.orchestrator.internals.store.VersionsInUse;
@@ -58,6 +59,7 @@ public final class SagaCoordinator implements Processor<String, Object, String, 
     private final int scanBatch;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, SagaState> sagas;
+    private SagaIndex index;
     private TimerStore timers;
     private StatusIndex statuses;
     private VersionsInUse versions;
@@ -75,11 +77,12 @@ public final class SagaCoordinator implements Processor<String, Object, String, 
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.sagas = context.getStateStore(TopologyNames.SAGA_STATE_STORE);
-        KeyValueStore<Bytes, byte[]> timerStore = context.getStateStore(TopologyNames.TIMER_STORE);
-        this.timers = new TimerStore(timerStore);
-        this.statuses = new StatusIndex(context.getStateStore(TopologyNames.STATUS_INDEX_STORE));
-        this.versions = new VersionsInUse(context.getStateStore(TopologyNames.VERSIONS_STORE));
-        if (!versions.indexesBuilt()) {
+        KeyValueStore<Bytes, byte[]> indexStore = context.getStateStore(TopologyNames.INDEX_STORE);
+        this.index = new SagaIndex(indexStore);
+        this.timers = index.timers();
+        this.statuses = index.statuses();
+        this.versions = index.versions();
+        if (!index.built()) {
             indexStoredSagas();
         }
         refuseRemovedVersions();
@@ -294,15 +297,14 @@ public final class SagaCoordinator implements Processor<String, Object, String, 
     }
 
     /**
-     * Indexes the sagas of a store written by an orchestrator that kept its indexes without
-     * changelogs: their timers, statuses and versions. One scan, on the first start after the
-     * upgrade; from then on the indexes restore with the saga store and a start decodes no saga.
+     * Indexes the sagas of a store written by an orchestrator that kept its indexes elsewhere
+     * (without changelogs, or in three stores as earlier unreleased builds did): their timers, statuses and versions.
+     * One scan, on the first start after the upgrade; from then on the index restores with the saga
+     * store and a start decodes no saga.
      * A saga of release 0.1.0, stored without a timer, gets its timer here ({@link #adoptTimer}).
      */
     private void indexStoredSagas() {
-        timers.clear();
-        statuses.clear();
-        versions.clear();
+        index.clear();
         long indexed = 0;
         SagaDefinitions definitions = decider.definitions();
         List<KeyValue<String, SagaState>> adopted = new ArrayList<>();
@@ -323,7 +325,7 @@ public final class SagaCoordinator implements Processor<String, Object, String, 
             }
         }
         adopted.forEach(entry -> sagas.put(entry.key, entry.value));
-        versions.markIndexesBuilt();
+        index.markBuilt();
         if (indexed > 0) {
             log.info("task {}: indexed {} sagas stored without indexes; later starts read the indexes from their changelogs",
                     context.taskId(), indexed);

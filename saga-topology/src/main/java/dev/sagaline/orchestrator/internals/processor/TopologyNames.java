@@ -9,12 +9,13 @@ public final class TopologyNames {
 
     /** The saga state store: saga id to {@code SagaState}. */
     public static final String SAGA_STATE_STORE = "sagaline-saga-state";
-    /** The timer store: due time and saga id to nothing. */
-    public static final String TIMER_STORE = "sagaline-timers";
-    /** The status index: {@code STATUS/sagaId} to saga type, for listing sagas by status without a scan of every saga. */
-    public static final String STATUS_INDEX_STORE = "sagaline-saga-status";
-    /** The definition versions in use: {@code sagaType/version} to the number of sagas that use it. */
-    public static final String VERSIONS_STORE = "sagaline-versions-in-use";
+    /**
+     * The saga store's indexes in one store: due timers, sagas by status and the definition
+     * versions in use ({@code SagaIndex}). Earlier unreleased builds kept them in three stores
+     * ({@code sagaline-timers}, {@code sagaline-saga-status}, {@code sagaline-versions-in-use});
+     * over their state the index is built once, from the saga store.
+     */
+    public static final String INDEX_STORE = "sagaline-saga-index";
     /** The source reading the requests topic. */
     public static final String REQUESTS_SOURCE = "sagaline-requests-source";
     /** The source reading the replies topic. */

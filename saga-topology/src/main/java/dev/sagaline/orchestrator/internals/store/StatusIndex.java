@@ -1,24 +1,22 @@
 package dev.sagaline.orchestrator.internals.store;
 
 import dev.sagaline.protocol.v1.SagaStatus;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
+import java.nio.charset.StandardCharsets;
 
 /**
- * Sagas by status, in a key-value store whose keys sort by status and then saga id
- * ({@code STUCK/order-17}) and whose values are the saga types. Listing the STUCK sagas is one
- * prefix scan, never a scan of every saga; paging resumes after the last key seen. Like the timer
- * store it has a changelog of its own and restores with the saga store.
+ * Sagas by status, in a section of the {@link SagaIndex} whose keys sort by status and then saga
+ * id ({@code STUCK/order-17}) and whose values are the saga types. Listing the STUCK sagas is one
+ * prefix scan, never a scan of every saga; paging resumes after the last key seen.
  */
 public final class StatusIndex {
 
     /** Separates the status from the saga id in a key; sorts before every character of a status name. */
     public static final char SEPARATOR = '/';
 
-    private final KeyValueStore<String, String> store;
+    private final SagaIndex.Section section;
 
-    public StatusIndex(KeyValueStore<String, String> store) {
-        this.store = store;
+    StatusIndex(SagaIndex.Section section) {
+        this.section = section;
     }
 
     /** The index key of a saga in a status. */
@@ -36,6 +34,11 @@ public final class StatusIndex {
         return key.substring(key.indexOf(SEPARATOR) + 1);
     }
 
+    /** The saga type an entry's stored value names. */
+    public static String sagaTypeOf(byte[] value) {
+        return new String(value, StandardCharsets.UTF_8);
+    }
+
     /**
      * Moves {@code sagaId} from {@code before} to {@code after}; either may be null (a new saga, a
      * purged one). Writes nothing when the status did not change, which is most records.
@@ -45,19 +48,18 @@ public final class StatusIndex {
             return;
         }
         if (before != null) {
-            store.delete(key(before, sagaId));
+            section.delete(encode(key(before, sagaId)));
         }
         if (after != null) {
-            store.put(key(after, sagaId), sagaType);
+            section.put(encode(key(after, sagaId)), sagaType.getBytes(StandardCharsets.UTF_8));
         }
     }
 
-    /** Empties the index before the sagas of a store written without it are indexed. */
-    public void clear() {
-        try (KeyValueIterator<String, String> it = store.all()) {
-            while (it.hasNext()) {
-                store.delete(it.next().key);
-            }
-        }
+    static byte[] encode(String key) {
+        return key.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String decode(byte[] key) {
+        return new String(key, StandardCharsets.UTF_8);
     }
 }

@@ -6,20 +6,19 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Due times of sagas, in a key-value store whose keys sort by time: an 8-byte big-endian due time
- * followed by the saga id. Finding what is due is one range scan from the start of time to now,
- * never a scan of every saga. Each saga has at most one entry, its earliest due time, recorded in
- * its state so the entry can be moved without a search. The store has a changelog of its own, so
- * it restores with the saga store and a task start needs no scan of the sagas to find their timers.
+ * Due times of sagas, in a section of the {@link SagaIndex} whose keys sort by time: an 8-byte
+ * big-endian due time followed by the saga id. Finding what is due is one range scan from the
+ * start of time to now, never a scan of every saga. Each saga has at most one entry, its earliest
+ * due time, recorded in its state so the entry can be moved without a search. The index restores
+ * with the saga store, so a task start needs no scan of the sagas to find their timers.
  */
 public final class TimerStore {
 
     private static final byte[] PRESENT = new byte[0];
 
-    private final KeyValueStore<Bytes, byte[]> store;
+    private final SagaIndex.Section section;
     /**
      * No registration is due before this time: scans start here rather than at time 0, so they do
      * not walk the tombstones of every timer already fired. Kept in memory: a task starts scanning
@@ -27,19 +26,19 @@ public final class TimerStore {
      */
     private long scanFrom = 0;
 
-    public TimerStore(KeyValueStore<Bytes, byte[]> store) {
-        this.store = store;
+    TimerStore(SagaIndex.Section section) {
+        this.section = section;
     }
 
     /** Registers {@code sagaId} as due at {@code dueMs}. */
     public void put(long dueMs, String sagaId) {
-        store.put(key(dueMs, sagaId), PRESENT);
+        section.put(key(dueMs, sagaId), PRESENT);
         scanFrom = Math.min(scanFrom, dueMs);
     }
 
     /** Removes the registration of {@code sagaId} at {@code dueMs}, if there is one. */
     public void delete(long dueMs, String sagaId) {
-        store.delete(key(dueMs, sagaId));
+        section.delete(key(dueMs, sagaId));
     }
 
     /**
@@ -52,14 +51,13 @@ public final class TimerStore {
         if (scanFrom > nowMs) {
             return due;
         }
-        try (KeyValueIterator<Bytes, byte[]> it = store.range(key(scanFrom, ""), key(nowMs + 1, ""))) {
+        try (KeyValueIterator<Bytes, byte[]> it = section.range(key(scanFrom, ""), key(nowMs + 1, ""))) {
             while (it.hasNext() && due.size() < limit) {
-                Bytes key = it.next().key;
-                due.add(decode(key));
+                due.add(decode(it.next().key));
             }
         }
         for (Due d : due) {
-            store.delete(key(d.dueMs(), d.sagaId()));
+            section.delete(key(d.dueMs(), d.sagaId()));
         }
         // everything due up to now was taken, unless the batch filled up: then the rest starts at the last one taken
         scanFrom = due.size() < limit ? nowMs + 1 : due.get(due.size() - 1).dueMs();
@@ -68,18 +66,16 @@ public final class TimerStore {
 
     /** True when a registration is due at or before {@code nowMs}; one seek, nothing removed. */
     public boolean anyDue(long nowMs) {
-        try (KeyValueIterator<Bytes, byte[]> it = store.range(key(0L, ""), key(nowMs + 1, ""))) {
+        if (scanFrom > nowMs) {
+            return false;
+        }
+        try (KeyValueIterator<Bytes, byte[]> it = section.range(key(scanFrom, ""), key(nowMs + 1, ""))) {
             return it.hasNext();
         }
     }
 
-    /** Removes every registration, before the index is rebuilt. */
-    public void clear() {
-        List<Bytes> keys = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
-            it.forEachRemaining(entry -> keys.add(entry.key));
-        }
-        keys.forEach(store::delete);
+    /** After the index was emptied: nothing is due until a put. */
+    void forgetScanPosition() {
         scanFrom = Long.MAX_VALUE;
     }
 
@@ -87,9 +83,9 @@ public final class TimerStore {
     public record Due(long dueMs, String sagaId) {
     }
 
-    private static Bytes key(long dueMs, String sagaId) {
+    private static byte[] key(long dueMs, String sagaId) {
         byte[] id = sagaId.getBytes(StandardCharsets.UTF_8);
-        return Bytes.wrap(ByteBuffer.allocate(Long.BYTES + id.length).putLong(dueMs).put(id).array());
+        return ByteBuffer.allocate(Long.BYTES + id.length).putLong(dueMs).put(id).array();
     }
 
     private static Due decode(Bytes key) {

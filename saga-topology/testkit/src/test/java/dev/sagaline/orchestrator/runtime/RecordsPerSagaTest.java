@@ -83,9 +83,7 @@ class RecordsPerSagaTest {
                 STEPS, 4L,
                 config.topics().events(), 8L,
                 changelog(SagaTopology.SAGA_STATE_STORE), 4L,
-                changelog(SagaTopology.TIMER_STORE), 7L,
-                changelog(SagaTopology.STATUS_INDEX_STORE), 3L,
-                changelog(SagaTopology.VERSIONS_STORE), 2L));
+                changelog(SagaTopology.INDEX_STORE), 12L));
     }
 
     /** Starts saga {@code sagaId} and answers each of its commands with success, each input in a transaction of its own. */

@@ -7,6 +7,8 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.sagaline.orchestrator.definition.SagaDefinitions;
+import dev.sagaline.orchestrator.internals.store.SagaIndex;
+import dev.sagaline.orchestrator.internals.store.StatusIndex;
 import dev.sagaline.orchestrator.runtime.SagaTopology;
 import dev.sagaline.orchestrator.runtime.SagalineConfig;
 import dev.sagaline.orchestrator.runtime.support.SagaFixtures;
@@ -33,6 +35,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -201,11 +204,12 @@ class SagaCoordinatorObservabilityTest {
         sentEvents.addAll(events.readRecordsToList());
     }
 
+    /** The status index's entries, as {@code STATUS/sagaId} to saga type. */
     private List<KeyValue<String, String>> index() {
-        KeyValueStore<String, String> store = driver.getKeyValueStore(SagaTopology.STATUS_INDEX_STORE);
+        KeyValueStore<Bytes, byte[]> store = driver.getKeyValueStore(SagaTopology.INDEX_STORE);
         List<KeyValue<String, String>> entries = new ArrayList<>();
-        try (KeyValueIterator<String, String> it = store.all()) {
-            it.forEachRemaining(entries::add);
+        try (KeyValueIterator<Bytes, byte[]> it = store.range(SagaIndex.statusKey(""), SagaIndex.afterStatuses())) {
+            it.forEachRemaining(entry -> entries.add(KeyValue.pair(SagaIndex.statusIndexKeyOf(entry.key), StatusIndex.sagaTypeOf(entry.value))));
         }
         return entries;
     }

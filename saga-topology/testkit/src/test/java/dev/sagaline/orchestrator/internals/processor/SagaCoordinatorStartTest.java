@@ -17,6 +17,8 @@ import dev.sagaline.protocol.v1.StartSaga;
 import dev.sagaline.protocol.v1.StepCommand;
 import dev.sagaline.protocol.v1.StepOutcome;
 import dev.sagaline.protocol.v1.StepReply;
+import dev.sagaline.orchestrator.internals.store.SagaIndex;
+import dev.sagaline.orchestrator.internals.store.TimerStore;
 import dev.sagaline.orchestrator.runtime.SagaTopology;
 import dev.sagaline.schemas.registry.InMemorySchemaRegistry;
 import dev.sagaline.schemas.retry.RetryPolicy;
@@ -58,7 +60,7 @@ class SagaCoordinatorStartTest {
     /** Saga states decoded from the saga store. */
     private final AtomicInteger decodes = new AtomicInteger();
     private KeyValueStore<String, SagaState> sagas;
-    private KeyValueStore<Bytes, byte[]> timers;
+    private KeyValueStore<Bytes, byte[]> index;
 
     @BeforeEach
     void openStores() {
@@ -69,20 +71,12 @@ class SagaCoordinatorStartTest {
         });
         sagas = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SagaTopology.SAGA_STATE_STORE), Serdes.String(), counting)
                 .withLoggingDisabled().build();
-        timers = Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(SagaTopology.TIMER_STORE), Serdes.Bytes(), Serdes.ByteArray()).withLoggingDisabled().build();
+        index = Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(SagaTopology.INDEX_STORE), Serdes.Bytes(), Serdes.ByteArray()).withLoggingDisabled().build();
         sagas.init(context.getStateStoreContext(), sagas);
-        timers.init(context.getStateStoreContext(), timers);
+        index.init(context.getStateStoreContext(), index);
         context.addStateStore(sagas);
-        context.addStateStore(timers);
-        KeyValueStore<String, String> statuses = Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(SagaTopology.STATUS_INDEX_STORE), Serdes.String(), Serdes.String()).withLoggingDisabled().build();
-        statuses.init(context.getStateStoreContext(), statuses);
-        context.addStateStore(statuses);
-        KeyValueStore<String, Long> versions = Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(SagaTopology.VERSIONS_STORE), Serdes.String(), Serdes.Long()).withLoggingDisabled().build();
-        versions.init(context.getStateStoreContext(), versions);
-        context.addStateStore(versions);
+        context.addStateStore(index);
         context.setCurrentSystemTimeMs(NOW);
     }
 
@@ -148,11 +142,12 @@ class SagaCoordinatorStartTest {
 
         coordinator(SagaDefinitions.of(SIGNUP_V1, SIGNUP_V2)).init(context);
         assertThat(decodes).as("sagas decoded by the first start").hasValue(2);
-        assertThat(timers.approximateNumEntries()).isEqualTo(2);
         decodes.set(0);
         coordinator(SagaDefinitions.of(SIGNUP_V1, SIGNUP_V2)).init(context);
 
         assertThat(decodes).as("sagas decoded by the second start").hasValue(0);
+        assertThat(new SagaIndex(index).timers().takeDue(Long.MAX_VALUE, 10)).extracting(TimerStore.Due::sagaId)
+                .containsExactlyInAnyOrder("s-1", "s-3");
     }
 
     /**

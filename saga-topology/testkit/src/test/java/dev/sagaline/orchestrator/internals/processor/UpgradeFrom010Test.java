@@ -108,16 +108,10 @@ class UpgradeFrom010Test {
         sagas = Stores.keyValueStoreBuilder(the010Store, Serdes.String(), serdes.states()).withLoggingDisabled().build();
         sagas.init(context.getStateStoreContext(), sagas);
         context.addStateStore(sagas);
-        KeyValueStore<Bytes, byte[]> timers = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SagaTopology.TIMER_STORE),
+        KeyValueStore<Bytes, byte[]> index = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SagaTopology.INDEX_STORE),
                 Serdes.Bytes(), Serdes.ByteArray()).withLoggingDisabled().build();
-        KeyValueStore<String, String> statuses = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SagaTopology.STATUS_INDEX_STORE),
-                Serdes.String(), Serdes.String()).withLoggingDisabled().build();
-        KeyValueStore<String, Long> versions = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SagaTopology.VERSIONS_STORE),
-                Serdes.String(), Serdes.Long()).withLoggingDisabled().build();
-        for (KeyValueStore<?, ?> index : List.of(timers, statuses, versions)) {
-            index.init(context.getStateStoreContext(), index);
-            context.addStateStore(index);
-        }
+        index.init(context.getStateStoreContext(), index);
+        context.addStateStore(index);
         storedBytes.put(Bytes.wrap("o-1".getBytes(StandardCharsets.UTF_8)), fixture("state-o-1-charging.bin"));
         context.setCurrentSystemTimeMs(NOW.toEpochMilli());
         coordinator = new SagaCoordinator(new SagaDecider(SagaDefinitions.of(ORDER), POLICIES, "sagaline.replies"), Duration.ofSeconds(1),

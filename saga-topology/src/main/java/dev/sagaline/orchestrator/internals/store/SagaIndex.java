@@ -15,8 +15,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * and the mark that they were built.
  *
  * <p>One store rather than three because every changelog partition a transaction writes to gets a
- * produce batch and a commit marker in every commit: measured at a 10 ms commit interval, that
- * per-partition cost, not the number of index records, is what the indexes cost.
+ * produce batch and a commit marker in every commit, and every store is a RocksDB instance with
+ * its own memtables: one store keeps a task's transactions to one index partition, and its
+ * operators to one changelog topic.
  */
 public final class SagaIndex {
 

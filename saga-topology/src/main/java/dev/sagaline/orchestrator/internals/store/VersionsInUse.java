@@ -41,13 +41,13 @@ public final class VersionsInUse {
         if (before != null) {
             long left = count(before) - 1;
             if (left > 0) {
-                section.put(encode(before), ByteBuffer.allocate(Long.BYTES).putLong(left).array());
+                section.put(encode(before), encodeCount(left));
             } else {
                 section.delete(encode(before));
             }
         }
         if (after != null) {
-            section.put(encode(after), ByteBuffer.allocate(Long.BYTES).putLong(count(after) + 1).array());
+            section.put(encode(after), encodeCount(count(after) + 1));
         }
     }
 
@@ -57,7 +57,7 @@ public final class VersionsInUse {
         try (KeyValueIterator<Bytes, byte[]> it = section.range(new byte[0], null)) {
             while (it.hasNext()) {
                 KeyValue<Bytes, byte[]> entry = it.next();
-                counts.put(new String(entry.key.get(), StandardCharsets.UTF_8), ByteBuffer.wrap(entry.value).getLong());
+                counts.put(new String(entry.key.get(), StandardCharsets.UTF_8), decodeCount(entry.value));
             }
         }
         return counts;
@@ -65,10 +65,18 @@ public final class VersionsInUse {
 
     private long count(String key) {
         byte[] count = section.get(encode(key));
-        return count == null ? 0 : ByteBuffer.wrap(count).getLong();
+        return count == null ? 0 : decodeCount(count);
     }
 
     private static byte[] encode(String key) {
         return key.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] encodeCount(long count) {
+        return ByteBuffer.allocate(Long.BYTES).putLong(count).array();
+    }
+
+    private static long decodeCount(byte[] count) {
+        return ByteBuffer.wrap(count).getLong();
     }
 }

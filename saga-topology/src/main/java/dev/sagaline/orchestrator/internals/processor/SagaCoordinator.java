@@ -167,8 +167,16 @@ public final class SagaCoordinator implements Processor<String, Object, String, 
             if (state == null || state.getTimerMs() == null || state.getTimerMs().toEpochMilli() != due.dueMs()) {
                 continue;
             }
+            Long dueMs = decider.nextDue(state);
+            if (dueMs != null && dueMs > now) {
+                // registered early (TimerStore.move): nothing is due yet, so only the registration moves
+                timers.put(dueMs, due.sagaId());
+                state.setTimerMs(Instant.ofEpochMilli(dueMs));
+                sagas.put(due.sagaId(), state);
+                continue;
+            }
             state.setTimerMs(null);
-            metrics.timerFired(now - due.dueMs());
+            metrics.timerFired(now - (dueMs == null ? due.dueMs() : dueMs));
             try {
                 decide(due.sagaId(), null, () -> decider.onTimer(state, now), now, false);
             } catch (InvalidSagaInputException e) {
@@ -252,18 +260,13 @@ public final class SagaCoordinator implements Processor<String, Object, String, 
         }
         versions.move(was.version(), VersionsInUse.of(state));
         Instant registered = state != null ? state.getTimerMs() : before != null ? before.getTimerMs() : null;
-        Long next = decision.nextDue();
-        if (registered != null && (next == null || registered.toEpochMilli() != next)) {
-            timers.delete(registered.toEpochMilli(), sagaId);
-        }
+        Long timer = timers.move(sagaId, registered == null ? null : registered.toEpochMilli(), decision.nextDue(),
+                state != null && !SagaRules.isTerminal(state.getStatus()));
         if (state == null) {
             sagas.delete(sagaId);
             return;
         }
-        if (next != null && (registered == null || registered.toEpochMilli() != next)) {
-            timers.put(next, sagaId);
-        }
-        state.setTimerMs(next == null ? null : Instant.ofEpochMilli(next));
+        state.setTimerMs(timer == null ? null : Instant.ofEpochMilli(timer));
         sagas.put(sagaId, state);
     }
 

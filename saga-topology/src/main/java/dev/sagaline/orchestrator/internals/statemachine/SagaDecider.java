@@ -162,6 +162,11 @@ public final class SagaDecider {
         return DueTimes.next(stored, policies);
     }
 
+    /** The earliest time something is due for a stored saga, or null when nothing is. */
+    public Long nextDue(SagaState stored) {
+        return DueTimes.next(stored, policies);
+    }
+
     /** The definition a stored saga runs. */
     public SagaDefinition definitionOf(SagaState state) {
         return definitions.find(state.getSagaType(), state.getDefinitionVersion()).orElseThrow(() -> new IllegalStateException(

@@ -10,8 +10,8 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 /**
  * Due times of sagas, in a section of the {@link SagaIndex} whose keys sort by time: an 8-byte
  * big-endian due time followed by the saga id. Finding what is due is one range scan from the
- * start of time to now, never a scan of every saga. Each saga has at most one entry, its earliest
- * due time, recorded in its state so the entry can be moved without a search. The index restores
+ * start of time to now, never a scan of every saga. Each saga has at most one entry, at or before
+ * its earliest due time ({@link #move}), recorded in its state so the entry can be moved without a search. The index restores
  * with the saga store, so a task start needs no scan of the sagas to find their timers.
  */
 public final class TimerStore {
@@ -34,6 +34,32 @@ public final class TimerStore {
     public void put(long dueMs, String sagaId) {
         section.put(key(dueMs, sagaId), PRESENT);
         scanFrom = Math.min(scanFrom, dueMs);
+    }
+
+    /**
+     * Registers {@code sagaId}, registered at {@code registeredMs} (or not at all when null), for
+     * its next due time {@code nextMs} (none when null), and returns the time it is registered at
+     * now.
+     *
+     * <p>With {@code keepEarlier}, a registration at or before the next due time stays where it
+     * is: it fires early, finds nothing due and is moved then. A running saga's due time moves
+     * later at every hop (each command's timeout runs from its sending), and most sagas end
+     * before their first timeout, so keeping the first registration spares a delete and a put,
+     * two changelog records, per hop. A finished saga is due only when its retention ends, so its
+     * registration is moved at once rather than fired early for nothing.
+     */
+    public Long move(String sagaId, Long registeredMs, Long nextMs, boolean keepEarlier) {
+        if (registeredMs != null && registeredMs.equals(nextMs)
+                || registeredMs != null && nextMs != null && keepEarlier && registeredMs < nextMs) {
+            return registeredMs;
+        }
+        if (registeredMs != null) {
+            delete(registeredMs, sagaId);
+        }
+        if (nextMs != null) {
+            put(nextMs, sagaId);
+        }
+        return nextMs;
     }
 
     /** Removes the registration of {@code sagaId} at {@code dueMs}, if there is one. */

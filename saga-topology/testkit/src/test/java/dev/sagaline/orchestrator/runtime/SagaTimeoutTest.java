@@ -70,6 +70,25 @@ class SagaTimeoutTest {
     }
 
     @Test
+    void timesOutALaterStepAtItsOwnTimeoutWhenTheSagaWasFirstDueEarlier() {
+        try (SagaTestKit kit = kit(ORDER)) {
+            kit.start("o-1", "order");
+            kit.advanceTime(DEFAULT_TIMEOUT.dividedBy(2));
+            kit.replyTo("o-1", "reserve-stock").succeed();
+            int eventsBefore = kit.events("o-1").size();
+
+            // past the first step's timeout: the saga's earlier due time passes with nothing due
+            kit.advanceTime(DEFAULT_TIMEOUT.minus(SCAN));
+            assertThat(kit.events("o-1")).hasSize(eventsBefore);
+            assertThat(kit.commands("o-1")).hasSize(2);
+            assertThat(kit.state("o-1").getStatus()).isEqualTo(SagaStatus.RUNNING);
+
+            kit.advanceTime(SCAN);
+            assertThat(lastEventOf(kit, "o-1", SagaEventKind.STEP_TIMED_OUT).getStep()).isEqualTo("charge-payment");
+        }
+    }
+
+    @Test
     void retriesATimedOutStepAsANewAttemptAfterTheBackoff() {
         try (SagaTestKit kit = kit(ORDER)) {
             kit.start("o-1", "order");

@@ -168,6 +168,20 @@ class SagaCoordinatorObservabilityTest {
         assertThat(meters.get("sagaline.step.latency").tags("type", "checkout", "step", "reserve-stock").timer().count()).isEqualTo(1);
     }
 
+    @Test
+    void doesNotCountARegistrationThatFindsNothingDueAsAFiredTimer() {
+        start("s-1", null);
+        driver.advanceWallClockTime(Duration.ofSeconds(15));
+        reply("s-1", "reserve-stock", StepOutcome.SUCCEEDED);
+
+        // past the first step's timeout, at which the saga is still registered; its payment step is due 15 s later
+        driver.advanceWallClockTime(Duration.ofSeconds(20));
+
+        assertThat(meters.get("sagaline.timer.lag").timer().count()).isZero();
+        drain();
+        assertThat(sentEvents).extracting(r -> r.value().getKind().name()).doesNotContain("STEP_TIMED_OUT");
+    }
+
     private void start(String sagaId, String traceparent) {
         RecordHeaders headers = new RecordHeaders();
         if (traceparent != null) {

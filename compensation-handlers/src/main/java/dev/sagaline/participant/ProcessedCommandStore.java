@@ -5,9 +5,11 @@ import dev.sagaline.protocol.v1.StepReply;
 import java.util.Optional;
 
 /**
- * Where a participant remembers what it answered: the reply to every command id, and per saga and
- * step the replies that fixed the step's state ({@link StepStage}). This memory is what makes
- * duplicates harmless and enforces empty rollback and anti-hanging.
+ * Where a participant remembers what it answered: per saga and step the replies that fixed the
+ * step's state ({@link StepStage}), and the reply to every other command id. A reply that fixes
+ * its step for good also answers its own command's redeliveries, so it is stored once, at its
+ * stage. This memory is what makes duplicates harmless and enforces empty rollback and
+ * anti-hanging.
  *
  * <p>In the Kafka runtime the implementation writes to the task's RocksDB stores, so every write
  * made while handling a command commits in the same transaction as the reply and the consumed

@@ -16,6 +16,7 @@ import dev.sagaline.protocol.v1.StepCommand;
 import dev.sagaline.protocol.v1.StepOutcome;
 import dev.sagaline.protocol.v1.StepReply;
 import java.time.Duration;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
@@ -105,6 +106,33 @@ class DuplicateCommandsTest {
 
         assertThat(redelivered).isEqualTo(first);
         assertThat(redelivered.getErrorCode()).isEqualTo("WAREHOUSE_BUSY");
+        assertThat(inventory.calls(DO)).isEqualTo(1);
+    }
+
+    @Test
+    void answersARedeliveredEarlierAttemptWithItsOwnReplyAfterALaterAttemptSucceeded() {
+        inventory.answer(DO, StepResult.retryable("WAREHOUSE_BUSY", "try later"));
+        StepCommand first = participant.command("saga-1", RESERVE_STOCK, DO).id("c-1").input(ORDER).build();
+        StepReply retryable = participant.send(first);
+        inventory.whenCalled(DO, (input, context) -> StepResult.succeeded(RecordingHandlers.reservationFor((ReserveStock) input)));
+        participant.send(participant.command("saga-1", RESERVE_STOCK, DO).id("c-2").attempt(2).input(ORDER));
+
+        StepReply redelivered = participant.send(first);
+
+        assertThat(redelivered).isEqualTo(retryable);
+        assertThat(inventory.calls(DO)).isEqualTo(2);
+    }
+
+    @Test
+    void remembersTheReplyThatClosesAStepOnceForBothItsCommandAndItsStep() {
+        StepCommand reserve = participant.command("saga-1", RESERVE_STOCK, DO).id("c-1").input(ORDER).build();
+
+        StepReply first = participant.send(reserve);
+
+        assertThat(participant.driver().createOutputTopic(
+                ParticipantDriver.APPLICATION_ID + "-" + ParticipantTopology.PROCESSED_STORE + "-changelog",
+                new ByteArrayDeserializer(), new ByteArrayDeserializer()).getQueueSize()).as("processed changelog records").isEqualTo(1);
+        assertThat(participant.send(reserve)).isEqualTo(first);
         assertThat(inventory.calls(DO)).isEqualTo(1);
     }
 

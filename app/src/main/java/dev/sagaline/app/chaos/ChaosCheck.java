@@ -23,8 +23,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * The invariants of a chaos run, checked after the fact from what is committed in Kafka: the audit
  * topic (how each saga ended), the command topics (what the orchestrator asked for) and each
  * service's processed-command changelog, the participant's own record of what it applied, written
- * in the same Kafka transaction as its reply. An entry {@code command/…/<commandId>} there is a
- * handler run that took effect; a second one for the same command id is an effect applied twice.
+ * in the same Kafka transaction as its reply. Each command answered leaves one record of its run
+ * there: an entry {@code command/…/<commandId>}, or, for a reply the participant keeps for good as
+ * its step's ({@code forward/} with a SUCCEEDED or FAILED outcome, or {@code closing/}), that step
+ * entry alone. A second record for the same command id is an effect applied twice.
  */
 final class ChaosCheck {
 
@@ -71,14 +73,16 @@ final class ChaosCheck {
             }
             StepReply reply = serdes.replies().deserializer().deserialize(topic, record.value());
             String key = record.key();
-            if (key.startsWith(COMMAND_ENTRY)) {
-                if (reply.getSagaId() != null) {
-                    appliedByCommand.computeIfAbsent(reply.getSagaId(), k -> new HashMap<>())
-                            .merge(service + " command " + reply.getCommandId(), 1, Integer::sum);
-                }
-            } else if (key.startsWith(FORWARD_ENTRY)) {
+            boolean forward = key.startsWith(FORWARD_ENTRY);
+            boolean closing = key.startsWith(CLOSING_ENTRY);
+            boolean keptForGood = closing || forward && (reply.getOutcome() == StepOutcome.SUCCEEDED || reply.getOutcome() == StepOutcome.FAILED);
+            if ((key.startsWith(COMMAND_ENTRY) || keptForGood) && reply.getSagaId() != null) {
+                appliedByCommand.computeIfAbsent(reply.getSagaId(), k -> new HashMap<>())
+                        .merge(service + " command " + reply.getCommandId(), 1, Integer::sum);
+            }
+            if (forward) {
                 forwardBySaga.computeIfAbsent(reply.getSagaId(), k -> new HashMap<>()).put(reply.getStep(), reply);
-            } else if (key.startsWith(CLOSING_ENTRY)) {
+            } else if (closing) {
                 closingBySaga.computeIfAbsent(reply.getSagaId(), k -> new HashMap<>()).put(reply.getStep(), reply);
             }
         }

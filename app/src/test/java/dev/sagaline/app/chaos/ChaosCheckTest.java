@@ -43,10 +43,22 @@ class ChaosCheckTest {
     @Test
     void countsAHandlerRunThatTookEffectTwiceForOneCommandAsDoubleApplied() {
         compensatedWithStockReleased();
-        applied.add(record("command/x/" + SAGA + "/try-1", serdes.replies().serializer()
-                .serialize("t", reply(StepAction.TRY, "try-1", StepOutcome.SUCCEEDED))));
+        appliedForward(StepAction.TRY, "try-1");
 
         assertThat(verdict().problems.get("doubleApplied")).singleElement().asString().contains("try-1");
+    }
+
+    @Test
+    void countsARetryableAnswerRecordedForItsCommandAndItsStepAsOneRun() {
+        event(1, SagaEventKind.STARTED, null, SagaStatus.RUNNING, 1_000);
+        command(StepAction.TRY, "try-1", 1_001);
+        byte[] retryable = serdes.replies().serializer().serialize("t", reply(StepAction.TRY, "try-1", StepOutcome.RETRYABLE_ERROR));
+        applied.add(record("command/x/" + SAGA + "/try-1", retryable));
+        applied.add(record("forward/x/" + SAGA + "/" + STOCK, retryable));
+        command(StepAction.TRY, "try-2", 1_002);
+        appliedForward(StepAction.TRY, "try-2");
+
+        assertThat(verdict().count("doubleApplied")).isZero();
     }
 
     @Test
@@ -89,8 +101,6 @@ class ChaosCheckTest {
         command(StepAction.TRY, "try-1", 1_001);
         appliedForward(StepAction.TRY, "try-1");
         command(StepAction.CANCEL, "cancel-1", 1_005);
-        applied.add(record("command/x/" + SAGA + "/cancel-1", serdes.replies().serializer()
-                .serialize("t", reply(StepAction.CANCEL, "cancel-1", StepOutcome.SUCCEEDED))));
         applied.add(record("closing/x/" + SAGA + "/" + STOCK, serdes.replies().serializer()
                 .serialize("t", reply(StepAction.CANCEL, "cancel-1", StepOutcome.SUCCEEDED))));
         event(2, SagaEventKind.COMPENSATED, SagaStatus.COMPENSATING, SagaStatus.COMPENSATED, 1_010);
@@ -101,10 +111,10 @@ class ChaosCheckTest {
                 .appliedRecord("inventory", "changelog", applied).verdict(RUN, Set.of(SAGA));
     }
 
+    /** A forward action that succeeded, as the participant records it: its step's entry alone. */
     private void appliedForward(StepAction action, String commandId) {
-        byte[] value = serdes.replies().serializer().serialize("t", reply(action, commandId, StepOutcome.SUCCEEDED));
-        applied.add(record("command/x/" + SAGA + "/" + commandId, value));
-        applied.add(record("forward/x/" + SAGA + "/" + STOCK, value));
+        applied.add(record("forward/x/" + SAGA + "/" + STOCK, serdes.replies().serializer()
+                .serialize("t", reply(action, commandId, StepOutcome.SUCCEEDED))));
     }
 
     private void event(long sequence, SagaEventKind kind, SagaStatus from, SagaStatus to, long atMs) {

@@ -21,6 +21,7 @@ import dev.sagaline.protocol.v1.StepReplies;
 import dev.sagaline.protocol.v1.StepReply;
 import dev.sagaline.schemas.serde.Payloads;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
@@ -30,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * Answers one command: checks it can be routed, answers a known command id from the store, and
  * otherwise carries out the {@link StepRules} verdict for the step, calling the handler when the
  * rules say so. Every reply it returns has been written to the store first, so the Kafka runtime
- * commits the reply, the store writes and the consumed offset together.
+ * commits the reply, the store writes and the consumed offset together: under the command's id,
+ * unless the step keeps it for good at its stage ({@link StepRules#keeps}), where a redelivery of
+ * the command finds it.
  */
 public final class CommandVerdicts {
 
@@ -79,21 +82,34 @@ public final class CommandVerdicts {
             return new DispatchResult.DeadLettered(DeadLetterReason.NO_REPLY_TOPIC, "command " + command.getCommandId()
                     + " for step '" + command.getStep() + "' has no replyTopic to answer on");
         }
-        Optional<StepReply> answered = store.reply(command.getSagaId(), command.getStep(), command.getCommandId());
+        Optional<StepReply> forward = store.stepReply(command.getSagaId(), command.getStep(), StepStage.FORWARD);
+        Optional<StepReply> closing = store.stepReply(command.getSagaId(), command.getStep(), StepStage.CLOSING);
+        Optional<StepReply> answered = answered(command, forward, closing);
         if (answered.isPresent()) {
             log.debug("Command {} was answered before; sending the remembered reply again", command.getCommandId());
             return new DispatchResult.Replied(answered.get(), true);
         }
-        DispatchResult.Replied decided = decide(command, handler.get(), nowMs);
-        store.putReply(decided.reply());
-        return decided;
+        return decide(command, handler.get(), forward, closing, nowMs);
     }
 
-    private DispatchResult.Replied decide(StepCommand command, RegisteredHandler handler, long nowMs) {
+    /**
+     * The reply a command was given before: the step's remembered reply when it answered this very
+     * command, else the one stored under the command's id.
+     */
+    private Optional<StepReply> answered(StepCommand command, Optional<StepReply> forward, Optional<StepReply> closing) {
+        for (Optional<StepReply> remembered : List.of(forward, closing)) {
+            if (remembered.isPresent() && command.getCommandId().equals(remembered.get().getCommandId())) {
+                return remembered;
+            }
+        }
+        return store.reply(command.getSagaId(), command.getStep(), command.getCommandId());
+    }
+
+    private DispatchResult.Replied decide(StepCommand command, RegisteredHandler handler, Optional<StepReply> forward,
+            Optional<StepReply> closing, long nowMs) {
         StepReply reply;
         String tooLarge = null;
-        Optional<StepReply> forward = store.stepReply(command.getSagaId(), command.getStep(), StepStage.FORWARD);
-        Optional<StepReply> closing = store.stepReply(command.getSagaId(), command.getStep(), StepStage.CLOSING);
+        StepStage remembered = null;
         Kind kind = StepRules.kindOf(command.getAction());
         Verdict verdict = StepRules.verdict(StepRules.phaseOf(forward, closing), kind);
         switch (verdict) {
@@ -106,10 +122,9 @@ public final class CommandVerdicts {
                             command.getCommandId(), tooLarge);
                     reply = replyTo(command, nowMs).failed(ParticipantErrorCodes.REPLY_TOO_LARGE, tooLarge);
                 }
-                if (kind == Kind.FORWARD) {
-                    store.putStepReply(StepStage.FORWARD, reply);
-                } else if (StepRules.closesStep(kind, reply.getOutcome())) {
-                    store.putStepReply(StepStage.CLOSING, reply);
+                if (kind == Kind.FORWARD || StepRules.closesStep(kind, reply.getOutcome())) {
+                    remembered = StepRules.stageOf(kind);
+                    store.putStepReply(remembered, reply);
                 }
                 break;
             case REPEAT_FORWARD:
@@ -124,10 +139,16 @@ public final class CommandVerdicts {
                 log.debug("Empty rollback: {} for saga {} step '{}' with no forward action to undo",
                         command.getAction(), command.getSagaId(), command.getStep());
                 reply = replyTo(command, nowMs).succeeded(null);
-                store.putStepReply(StepStage.CLOSING, reply);
+                remembered = StepStage.CLOSING;
+                store.putStepReply(remembered, reply);
                 break;
             default:
                 reply = refuse(command, verdict, nowMs);
+        }
+        Phase after = remembered == StepStage.FORWARD ? StepRules.phaseOf(Optional.of(reply), closing)
+                : remembered == StepStage.CLOSING ? StepRules.phaseOf(forward, Optional.of(reply)) : null;
+        if (after == null || !StepRules.keeps(after, remembered)) {
+            store.putReply(reply);
         }
         return new DispatchResult.Replied(reply, false, tooLarge == null ? null : new DispatchResult.DeadLettered(
                 DeadLetterReason.REPLY_TOO_LARGE, "command " + command.getCommandId() + " for saga '" + command.getSagaId()

@@ -1,6 +1,7 @@
 package dev.sagaline.participant.internals;
 
 import dev.sagaline.participant.ParticipantErrorCodes;
+import dev.sagaline.participant.StepStage;
 import dev.sagaline.protocol.v1.StepAction;
 import dev.sagaline.protocol.v1.StepOutcome;
 import dev.sagaline.protocol.v1.StepReply;
@@ -142,6 +143,27 @@ final class StepRules {
                     : Phase.FORWARD_FAILED;
         }
         return Phase.ATTEMPTED;
+    }
+
+    /**
+     * Whether a reply remembered at {@code stage} stays there for good once the step is in
+     * {@code phase}: no verdict of the phase's row writes that stage again. Such a reply also
+     * answers a redelivery of its own command, so it needs no second copy under the command's id.
+     */
+    static boolean keeps(Phase phase, StepStage stage) {
+        for (Kind kind : Kind.values()) {
+            Verdict verdict = verdict(phase, kind);
+            boolean writes = verdict == Verdict.RUN_HANDLER || verdict == Verdict.EMPTY_ROLLBACK;
+            if (writes && stageOf(kind) == stage) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The stage at which a command of this kind's reply is remembered, when it is. */
+    static StepStage stageOf(Kind kind) {
+        return kind == Kind.FORWARD ? StepStage.FORWARD : StepStage.CLOSING;
     }
 
     /** Whether a handler's reply of this kind and outcome closes the step, so it is remembered as CLOSING. */

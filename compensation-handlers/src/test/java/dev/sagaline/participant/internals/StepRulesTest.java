@@ -3,6 +3,7 @@ package dev.sagaline.participant.internals;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sagaline.participant.StepStage;
 import dev.sagaline.participant.internals.StepRules.Kind;
 import dev.sagaline.participant.internals.StepRules.Phase;
 import dev.sagaline.participant.internals.StepRules.Verdict;
@@ -28,6 +29,25 @@ class StepRulesTest {
         }
 
         assertThat(used).containsExactlyInAnyOrder(Verdict.values());
+    }
+
+    @Test
+    void keepsARememberedReplyOnlyInPhasesWhoseVerdictsNeverWriteItsStageAgain() {
+        Set<Phase> forwardKept = EnumSet.noneOf(Phase.class);
+        Set<Phase> closingKept = EnumSet.noneOf(Phase.class);
+        for (Phase phase : Phase.values()) {
+            if (StepRules.keeps(phase, StepStage.FORWARD)) {
+                forwardKept.add(phase);
+            }
+            if (StepRules.keeps(phase, StepStage.CLOSING)) {
+                closingKept.add(phase);
+            }
+        }
+
+        // a retryable answer (ATTEMPTED) leaves the step open: the next attempt's reply replaces it
+        assertThat(forwardKept).containsExactlyInAnyOrder(Phase.FORWARD_SUCCEEDED, Phase.FORWARD_FAILED, Phase.FORWARD_UNSENDABLE,
+                Phase.CONFIRMED, Phase.ROLLED_BACK);
+        assertThat(closingKept).containsExactlyInAnyOrder(Phase.CONFIRMED, Phase.ROLLED_BACK);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.sagaline.participant.internals;
 
 import dev.sagaline.participant.ParticipantConfig;
 import dev.sagaline.protocol.v1.StepReply;
+import dev.sagaline.schemas.serde.EncodedSize;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.Serializer;
@@ -14,8 +15,8 @@ import org.apache.kafka.common.serialization.Serializer;
  *
  * <p>The size is that of the bytes the reply sink writes: the saga id key and the value encoded by
  * the reply serializer for the command's reply topic (so its schema is registered under the same
- * subject). A reply is small next to the Kafka transaction it is sent in, so encoding it once more
- * costs little.
+ * subject). It runs on every reply, so it first adds up a cheap upper bound of that size
+ * ({@link EncodedSize#atMost}) and encodes the reply only when the bound is over the limit.
  */
 public final class ReplySizeLimit {
 
@@ -39,7 +40,11 @@ public final class ReplySizeLimit {
         if (serializer == null) {
             return Optional.empty();
         }
-        long bytes = reply.getSagaId().getBytes(StandardCharsets.UTF_8).length + (long) serializer.serialize(topic, reply).length;
+        long key = reply.getSagaId().getBytes(StandardCharsets.UTF_8).length;
+        if (key + EncodedSize.WIRE_HEADER + EncodedSize.atMost(reply) <= maxBytes) {
+            return Optional.empty();
+        }
+        long bytes = key + serializer.serialize(topic, reply).length;
         if (bytes <= maxBytes) {
             return Optional.empty();
         }

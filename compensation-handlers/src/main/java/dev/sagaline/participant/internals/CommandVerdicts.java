@@ -21,7 +21,6 @@ import dev.sagaline.protocol.v1.StepReplies;
 import dev.sagaline.protocol.v1.StepReply;
 import dev.sagaline.schemas.serde.Payloads;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
@@ -97,12 +96,17 @@ public final class CommandVerdicts {
      * command, else the one stored under the command's id.
      */
     private Optional<StepReply> answered(StepCommand command, Optional<StepReply> forward, Optional<StepReply> closing) {
-        for (Optional<StepReply> remembered : List.of(forward, closing)) {
-            if (remembered.isPresent() && command.getCommandId().equals(remembered.get().getCommandId())) {
-                return remembered;
-            }
+        if (answers(forward, command)) {
+            return forward;
+        }
+        if (answers(closing, command)) {
+            return closing;
         }
         return store.reply(command.getSagaId(), command.getStep(), command.getCommandId());
+    }
+
+    private static boolean answers(Optional<StepReply> remembered, StepCommand command) {
+        return remembered.isPresent() && command.getCommandId().equals(remembered.get().getCommandId());
     }
 
     private DispatchResult.Replied decide(StepCommand command, RegisteredHandler handler, Optional<StepReply> forward,
@@ -145,14 +149,21 @@ public final class CommandVerdicts {
             default:
                 reply = refuse(command, verdict, nowMs);
         }
-        Phase after = remembered == StepStage.FORWARD ? StepRules.phaseOf(Optional.of(reply), closing)
-                : remembered == StepStage.CLOSING ? StepRules.phaseOf(forward, Optional.of(reply)) : null;
-        if (after == null || !StepRules.keeps(after, remembered)) {
+        if (!keptAtItsStage(remembered, reply, forward, closing)) {
             store.putReply(reply);
         }
         return new DispatchResult.Replied(reply, false, tooLarge == null ? null : new DispatchResult.DeadLettered(
                 DeadLetterReason.REPLY_TOO_LARGE, "command " + command.getCommandId() + " for saga '" + command.getSagaId()
                         + "' was handled, but " + tooLarge));
+    }
+
+    /** Whether {@code reply}, just remembered at {@code stage} (null: at none), stays there for good. */
+    private static boolean keptAtItsStage(StepStage stage, StepReply reply, Optional<StepReply> forward, Optional<StepReply> closing) {
+        if (stage == null) {
+            return false;
+        }
+        Phase after = stage == StepStage.FORWARD ? StepRules.phaseOf(Optional.of(reply), closing) : StepRules.phaseOf(forward, Optional.of(reply));
+        return StepRules.keeps(after, stage);
     }
 
     /**

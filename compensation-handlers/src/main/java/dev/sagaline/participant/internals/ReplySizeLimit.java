@@ -40,11 +40,11 @@ public final class ReplySizeLimit {
         if (serializer == null) {
             return Optional.empty();
         }
-        long key = reply.getSagaId().getBytes(StandardCharsets.UTF_8).length;
-        if (key + EncodedSize.WIRE_HEADER + EncodedSize.atMost(reply) <= maxBytes) {
+        // UTF-8 takes at most three bytes a character, so the bound needs no copy of the key
+        if (3L * reply.getSagaId().length() + EncodedSize.WIRE_HEADER + EncodedSize.atMost(reply) <= maxBytes) {
             return Optional.empty();
         }
-        long bytes = key + serializer.serialize(topic, reply).length;
+        long bytes = reply.getSagaId().getBytes(StandardCharsets.UTF_8).length + (long) serializer.serialize(topic, reply).length;
         if (bytes <= maxBytes) {
             return Optional.empty();
         }

@@ -62,8 +62,7 @@ public final class TimerStore {
         return nextMs;
     }
 
-    /** Removes the registration of {@code sagaId} at {@code dueMs}, if there is one. */
-    public void delete(long dueMs, String sagaId) {
+    private void delete(long dueMs, String sagaId) {
         section.delete(key(dueMs, sagaId));
     }
 

@@ -4,6 +4,7 @@ import dev.sagaline.participant.internals.DeadLetterDeserializationHandler;
 import dev.sagaline.participant.internals.ThreadFailureResponse;
 import dev.sagaline.schemas.registry.SchemaRegistries;
 import dev.sagaline.schemas.registry.SchemaRegistry;
+import dev.sagaline.topics.StoreRestoreLog;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.HashSet;
@@ -142,6 +143,7 @@ public final class Participant implements AutoCloseable {
     private KafkaStreams newStreams() {
         KafkaStreams created = new KafkaStreams(buildTopology(), streamsProperties());
         created.setUncaughtExceptionHandler(uncaughtExceptionHandler != null ? uncaughtExceptionHandler : new ThreadFailureResponse());
+        created.setGlobalStateRestoreListener(new StoreRestoreLog(config.applicationId()));
         var fence = config.abandonedTransactionFence(streamsProperties, () -> created.metadataForLocalThreads().stream().map(t -> t.consumerClientId()).toList());
         created.setStateListener((now, before) -> {
             fence.ifPresent(f -> f.onStreamsState(now.name())); // closes it when the streams stop

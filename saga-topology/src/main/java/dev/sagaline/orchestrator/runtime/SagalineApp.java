@@ -6,6 +6,7 @@ import dev.sagaline.protocol.v1.SagaState;
 import dev.sagaline.schemas.failures.ThreadFailures;
 import dev.sagaline.schemas.serde.ProtocolSerdes;
 import dev.sagaline.topics.AbandonedTransactionFence;
+import dev.sagaline.topics.StoreRestoreLog;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -18,6 +19,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.ProcessorStateException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -66,6 +68,7 @@ public final class SagalineApp implements AutoCloseable {
             }
         });
         streams.setUncaughtExceptionHandler(SagalineApp::onThreadFailure);
+        streams.setGlobalStateRestoreListener(new StoreRestoreLog(String.valueOf(streamsProperties.get(StreamsConfig.APPLICATION_ID_CONFIG))));
     }
 
     /**

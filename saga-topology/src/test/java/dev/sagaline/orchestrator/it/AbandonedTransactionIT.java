@@ -14,6 +14,7 @@ import dev.sagaline.orchestrator.runtime.SagalineApp;
 import dev.sagaline.orchestrator.runtime.SagalineConfig;
 import dev.sagaline.participant.Participant;
 import dev.sagaline.participant.StepResult;
+import dev.sagaline.protocol.v1.SagaEvent;
 import dev.sagaline.protocol.v1.SagaRequest;
 import dev.sagaline.protocol.v1.SagaStatus;
 import dev.sagaline.protocol.v1.StartSaga;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -100,11 +102,7 @@ class AbandonedTransactionIT {
         abandonTransaction(broker, APP + "-" + UUID.randomUUID() + "-1", requests);
         abandonTransaction(broker, SERVICE + "-" + UUID.randomUUID() + "-1", COMMAND_TOPIC);
 
-        try (KafkaProducer<String, SagaRequest> producer = new KafkaProducer<>(Map.<String, Object>of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()), new StringSerializer(), serdes.requests().serializer())) {
-            producer.send(new ProducerRecord<>(requests, "saga-1", SagaRequest.newBuilder().setSagaId("saga-1")
-                    .setBody(StartSaga.newBuilder().setSagaType("order").build()).build())).get();
-        }
+        startSaga(broker, serdes, requests, "saga-1");
         assertThat(committedRecords(broker, requests, Duration.ofSeconds(3)))
                 .as("committed records a read_committed reader gets past the dead orchestrator's open transaction").isZero();
 
@@ -125,21 +123,72 @@ class AbandonedTransactionIT {
         app.awaitRunning(Duration.ofSeconds(90));
         participant.awaitRunning(Duration.ofSeconds(90));
 
-        AtomicReference<SagaStatus> end = new AtomicReference<>();
-        try (AuditTopicReader audit = AuditTopicReader.fromStart(config.topics().events(),
-                Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()), serdes.events().deserializer())) {
-            await().atMost(Duration.ofSeconds(15)).until(() -> {
-                audit.poll(Duration.ofMillis(200), (sagaId, event) -> {
-                    if (sagaId.equals("saga-1") && SagaEnds.finishes(event)) {
-                        end.set(event.getToStatus());
-                    }
-                });
-                return end.get() != null;
-            });
-        }
-        assertThat(end.get()).as("how saga-1 ended").isEqualTo(SagaStatus.COMPLETED);
+        assertThat(statusWithin(Duration.ofSeconds(15), broker, config, serdes, "saga-1", SagaEnds::finishes)).as("how saga-1 ended").isEqualTo(SagaStatus.COMPLETED);
         assertThat(tasksClosed(app.streams())).as("orchestrator tasks closed (a fenced producer closes its tasks)").isZero();
         assertThat(tasksClosed(participant.streams())).as("participant tasks closed (a fenced producer closes its tasks)").isZero();
+    }
+
+    @Test
+    void aSagaBehindATransactionThatThisInstancesEarlierRunLeftOpenMovesOnceItStartsAgain(LocalKafkaBroker broker) throws Exception {
+        String app = "earlier-run-it";
+        InMemorySchemaRegistry registry = InMemorySchemaRegistry.scoped(app);
+        ProtocolSerdes serdes = new ProtocolSerdes(registry);
+        SagalineConfig config = SagalineConfig.of(Map.of(
+                StreamsConfig.APPLICATION_ID_CONFIG, app,
+                StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("earlier-run").toString(),
+                SagalineConfig.TOPIC_PARTITIONS_CONFIG, 2,
+                SagalineConfig.REQUESTS_TOPIC_CONFIG, app + ".requests",
+                SagalineConfig.REPLIES_TOPIC_CONFIG, app + ".replies",
+                SagalineConfig.EVENTS_TOPIC_CONFIG, app + ".events",
+                SagalineConfig.DEAD_LETTER_TOPIC_CONFIG, app + ".dead-letter",
+                SagalineConfig.SCHEMA_REGISTRY_URL_CONFIG, "memory://" + app));
+        SagaDefinitions definitions = SagaDefinitions.of(ORDER);
+        OrchestratorTopics.ensure(config, definitions);
+        String processId;
+        try (SagalineApp earlier = SagalineApp.start(config, definitions)) {
+            earlier.awaitRunning(Duration.ofSeconds(90));
+            String consumer = earlier.streams().metadataForLocalThreads().iterator().next().consumerClientId();
+            processId = consumer.substring(app.length() + 1, consumer.indexOf("-StreamThread-"));
+        }
+        // The earlier run had a second stream thread, which this run does not: no thread of it
+        // initialises that transactional id, so nothing but the fence ends its open transaction.
+        String requests = config.topics().requests();
+        abandonTransaction(broker, app + "-" + processId + "-2", requests);
+        startSaga(broker, serdes, requests, "saga-1");
+
+        SagalineApp again = SagalineApp.start(config, definitions);
+        running.add(again);
+        again.awaitRunning(Duration.ofSeconds(90));
+
+        assertThat(statusWithin(Duration.ofSeconds(15), broker, config, serdes, "saga-1", event -> true)).as("saga-1 after the restarted instance read its start request").isEqualTo(SagaStatus.RUNNING);
+        assertThat(tasksClosed(again.streams())).as("tasks closed (a fenced producer closes its tasks)").isZero();
+    }
+
+    private static void startSaga(LocalKafkaBroker broker, ProtocolSerdes serdes, String requests, String sagaId) throws Exception {
+        try (KafkaProducer<String, SagaRequest> producer = new KafkaProducer<>(Map.<String, Object>of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()), new StringSerializer(), serdes.requests().serializer())) {
+            producer.send(new ProducerRecord<>(requests, sagaId, SagaRequest.newBuilder().setSagaId(sagaId)
+                    .setBody(StartSaga.newBuilder().setSagaType("order").build()).build())).get();
+        }
+    }
+
+    /** The status {@code sagaId} moved to in its first audit event that {@code which} accepts, awaited for up to {@code within}. */
+    private static SagaStatus statusWithin(Duration within, LocalKafkaBroker broker, SagalineConfig config, ProtocolSerdes serdes,
+                                           String sagaId, Predicate<SagaEvent> which) {
+        AtomicReference<SagaStatus> status = new AtomicReference<>();
+        try (AuditTopicReader audit = AuditTopicReader.fromStart(config.topics().events(),
+                Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()), serdes.events().deserializer())) {
+            await().atMost(within).until(() -> {
+                audit.poll(Duration.ofMillis(200), (id, event) -> {
+                    if (id.equals(sagaId) && which.test(event) && status.get() == null) {
+                        status.set(event.getToStatus());
+                    }
+                });
+                return status.get() != null;
+            });
+        }
+        return status.get();
     }
 
     /** A dead instance's producer: it wrote to every partition of {@code topic} in a transaction it never ends. */

@@ -1,6 +1,7 @@
 package dev.sagaline.topics;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -46,6 +47,11 @@ import org.slf4j.LoggerFactory;
  * The age bound spares a live instance that the group dropped for a moment (a heartbeat late on a
  * busy machine) while its stream thread still commits every {@code commit.interval.ms}: a dead
  * instance's last transaction is at least a session timeout old by the time the group drops it.
+ * It also fences this process's own transactions that have been open since before this instance
+ * was created: Kafka Streams keeps the process id in the state directory, so an instance killed
+ * and started again is in the group under the same process id, and its earlier run's transaction
+ * would otherwise wait for a thread of the new run to initialise the same id, which one that gets
+ * no active task, or that the new run does not have, never does.
  *
  * <p>It follows the instance's state ({@link #onStreamsState}): it looks when a rebalance
  * starts, and every second while it lasts (the new owner restores its tasks then) and for a
@@ -66,7 +72,8 @@ public final class AbandonedTransactionFence implements AutoCloseable {
     public static final String DOC = "When the group rebalances, fence (Admin.fenceProducers) the exactly-once transactions"
             + " that instances of this application no longer in the group have held open for session.timeout.ms or longer, so"
             + " the instance that takes their tasks over moves on at once instead of after transaction.timeout.ms plus the"
-            + " broker's abort scan. Off when client.id is set.";
+            + " broker's abort scan; and those that an earlier run of this very process (same state directory, so same process"
+            + " id) left open. Off when client.id is set.";
 
     private static final Logger log = LoggerFactory.getLogger(AbandonedTransactionFence.class);
     private static final Duration CHECK_INTERVAL = Duration.ofSeconds(1);
@@ -82,6 +89,7 @@ public final class AbandonedTransactionFence implements AutoCloseable {
     private final ScheduledExecutorService thread;
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
     private final long minimumAgeMs;
+    private final long createdAtNanos = System.nanoTime();
     private ScheduledFuture<?> looking;
     private ScheduledFuture<?> stopLater;
 
@@ -206,28 +214,31 @@ public final class AbandonedTransactionFence implements AutoCloseable {
         }
     }
 
-    /** One look: fence the transactions open for a session timeout or longer of processes that are not in the group. */
+    /**
+     * One look: fence this process's earlier run's transactions, and those open for a session
+     * timeout or longer of processes that are not in the group.
+     */
     void fenceAbandoned() {
         try {
-            List<String> ongoing = admin.listTransactions(new ListTransactionsOptions()
-                            .filterStates(EnumSet.of(TransactionState.ONGOING)).filterOnDuration(minimumAgeMs).timeoutMs(ADMIN_TIMEOUT_MS))
-                    .all().get(ADMIN_TIMEOUT_MS, TimeUnit.MILLISECONDS).stream()
-                    .map(TransactionListing::transactionalId)
-                    .filter(id -> transactions.processIdOfTransaction(id).isPresent())
-                    .toList();
-            if (ongoing.isEmpty()) {
-                return;
+            Collection<String> own = ownClientIds.get();
+            // Open for as long as this instance has existed, so begun before it was created: none
+            // of its own threads' (they begin their first transaction after the first rebalance).
+            List<String> toFence = new ArrayList<>(own.isEmpty() ? List.of()
+                    : transactions.ofEarlierRun(open(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - createdAtNanos)), own));
+            List<String> ongoing = open(minimumAgeMs);
+            if (!ongoing.isEmpty()) {
+                List<String> members = admin.describeConsumerGroups(List.of(applicationId), new DescribeConsumerGroupsOptions().timeoutMs(ADMIN_TIMEOUT_MS))
+                        .describedGroups().get(applicationId).get(ADMIN_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                        .members().stream().map(MemberDescription::clientId).toList();
+                AbandonedTransactions.Verdict verdict = transactions.judge(ongoing, members, own);
+                log.debug("{}: open transactions {}, members {}: fence {}", applicationId, ongoing, members, verdict.toFence());
+                verdict.undecidable().ifPresent(why -> reportOnce("undecidable", "open transactions " + ongoing + " are left to time out: " + why));
+                verdict.toFence().stream().filter(id -> !toFence.contains(id)).forEach(toFence::add);
             }
-            List<String> members = admin.describeConsumerGroups(List.of(applicationId), new DescribeConsumerGroupsOptions().timeoutMs(ADMIN_TIMEOUT_MS))
-                    .describedGroups().get(applicationId).get(ADMIN_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-                    .members().stream().map(MemberDescription::clientId).toList();
-            AbandonedTransactions.Verdict verdict = transactions.judge(ongoing, members, ownClientIds.get());
-            log.debug("{}: open transactions {}, members {}: fence {}", applicationId, ongoing, members, verdict.toFence());
-            verdict.undecidable().ifPresent(why -> reportOnce("undecidable", "open transactions " + ongoing + " are left to time out: " + why));
-            if (!verdict.toFence().isEmpty() && !thread.isShutdown()) { // nothing is fenced once closed
-                admin.fenceProducers(verdict.toFence(), new FenceProducersOptions().timeoutMs(ADMIN_TIMEOUT_MS))
+            if (!toFence.isEmpty() && !thread.isShutdown()) { // nothing is fenced once closed
+                admin.fenceProducers(toFence, new FenceProducersOptions().timeoutMs(ADMIN_TIMEOUT_MS))
                         .all().get(ADMIN_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-                log.info("{}: fenced the open transactions {} of instances no longer in the group", applicationId, verdict.toFence());
+                log.info("{}: fenced the open transactions {} of instances no longer running", applicationId, toFence);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -237,6 +248,16 @@ public final class AbandonedTransactionFence implements AutoCloseable {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
             reportOnce(cause.getClass().getName(), "could not look for or fence abandoned transactions: " + cause);
         }
+    }
+
+    /** The ongoing transactions of this application's stream threads open for {@code atLeastMs} or longer. */
+    private List<String> open(long atLeastMs) throws InterruptedException, ExecutionException, TimeoutException {
+        return admin.listTransactions(new ListTransactionsOptions()
+                        .filterStates(EnumSet.of(TransactionState.ONGOING)).filterOnDuration(atLeastMs).timeoutMs(ADMIN_TIMEOUT_MS))
+                .all().get(ADMIN_TIMEOUT_MS, TimeUnit.MILLISECONDS).stream()
+                .map(TransactionListing::transactionalId)
+                .filter(id -> transactions.processIdOfTransaction(id).isPresent())
+                .toList();
     }
 
     /** Warns the first time a kind of problem shows, then only at debug level: a look repeats every second. */

@@ -56,6 +56,22 @@ record AbandonedTransactions(String applicationId) {
                 .sorted().toList());
     }
 
+    /**
+     * Of {@code openSinceBeforeStart}, the transactions open since before this instance of the
+     * application was created, those of this very process: its earlier run's. Kafka Streams keeps
+     * the process id in the state directory, so an instance killed and started again on it has the
+     * same transactional ids; the earlier run's open transaction ends only when a thread of the new
+     * run initialises that id, which a thread with no active task, or one the new run does not have,
+     * never does. Empty while {@code ownClientIds} (this process's stream threads' consumer client
+     * ids) name no process.
+     */
+    List<String> ofEarlierRun(Collection<String> openSinceBeforeStart, Collection<String> ownClientIds) {
+        Set<String> own = new HashSet<>();
+        ownClientIds.forEach(clientId -> processIdOfConsumer(clientId).ifPresent(own::add));
+        return openSinceBeforeStart.stream().filter(id -> processIdOfTransaction(id).filter(own::contains).isPresent())
+                .sorted().toList();
+    }
+
     /** The process id in a stream thread's transactional id, empty for any other transactional id. */
     Optional<String> processIdOfTransaction(String transactionalId) {
         return group(transactionalId, Pattern.quote(applicationId + "-") + "(" + UUID + ")-\\d+");

@@ -55,6 +55,22 @@ class AbandonedTransactionsTest {
                 .contains("orders-node-2-StreamThread-1-consumer").contains("client.id"));
     }
 
+    @Test
+    void takesThisProcesssTransactionsOpenSinceBeforeItStartedForItsEarlierRunsOnly() {
+        // Listed as open since before this instance started: its own earlier run's (a thread it no
+        // longer has among them), and those of other processes, which the group rule judges instead.
+        List<String> openSinceBeforeStart = List.of(txn(OWN, 1), txn(LIVE, 1), txn(OWN, 3), txn(DEAD, 2));
+
+        assertThat(orchestrator.ofEarlierRun(openSinceBeforeStart, List.of(consumer(OWN, 1), consumer(OWN, 2))))
+                .containsExactly(txn(OWN, 1), txn(OWN, 3));
+    }
+
+    @Test
+    void takesNoTransactionForAnEarlierRunBeforeThisProcessKnowsItsOwnId() {
+        assertThat(orchestrator.ofEarlierRun(List.of(txn(OWN, 1)), List.of())).isEmpty();
+        assertThat(orchestrator.ofEarlierRun(List.of(txn(OWN, 1)), List.of("orders-node-2-StreamThread-1-consumer"))).isEmpty();
+    }
+
     private static String txn(String processId, int thread) {
         return "sagaline-orchestrator-" + processId + "-" + thread;
     }
